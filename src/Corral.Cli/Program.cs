@@ -1,0 +1,3 @@
+using Corral.Cli.Commands;
+
+return await CommandDispatcher.RunAsync(args).ConfigureAwait(false);
