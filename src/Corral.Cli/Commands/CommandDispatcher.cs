@@ -1,4 +1,5 @@
 using System.Reflection;
+using Corral.Runner.Hosting;
 using Corral.Server.Configuration;
 using Corral.Server.Hosting;
 
@@ -19,6 +20,8 @@ internal static class CommandDispatcher
                 var app = CorralServer.Build(OllamaHost.Parse(Environment.GetEnvironmentVariable("OLLAMA_HOST")));
                 await app.RunAsync().ConfigureAwait(false);
                 return 0;
+            case "runner":
+                return await RunRunnerAsync(args[1..]).ConfigureAwait(false);
             case "help" or "--help" or "-h":
                 PrintHelp();
                 return 0;
@@ -32,6 +35,36 @@ internal static class CommandDispatcher
     public static string Version =>
         typeof(CommandDispatcher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
+
+    /// <summary>The hidden subcommand the scheduler starts for each loaded model.</summary>
+    private static async Task<int> RunRunnerAsync(string[] args)
+    {
+        RunnerLaunchOptions options;
+        try
+        {
+            options = RunnerLaunchOptions.Parse(args);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine($"Error: {ex.Message}");
+            return 2;
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            ctx =>
+            {
+                ctx.Cancel = true;
+                stop.Cancel();
+            });
+        return await new RunnerHost(options).RunAsync(stop.Token).ConfigureAwait(false);
+    }
 
     private static void PrintHelp()
     {

@@ -1,0 +1,149 @@
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Corral.Runner.Protocol;
+
+namespace Corral.Runner.Client;
+
+/// <summary>The server's typed client for one runner's Unix-socket protocol.</summary>
+public sealed class RunnerClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public RunnerClient(string socketPath)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 1024,
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://runner/"), Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public async Task<RunnerHealth> HealthAsync(CancellationToken cancellation)
+    {
+        using var response = await _http.GetAsync("health", cancellation).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.RunnerHealth, cancellation).ConfigureAwait(false)
+            ?? throw new RunnerException("runner sent an empty health response");
+    }
+
+    /// <summary>Streams a completion. Cancelling the token closes the connection, which frees the runner's slot.</summary>
+    public async IAsyncEnumerable<CompletionChunk> CompleteAsync(CompletionRequest request, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "completion")
+        {
+            Content = JsonContent.Create(request, RunnerJsonContext.Default.CompletionRequest),
+        };
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RunnerException("model runner is not reachable (it may have stopped)", ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new RunnerException($"model runner answered {(int)response.StatusCode}");
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var reader = new StreamReader(stream);
+                var sawDone = false;
+                while (true)
+                {
+                    string? line;
+                    try
+                    {
+                        line = await reader.ReadLineAsync(cancellation).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException)
+                    {
+                        throw new RunnerException("model runner stopped unexpectedly during generation", ex);
+                    }
+
+                    if (line is null)
+                    {
+                        break;
+                    }
+
+                    if (line.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var chunk = JsonSerializer.Deserialize(line, RunnerJsonContext.Default.CompletionChunk)
+                        ?? throw new RunnerException("runner sent an empty chunk");
+                    if (chunk.Error is not null)
+                    {
+                        throw new RunnerException(chunk.Error);
+                    }
+
+                    sawDone |= chunk.Done;
+                    yield return chunk;
+                }
+
+                if (!sawDone && !cancellation.IsCancellationRequested)
+                {
+                    throw new RunnerException("model runner stopped unexpectedly during generation");
+                }
+            }
+        }
+    }
+
+    public async Task<EmbeddingResponse> EmbedAsync(EmbeddingRequest request, CancellationToken cancellation)
+    {
+        try
+        {
+            using var response = await _http.PostAsJsonAsync("embedding", request, RunnerJsonContext.Default.EmbeddingRequest, cancellation).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.EmbeddingResponse, cancellation).ConfigureAwait(false)
+                ?? throw new RunnerException("runner sent an empty embedding response");
+            return result.Error is null ? result : throw new RunnerException(result.Error);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RunnerException("model runner stopped unexpectedly", ex);
+        }
+    }
+
+    public async Task<int[]> TokenizeAsync(string content, CancellationToken cancellation, bool addSpecial = true)
+    {
+        using var response = await _http.PostAsJsonAsync("tokenize", new TokenizeRequest { Content = content, AddSpecial = addSpecial }, RunnerJsonContext.Default.TokenizeRequest, cancellation).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.TokenizeResponse, cancellation).ConfigureAwait(false);
+        return result?.Tokens ?? [];
+    }
+
+    public async Task<string> DetokenizeAsync(int[] tokens, CancellationToken cancellation)
+    {
+        using var response = await _http.PostAsJsonAsync("detokenize", new DetokenizeRequest { Tokens = tokens }, RunnerJsonContext.Default.DetokenizeRequest, cancellation).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.DetokenizeResponse, cancellation).ConfigureAwait(false);
+        return result?.Content ?? string.Empty;
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Corral.Llama;
+using Corral.Runner.Protocol;
+using Corral.Runner.Text;
+
+namespace Corral.Runner.Engine;
+
+/// <summary>The state of one completion while it occupies a slot.</summary>
+internal sealed class ActiveCompletion : IDisposable
+{
+    private readonly ChannelWriter<CompletionChunk> _output;
+    private readonly StringBuilder _decoded = new();
+    private readonly StringBuilder _emit = new();
+
+    public ActiveCompletion(CompletionRequest request, LlamaToken[] prompt, ChannelWriter<CompletionChunk> output, CancellationToken cancellation)
+    {
+        Request = request;
+        Prompt = prompt;
+        _output = output;
+        Cancellation = cancellation;
+        Stops = new StopSequenceMatcher(request.Stop);
+        Queued = Stopwatch.GetTimestamp();
+    }
+
+    public CompletionRequest Request { get; }
+
+    public LlamaToken[] Prompt { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public LlamaSamplerChain? Sampler { get; set; }
+
+    public Utf8Accumulator Utf8 { get; } = new();
+
+    public StopSequenceMatcher Stops { get; }
+
+    /// <summary>Index of the next prompt token to evaluate; == Prompt.Length once prefill is done.</summary>
+    public int PromptCursor { get; set; }
+
+    public bool Prefilling => PromptCursor < Prompt.Length;
+
+    /// <summary>The sampled token to feed at the next step.</summary>
+    public LlamaToken Pending { get; set; }
+
+    /// <summary>Row of this request's logits in the batch just decoded, or -1.</summary>
+    public int LogitsRow { get; set; } = -1;
+
+    public int CachedTokens { get; set; }
+
+    public int PromptEvalCount { get; set; }
+
+    public int Generated { get; set; }
+
+    public List<int>? AllTokens { get; set; }
+
+    public long Queued { get; }
+
+    public long Started { get; set; }
+
+    public long FirstToken { get; set; }
+
+    public bool Finished { get; private set; }
+
+    /// <summary>Turns a sampled token's bytes into text, holds back partial characters and possible stop strings, and sends what is safe.</summary>
+    /// <returns>true when a stop sequence ended the completion.</returns>
+    public bool EmitPiece(ReadOnlySpan<byte> piece, TokenLogprob? logprob)
+    {
+        _decoded.Clear();
+        Utf8.Append(piece, _decoded);
+        _emit.Clear();
+        var stopped = Stops.Push(_decoded.ToString(), _emit);
+        if (_emit.Length > 0 || logprob is not null)
+        {
+            _output.TryWrite(new CompletionChunk
+            {
+                Content = _emit.ToString(),
+                Logprobs = logprob is null ? null : [logprob],
+            });
+        }
+
+        return stopped;
+    }
+
+    public void Finish(string doneReason, bool stoppedBySequence)
+    {
+        if (Finished)
+        {
+            return;
+        }
+
+        Finished = true;
+        if (!stoppedBySequence)
+        {
+            _decoded.Clear();
+            Utf8.Flush(_decoded);
+            _emit.Clear();
+            Stops.Push(_decoded.ToString(), _emit);
+            Stops.Flush(_emit);
+            if (_emit.Length > 0)
+            {
+                _output.TryWrite(new CompletionChunk { Content = _emit.ToString() });
+            }
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var firstToken = FirstToken == 0 ? now : FirstToken;
+        _output.TryWrite(new CompletionChunk
+        {
+            Done = true,
+            DoneReason = doneReason,
+            PromptEvalCount = PromptEvalCount,
+            PromptEvalDuration = ToNanoseconds(firstToken - Started),
+            EvalCount = Generated,
+            EvalDuration = ToNanoseconds(now - firstToken),
+            CachedTokens = CachedTokens,
+            Tokens = AllTokens?.ToArray(),
+        });
+        _output.TryComplete();
+    }
+
+    public void Fail(string error)
+    {
+        if (Finished)
+        {
+            return;
+        }
+
+        Finished = true;
+        _output.TryWrite(new CompletionChunk { Done = true, Error = error });
+        _output.TryComplete();
+    }
+
+    /// <summary>The client went away: end the stream without a final chunk.</summary>
+    public void Abandon()
+    {
+        Finished = true;
+        _output.TryComplete();
+    }
+
+    public void Dispose() => Sampler?.Dispose();
+
+    private static long ToNanoseconds(long ticks) => (long)(ticks * (1_000_000_000.0 / Stopwatch.Frequency));
+}

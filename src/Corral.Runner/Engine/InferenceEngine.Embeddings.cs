@@ -1,0 +1,103 @@
+using System.Numerics.Tensors;
+using Corral.Llama;
+using Corral.Runner.Protocol;
+
+namespace Corral.Runner.Engine;
+
+public sealed partial class InferenceEngine
+{
+    /// <summary>Runs queued embedding requests on the inference thread (the context is not thread-safe).</summary>
+    private void ServeEmbeddings()
+    {
+        while (_embeddings.TryDequeue(out var pending))
+        {
+            if (pending.Cancellation.IsCancellationRequested)
+            {
+                pending.Completion.TrySetCanceled(pending.Cancellation);
+                continue;
+            }
+
+            try
+            {
+                pending.Completion.TrySetResult(Embed(pending.Request));
+            }
+            catch (Exception ex) when (ex is LlamaException or ArgumentException)
+            {
+                pending.Completion.TrySetResult(new EmbeddingResponse { Error = ex.Message });
+            }
+        }
+    }
+
+    private EmbeddingResponse Embed(EmbeddingRequest request)
+    {
+        if (!_options.Embedding)
+        {
+            throw new ArgumentException("this model does not support embeddings");
+        }
+
+        var limit = Math.Min(_options.ContextPerSlot, _batch.Capacity);
+        var inputs = new LlamaToken[request.Inputs.Length][];
+        var total = 0;
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var tokens = _model.Vocab.Tokenize(request.Inputs[i], addSpecial: true, parseSpecial: false);
+            if (tokens.Length > limit)
+            {
+                if (!request.Truncate)
+                {
+                    throw new ArgumentException($"the input length ({tokens.Length} tokens) exceeds the context length ({limit} tokens)");
+                }
+
+                tokens = tokens[..limit];
+            }
+
+            inputs[i] = tokens;
+            total += tokens.Length;
+        }
+
+        var vectors = new float[inputs.Length][];
+        var next = 0;
+        while (next < inputs.Length)
+        {
+            // Pack as many whole inputs as fit, each in its own sequence.
+            _batch.Clear();
+            _context.ClearMemory();
+            var first = next;
+            while (next < inputs.Length && next - first < _slots.Length && _batch.Count + inputs[next].Length <= _batch.Capacity)
+            {
+                var seq = new LlamaSeqId(next - first);
+                var tokens = inputs[next];
+                for (var p = 0; p < tokens.Length; p++)
+                {
+                    _batch.Add(tokens[p], p, seq, logits: true);
+                }
+
+                next++;
+            }
+
+            _context.Decode(_batch);
+            for (var i = first; i < next; i++)
+            {
+                var vector = _context.GetSequenceEmbeddings(new LlamaSeqId(i - first)).ToArray();
+                if (request.Normalize)
+                {
+                    var norm = TensorPrimitives.Norm(vector);
+                    if (norm > 0)
+                    {
+                        TensorPrimitives.Divide(vector, norm, vector);
+                    }
+                }
+
+                vectors[i] = vector;
+            }
+        }
+
+        _context.ClearMemory();
+        foreach (var slot in _slots)
+        {
+            slot.Cached.Clear();
+        }
+
+        return new EmbeddingResponse { Embeddings = vectors, PromptEvalCount = total };
+    }
+}

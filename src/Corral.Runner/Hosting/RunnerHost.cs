@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Corral.Llama;
+using Corral.Runner.Engine;
+using Corral.Runner.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Corral.Runner.Hosting;
+
+/// <summary>
+/// The <c>corral runner</c> process: listens on a Unix socket at once (so the server can
+/// watch load progress), loads the model in the background, then serves completions,
+/// embeddings and tokenization over the private NDJSON protocol.
+/// </summary>
+public sealed partial class RunnerHost
+{
+    private readonly RunnerLaunchOptions _options;
+    private readonly RunnerHealth _health = new();
+    private InferenceEngine? _engine;
+    private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public RunnerHost(RunnerLaunchOptions options)
+    {
+        _options = options;
+    }
+
+    public async Task<int> RunAsync(CancellationToken cancellation)
+    {
+        if (File.Exists(_options.SocketPath))
+        {
+            File.Delete(_options.SocketPath);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("OLLAMA_DEBUG") is "1" or "true" ? LogLevel.Debug : LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(_options.SocketPath));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, RunnerJsonContext.Default));
+        var app = builder.Build();
+        _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("runner");
+
+        app.MapGet("/health", () => Results.Json(Snapshot(), RunnerJsonContext.Default.RunnerHealth));
+        app.MapPost("/completion", CompletionAsync);
+        app.MapPost("/embedding", EmbeddingAsync);
+        app.MapPost("/tokenize", TokenizeAsync);
+        app.MapPost("/detokenize", DetokenizeAsync);
+
+        await app.StartAsync(cancellation).ConfigureAwait(false);
+        var loading = Task.Run(() => Load(cancellation), cancellation);
+        try
+        {
+            await Task.WhenAny(loading, Task.Delay(Timeout.Infinite, cancellation)).ConfigureAwait(false);
+            if (loading.IsCompletedSuccessfully && !loading.Result)
+            {
+                // Keep answering /health with the error for a moment so the server reads the reason.
+                await Task.Delay(TimeSpan.FromSeconds(30), cancellation).ConfigureAwait(false);
+                return 1;
+            }
+
+            await Task.Delay(Timeout.Infinite, cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            _engine?.Dispose();
+            File.Delete(_options.SocketPath);
+        }
+
+        return 0;
+    }
+
+    private RunnerHealth Snapshot()
+    {
+        lock (_health)
+        {
+            var engine = _engine;
+            return new RunnerHealth
+            {
+                Status = _health.Status,
+                Progress = _health.Progress,
+                Error = _health.Error,
+                Slots = _options.Parallel,
+                ContextLength = _options.ContextPerSlot,
+                ActiveSlots = engine?.ActiveSlots ?? 0,
+                KvCellsUsed = engine?.KvCellsUsed ?? 0,
+                PrefixCacheHitTokens = engine?.PrefixCacheHitTokens ?? 0,
+                LoadDuration = _health.LoadDuration,
+            };
+        }
+    }
+
+    private bool Load(CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            LlamaBackend.EnsureInitialized(_logger);
+            var progress = new Progress<float>(p =>
+            {
+                lock (_health)
+                {
+                    _health.Progress = p;
+                }
+            });
+            var model = LlamaModel.Load(
+                _options.ModelPath,
+                new LlamaModelLoadOptions { GpuLayers = _options.GpuLayers, MainGpu = _options.MainGpu, UseMmap = _options.UseMmap },
+                progress,
+                cancellation);
+            var slots = _options.Parallel;
+            var batch = _options.BatchSize;
+            if (_options.Embedding)
+            {
+                // Non-causal models see a whole input in one micro-batch; several inputs share a batch.
+                batch = Math.Max(batch, _options.ContextPerSlot);
+                slots = Math.Max(slots, 8);
+            }
+
+            var context = LlamaContext.Create(model, new LlamaContextOptions
+            {
+                ContextSize = (uint)(_options.ContextPerSlot * slots),
+                BatchSize = (uint)batch,
+                UBatchSize = (uint)batch,
+                SeqMax = (uint)slots,
+                Threads = _options.Threads,
+                BatchThreads = _options.Threads,
+                Embeddings = _options.Embedding,
+                FlashAttention = ParseFlashAttention(_options.FlashAttention),
+                TypeK = ParseCacheType(_options.KvCacheType),
+                TypeV = ParseCacheType(_options.KvCacheType),
+            });
+            var engine = new InferenceEngine(model, context, new EngineOptions
+            {
+                ContextPerSlot = _options.ContextPerSlot,
+                Slots = slots,
+                BatchSize = batch,
+                Embedding = _options.Embedding,
+            }, _logger);
+            lock (_health)
+            {
+                _engine = engine;
+                _health.Status = RunnerHealth.Ready;
+                _health.Progress = 1;
+                _health.LoadDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds;
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is LlamaException or ArgumentException or IOException or OperationCanceledException)
+        {
+            LogLoadFailed(ex.Message);
+            lock (_health)
+            {
+                _health.Status = RunnerHealth.Failed;
+                _health.Error = ex.Message;
+            }
+
+            return false;
+        }
+    }
+
+    private static LlamaFlashAttention ParseFlashAttention(string value) => value.ToLowerInvariant() switch
+    {
+        "on" or "true" or "1" or "enabled" => LlamaFlashAttention.Enabled,
+        "off" or "false" or "0" or "disabled" => LlamaFlashAttention.Disabled,
+        _ => LlamaFlashAttention.Auto,
+    };
+
+    private static GgmlType ParseCacheType(string value) => value.ToLowerInvariant() switch
+    {
+        "q8_0" => GgmlType.Q8_0,
+        "q4_0" => GgmlType.Q4_0,
+        "f32" => GgmlType.F32,
+        _ => GgmlType.F16,
+    };
+
+    private InferenceEngine? ReadyEngine(HttpContext http)
+    {
+        var engine = _engine;
+        if (engine is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        }
+
+        return engine;
+    }
+
+    private async Task CompletionAsync(HttpContext http)
+    {
+        var engine = ReadyEngine(http);
+        if (engine is null)
+        {
+            return;
+        }
+
+        var abort = http.RequestAborted;
+        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.CompletionRequest, abort).ConfigureAwait(false);
+        if (request is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var reader = engine.Submit(request, abort);
+        http.Response.ContentType = "application/x-ndjson";
+        using var writer = new NdjsonWriter(http.Response.BodyWriter);
+        try
+        {
+            while (await reader.WaitToReadAsync(abort).ConfigureAwait(false))
+            {
+                // Send everything already produced in one flush: under load several tokens may be waiting.
+                while (reader.TryRead(out var chunk))
+                {
+                    writer.Write(chunk, RunnerJsonContext.Default.CompletionChunk);
+                }
+
+                await writer.FlushAsync(abort).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // The server hung up: the engine sees the same token and frees the slot.
+        }
+    }
+
+    private async Task EmbeddingAsync(HttpContext http)
+    {
+        var engine = ReadyEngine(http);
+        if (engine is null)
+        {
+            return;
+        }
+
+        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.EmbeddingRequest, http.RequestAborted).ConfigureAwait(false);
+        var response = await engine.EmbedAsync(request ?? new EmbeddingRequest(), http.RequestAborted).ConfigureAwait(false);
+        await Results.Json(response, RunnerJsonContext.Default.EmbeddingResponse).ExecuteAsync(http).ConfigureAwait(false);
+    }
+
+    private async Task TokenizeAsync(HttpContext http)
+    {
+        var engine = ReadyEngine(http);
+        if (engine is null)
+        {
+            return;
+        }
+
+        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.TokenizeRequest, http.RequestAborted).ConfigureAwait(false) ?? new TokenizeRequest();
+        var tokens = engine.Tokenize(request.Content, request.AddSpecial, request.ParseSpecial);
+        var ids = new int[tokens.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = tokens[i].Value;
+        }
+
+        await Results.Json(new TokenizeResponse { Tokens = ids }, RunnerJsonContext.Default.TokenizeResponse).ExecuteAsync(http).ConfigureAwait(false);
+    }
+
+    private async Task DetokenizeAsync(HttpContext http)
+    {
+        var engine = ReadyEngine(http);
+        if (engine is null)
+        {
+            return;
+        }
+
+        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.DetokenizeRequest, http.RequestAborted).ConfigureAwait(false) ?? new DetokenizeRequest();
+        var tokens = request.Tokens.Select(t => new LlamaToken(t)).ToArray();
+        await Results.Json(new DetokenizeResponse { Content = engine.Detokenize(tokens) }, RunnerJsonContext.Default.DetokenizeResponse).ExecuteAsync(http).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "model load failed: {Reason}")]
+    private partial void LogLoadFailed(string reason);
+}

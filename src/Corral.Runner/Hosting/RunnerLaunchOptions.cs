@@ -1,0 +1,107 @@
+using System.Globalization;
+
+namespace Corral.Runner.Hosting;
+
+/// <summary>
+/// What the scheduler tells a runner on its command line: which model, where to listen,
+/// and the load options that need a fresh process to change.
+/// </summary>
+public sealed record RunnerLaunchOptions
+{
+    public required string ModelPath { get; init; }
+
+    public required string SocketPath { get; init; }
+
+    public int ContextPerSlot { get; init; } = 4096;
+
+    public int Parallel { get; init; } = 1;
+
+    public int BatchSize { get; init; } = 512;
+
+    /// <summary>Threads for generation; 0 = one per physical core (llama.cpp's choice).</summary>
+    public int Threads { get; init; }
+
+    public int GpuLayers { get; init; } = -1;
+
+    public int MainGpu { get; init; }
+
+    public bool UseMmap { get; init; } = true;
+
+    /// <summary>"auto", "on" or "off".</summary>
+    public string FlashAttention { get; init; } = "auto";
+
+    /// <summary>KV cache element type: f16, q8_0, q4_0.</summary>
+    public string KvCacheType { get; init; } = "f16";
+
+    public bool Embedding { get; init; }
+
+    public IReadOnlyList<string> ToArguments()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var args = new List<string>
+        {
+            "runner",
+            "--model", ModelPath,
+            "--socket", SocketPath,
+            "--ctx-size", ContextPerSlot.ToString(c),
+            "--parallel", Parallel.ToString(c),
+            "--batch-size", BatchSize.ToString(c),
+            "--threads", Threads.ToString(c),
+            "--n-gpu-layers", GpuLayers.ToString(c),
+            "--main-gpu", MainGpu.ToString(c),
+            "--flash-attn", FlashAttention,
+            "--kv-cache-type", KvCacheType,
+        };
+        if (!UseMmap)
+        {
+            args.Add("--no-mmap");
+        }
+
+        if (Embedding)
+        {
+            args.Add("--embedding");
+        }
+
+        return args;
+    }
+
+    /// <summary>Parses the arguments after <c>runner</c>.</summary>
+    public static RunnerLaunchOptions Parse(IReadOnlyList<string> args)
+    {
+        string? model = null, socket = null;
+        var options = new RunnerLaunchOptions { ModelPath = string.Empty, SocketPath = string.Empty };
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"runner: {args[i]} needs a value");
+            int NextInt() => int.Parse(Next(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            switch (args[i])
+            {
+                case "--model": model = Next(); break;
+                case "--socket": socket = Next(); break;
+                case "--ctx-size": options = options with { ContextPerSlot = NextInt() }; break;
+                case "--parallel": options = options with { Parallel = NextInt() }; break;
+                case "--batch-size": options = options with { BatchSize = NextInt() }; break;
+                case "--threads": options = options with { Threads = NextInt() }; break;
+                case "--n-gpu-layers": options = options with { GpuLayers = NextInt() }; break;
+                case "--main-gpu": options = options with { MainGpu = NextInt() }; break;
+                case "--flash-attn": options = options with { FlashAttention = Next() }; break;
+                case "--kv-cache-type": options = options with { KvCacheType = Next() }; break;
+                case "--no-mmap": options = options with { UseMmap = false }; break;
+                case "--embedding": options = options with { Embedding = true }; break;
+                default: throw new ArgumentException($"runner: unknown argument '{args[i]}'");
+            }
+        }
+
+        if (model is null || socket is null)
+        {
+            throw new ArgumentException("runner: --model and --socket are required");
+        }
+
+        if (options.ContextPerSlot < 1 || options.Parallel < 1 || options.BatchSize < 1)
+        {
+            throw new ArgumentException("runner: --ctx-size, --parallel and --batch-size must be positive");
+        }
+
+        return options with { ModelPath = model, SocketPath = socket };
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+
+namespace Corral.Runner.Protocol;
+
+/// <summary>
+/// One NDJSON line of a completion stream. Intermediate lines carry <see cref="Content"/>;
+/// the last has <see cref="Done"/> set with the reason, counts and durations (nanoseconds),
+/// or <see cref="Error"/>.
+/// </summary>
+public sealed class CompletionChunk
+{
+    [JsonPropertyName("content")] public string? Content { get; set; }
+    [JsonPropertyName("logprobs")] public List<TokenLogprob>? Logprobs { get; set; }
+    [JsonPropertyName("done")] public bool Done { get; set; }
+    [JsonPropertyName("done_reason")] public string? DoneReason { get; set; }
+    [JsonPropertyName("prompt_eval_count")] public int PromptEvalCount { get; set; }
+    [JsonPropertyName("prompt_eval_duration")] public long PromptEvalDuration { get; set; }
+    [JsonPropertyName("eval_count")] public int EvalCount { get; set; }
+    [JsonPropertyName("eval_duration")] public long EvalDuration { get; set; }
+
+    /// <summary>Prompt tokens reused from the slot's cache (not evaluated again).</summary>
+    [JsonPropertyName("cached_tokens")] public int CachedTokens { get; set; }
+
+    [JsonPropertyName("tokens")] public int[]? Tokens { get; set; }
+    [JsonPropertyName("error")] public string? Error { get; set; }
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Corral.Runner.Protocol;
+
+public sealed class DetokenizeRequest
+{
+    [JsonPropertyName("tokens")] public int[] Tokens { get; set; } = [];
+}

@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+
+namespace Corral.Runner.Protocol;
+
+/// <summary>The runner's readiness: <c>loading</c> (with progress 0..1), <c>ready</c>, or <c>error</c>.</summary>
+public sealed class RunnerHealth
+{
+    public const string Loading = "loading";
+    public const string Ready = "ready";
+    public const string Failed = "error";
+
+    [JsonPropertyName("status")] public string Status { get; set; } = Loading;
+    [JsonPropertyName("progress")] public float Progress { get; set; }
+    [JsonPropertyName("error")] public string? Error { get; set; }
+    [JsonPropertyName("active_slots")] public int ActiveSlots { get; set; }
+    [JsonPropertyName("slots")] public int Slots { get; set; }
+    [JsonPropertyName("context_length")] public int ContextLength { get; set; }
+    [JsonPropertyName("kv_cells_used")] public long KvCellsUsed { get; set; }
+    [JsonPropertyName("prefix_cache_hit_tokens")] public long PrefixCacheHitTokens { get; set; }
+    [JsonPropertyName("load_duration")] public long LoadDuration { get; set; }
+}

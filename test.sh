@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every Corral test. Works on a fresh Debian machine with the .NET 10 SDK,
+# Node.js and npm: it installs what the tests need (the pinned llama.cpp build
+# and its headers via npm, the npm test clients), builds, and runs the xunit
+# suites and the client scripts. Ends with one line: "N passed, N failed".
+set -uo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$repo"
+# shellcheck source=eng/native.sh
+. "$repo/eng/native.sh"
+set +e
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export CORRAL_REPO_ROOT="$repo"
+
+echo "== native llama.cpp libraries and headers"
+corral_ensure_llama_libs || exit 1
+corral_ensure_llama_source || exit 1
+
+if [ -f "$repo/tests/clients/package.json" ]; then
+  echo "== npm test clients"
+  (cd "$repo/tests/clients" && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+fi
+
+echo "== build"
+dotnet build "$repo/Corral.slnx" -c Release --nologo -v quiet -clp:ErrorsOnly || exit 1
+
+passed=0
+failed=0
+skipped=0
+results="$repo/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+# Sequentially, one test assembly at a time: the machine has 2 cores and the
+# end-to-end suites start real runner processes.
+for proj in "$repo"/tests/*/*.csproj; do
+  name="$(basename "$proj" .csproj)"
+  echo "== $name"
+  log="$results/$name.log"
+  dotnet test "$proj" -c Release --no-build --nologo \
+    --logger "console;verbosity=normal" --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$results" 2>&1 | tee "$log" | grep -E '^\s+(Passed|Failed|Skipped) |^\s*(Failed|Passed)!|error' 
+  line="$(grep -E '(Passed|Failed)! +- ' "$log" | tail -1)"
+  if [ -z "$line" ]; then
+    echo "   $name: no result line (crashed?)"
+    failed=$((failed + 1))
+    continue
+  fi
+  p="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")"
+  f="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line")"
+  s="$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")"
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+done
+
+# Client-library scripts (npm ollama, npm openai) against a real server.
+for script in "$repo"/tests/clients/*.test.mjs; do
+  [ -e "$script" ] || continue
+  name="$(basename "$script")"
+  echo "== $name"
+  if node --test "$script" >"$results/$name.log" 2>&1; then
+    n="$(grep -E '^# pass ' "$results/$name.log" | awk '{print $3}')"
+    passed=$((passed + ${n:-1}))
+  else
+    cat "$results/$name.log"
+    n="$(grep -E '^# fail ' "$results/$name.log" | awk '{print $3}')"
+    failed=$((failed + ${n:-1}))
+  fi
+done
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
