@@ -1,0 +1,384 @@
+using System.Diagnostics;
+using Corral.Runner.Client;
+using Corral.Server.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Corral.Server.Scheduling;
+
+/// <summary>
+/// Decides which runner serves a request: reuses a loaded model when its options fit,
+/// starts one otherwise (evicting the least recently used idle model past
+/// OLLAMA_MAX_LOADED_MODELS), bounds the queue (OLLAMA_MAX_QUEUE, also for loaded
+/// models), unloads idle models when their keep_alive runs out, and notices runners
+/// that die so the next request starts a fresh one.
+/// </summary>
+public sealed partial class ModelScheduler : IAsyncDisposable
+{
+    private readonly ServerSettings _settings;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, LoadedModel> _loaded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Task _reaper;
+    private readonly Func<long> _availableMemory;
+    private int _pending;
+    private long _clock;
+
+    public ModelScheduler(ServerSettings settings, ILogger<ModelScheduler> logger, Func<long>? availableMemory = null)
+    {
+        _settings = settings;
+        _logger = logger;
+        _availableMemory = availableMemory ?? SystemMemory.AvailableBytes;
+        _reaper = Task.Run(ReapExpiredAsync);
+    }
+
+    /// <summary>Runner restarts after a crash, for metrics.</summary>
+    public long RunnerCrashes { get; private set; }
+
+    public int QueueDepth => Volatile.Read(ref _pending);
+
+    /// <summary>A snapshot of loaded models for /api/ps.</summary>
+    public async Task<IReadOnlyList<LoadedModel>> SnapshotAsync(CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            return _loaded.Values.Where(m => !m.IsDead).OrderBy(m => m.ExpiresAt).ToList();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Gets a slot of a runner for <paramref name="request"/>, loading the model if needed.</summary>
+    public async Task<RunnerLease> AcquireAsync(ModelLoadRequest request, CancellationToken cancellation)
+    {
+        if (Interlocked.Increment(ref _pending) > _settings.MaxQueue)
+        {
+            Interlocked.Decrement(ref _pending);
+            throw new ServerBusyException();
+        }
+
+        try
+        {
+            while (true)
+            {
+                var (model, loadDuration, waitFor) = await ReserveAsync(request, cancellation).ConfigureAwait(false);
+                if (model is null)
+                {
+                    await waitFor!.WaitAsync(cancellation).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    await model.Slots.WaitAsync(cancellation).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await UnreserveAsync(model, request.KeepAlive).ConfigureAwait(false);
+                    throw;
+                }
+
+                if (model.IsDead)
+                {
+                    // Died while we waited: give the slot back and go round again for a fresh runner.
+                    model.Slots.Release();
+                    await UnreserveAsync(model, request.KeepAlive).ConfigureAwait(false);
+                    continue;
+                }
+
+                return new RunnerLease(this, model, loadDuration) { KeepAlive = request.KeepAlive };
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: finds or loads the model and counts this request as a user, or says
+    /// what to wait for (another model's requests to finish) before trying again.
+    /// </summary>
+    private async Task<(LoadedModel? Model, long LoadDuration, Task? WaitFor)> ReserveAsync(ModelLoadRequest request, CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            if (_loaded.TryGetValue(request.Name, out var existing))
+            {
+                if (!existing.IsDead && request.IsServedBy(existing.Request.Launch))
+                {
+                    AddUser(existing);
+                    return (existing, 0, null);
+                }
+
+                if (!existing.IsDead && existing.Users > 0)
+                {
+                    // Options changed (num_ctx, ...): reload once the current requests finish.
+                    return (null, 0, existing.Idle.Task);
+                }
+
+                await UnloadLockedAsync(existing, "reload").ConfigureAwait(false);
+            }
+
+            while (_loaded.Count >= _settings.MaxLoadedModels)
+            {
+                var victim = _loaded.Values.Where(m => m.Users == 0 || m.IsDead).OrderBy(m => m.LastUsed).FirstOrDefault();
+                if (victim is null)
+                {
+                    return (null, 0, Task.WhenAny(_loaded.Values.Select(m => m.Idle.Task)));
+                }
+
+                await UnloadLockedAsync(victim, "evict").ConfigureAwait(false);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var model = await LoadLockedAsync(request, cancellation).ConfigureAwait(false);
+            AddUser(model);
+            return (model, (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds, null);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private void AddUser(LoadedModel model)
+    {
+        if (model.Users++ == 0)
+        {
+            model.Idle = LoadedModel.NewIdle(completed: false);
+        }
+
+        model.ExpiresAt = DateTimeOffset.MaxValue;
+        model.LastUsed = ++_clock;
+    }
+
+    private async Task<LoadedModel> LoadLockedAsync(ModelLoadRequest request, CancellationToken cancellation)
+    {
+        var parallel = _settings.NumParallel > 0 ? _settings.NumParallel : 1;
+        var need = request.ModelBytes + (request.KvBytesPerToken * request.Launch.ContextPerSlot * parallel);
+        var available = _availableMemory();
+        if (_settings.NumParallel == 0)
+        {
+            // Ollama's auto choice: 4 parallel requests when memory allows, else 1.
+            var withFour = request.ModelBytes + (request.KvBytesPerToken * request.Launch.ContextPerSlot * 4);
+            if (withFour < available * 0.8)
+            {
+                parallel = 4;
+                need = withFour;
+            }
+        }
+
+        if (available > 0 && need > available)
+        {
+            throw new ModelMemoryException(
+                $"model requires more system memory ({FormatGiB(need)}) than is available ({FormatGiB(available)})");
+        }
+
+        var launch = request.Launch with { Parallel = request.Launch.Embedding ? Math.Max(parallel, 1) : parallel };
+        LogLoading(request.Name, launch.ContextPerSlot, launch.Parallel);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _shutdown.Token);
+        timeout.CancelAfter(_settings.LoadTimeout);
+        RunnerProcess runner;
+        try
+        {
+            runner = await RunnerProcess.StartAsync(launch, progress: null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new RunnerException($"timed out waiting for the model to load ({_settings.LoadTimeout})");
+        }
+
+        var model = new LoadedModel(request with { Launch = launch }, runner, launch.Parallel)
+        {
+            KeepAlive = request.KeepAlive ?? _settings.KeepAlive,
+        };
+        _loaded[request.Name] = model;
+        _ = WatchAsync(model);
+        return model;
+    }
+
+    /// <summary>Notices a runner that exits on its own (a crash): its requests fail on their own streams; it is dropped so the next request loads afresh.</summary>
+    private async Task WatchAsync(LoadedModel model)
+    {
+        await model.Runner.Exited.ConfigureAwait(false);
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_loaded.TryGetValue(model.Name, out var current) && ReferenceEquals(current, model))
+            {
+                RunnerCrashes++;
+                LogRunnerDied(model.Name, model.Runner.StderrTail.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty);
+                _loaded.Remove(model.Name);
+                model.Idle.TrySetResult();
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        await model.Runner.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal async Task ReleaseAsync(RunnerLease lease)
+    {
+        lease.Model.Slots.Release();
+        await UnreserveAsync(lease.Model, lease.KeepAlive).ConfigureAwait(false);
+    }
+
+    private async Task UnreserveAsync(LoadedModel model, TimeSpan? keepAlive)
+    {
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            model.KeepAlive = keepAlive ?? model.KeepAlive;
+            model.LastUsed = ++_clock;
+            if (--model.Users > 0)
+            {
+                return;
+            }
+
+            if (model.KeepAlive == TimeSpan.Zero || model.IsDead)
+            {
+                if (_loaded.TryGetValue(model.Name, out var current) && ReferenceEquals(current, model))
+                {
+                    await UnloadLockedAsync(model, "keep_alive 0").ConfigureAwait(false);
+                }
+
+                model.Idle.TrySetResult();
+                return;
+            }
+
+            model.ExpiresAt = model.KeepAlive == Durations.Forever ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow + model.KeepAlive;
+            model.Idle.TrySetResult();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Unloads a model now if idle, or once its current requests finish (keep_alive 0 with no prompt).</summary>
+    public async Task UnloadAsync(string name, CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            if (!_loaded.TryGetValue(name, out var model))
+            {
+                return;
+            }
+
+            if (model.Users == 0)
+            {
+                await UnloadLockedAsync(model, "requested").ConfigureAwait(false);
+            }
+            else
+            {
+                model.KeepAlive = TimeSpan.Zero;
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Sets the expiry of an idle loaded model (a request with keep_alive and no prompt).</summary>
+    public async Task<bool> TouchAsync(string name, TimeSpan keepAlive, CancellationToken cancellation)
+    {
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            if (!_loaded.TryGetValue(name, out var model) || model.IsDead)
+            {
+                return false;
+            }
+
+            model.KeepAlive = keepAlive;
+            if (model.Users == 0)
+            {
+                model.ExpiresAt = keepAlive == Durations.Forever ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow + keepAlive;
+            }
+
+            return true;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task UnloadLockedAsync(LoadedModel model, string why)
+    {
+        LogUnloading(model.Name, why);
+        _loaded.Remove(model.Name);
+        model.Idle.TrySetResult();
+        await model.Runner.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task ReapExpiredAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
+            {
+                await _lock.WaitAsync(_shutdown.Token).ConfigureAwait(false);
+                try
+                {
+                    var now = DateTimeOffset.UtcNow;
+                    foreach (var model in _loaded.Values.Where(m => m.Users == 0 && m.ExpiresAt <= now).ToList())
+                    {
+                        await UnloadLockedAsync(model, "expired").ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    _lock.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _reaper.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _lock.WaitAsync().ConfigureAwait(false);
+        foreach (var model in _loaded.Values.ToList())
+        {
+            await model.Runner.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _loaded.Clear();
+        _lock.Release();
+        _shutdown.Dispose();
+    }
+
+    private static string FormatGiB(long bytes) => $"{bytes / (1024.0 * 1024 * 1024):0.0} GiB";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "loading model {Model} (num_ctx {Context}, parallel {Parallel})")]
+    private partial void LogLoading(string model, int context, int parallel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "unloading model {Model} ({Reason})")]
+    private partial void LogUnloading(string model, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "runner for {Model} exited unexpectedly: {LastLine}")]
+    private partial void LogRunnerDied(string model, string lastLine);
+}
