@@ -97,6 +97,11 @@ public static class NativeLibraryLocator
         return best;
     }
 
+    /// <summary>Like <see cref="FindLibrary"/>, but throws an explanatory exception when missing.</summary>
+    /// <exception cref="LlamaLibraryNotFoundException">No matching library in <paramref name="directory"/>.</exception>
+    public static string FindLibraryOrThrow(string directory, string importName) =>
+        FindLibrary(directory, importName) ?? throw LlamaLibraryNotFoundException.Missing(directory, importName);
+
     /// <summary>
     /// Loads (or returns the already loaded) library for an import name, throwing
     /// <see cref="LlamaLibraryNotFoundException"/> with instructions when it is missing.
@@ -110,9 +115,7 @@ public static class NativeLibraryLocator
                 return existing;
             }
 
-            var directory = LibraryDirectory;
-            var path = FindLibrary(directory, importName)
-                       ?? throw LlamaLibraryNotFoundException.Missing(directory, importName);
+            var path = FindLibraryOrThrow(LibraryDirectory, importName);
             nint handle;
             try
             {
