@@ -22,7 +22,7 @@ internal static class SamplerFactory
             var vocab = model.Vocab;
             if (p.LogitBias is { Count: > 0 })
             {
-                var biases = p.LogitBias.Select(kv => (new LlamaToken(kv.Key), kv.Value)).ToArray();
+                var biases = p.LogitBias.Select(kv => new LlamaLogitBias(new LlamaToken(kv.Key), kv.Value)).ToArray();
                 chain.AddLogitBias(vocab.Count, biases);
             }
 

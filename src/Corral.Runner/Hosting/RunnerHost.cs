@@ -126,12 +126,12 @@ public sealed partial class RunnerHost
 
             var context = LlamaContext.Create(model, new LlamaContextOptions
             {
-                ContextSize = (uint)(_options.ContextPerSlot * slots),
-                BatchSize = (uint)batch,
-                UBatchSize = (uint)batch,
-                SeqMax = (uint)slots,
-                Threads = _options.Threads,
-                BatchThreads = _options.Threads,
+                ContextSize = _options.ContextPerSlot * slots,
+                BatchSize = batch,
+                UBatchSize = batch,
+                SeqMax = slots,
+                Threads = _options.Threads > 0 ? _options.Threads : null,
+                BatchThreads = _options.Threads > 0 ? _options.Threads : null,
                 Embeddings = _options.Embedding,
                 FlashAttention = ParseFlashAttention(_options.FlashAttention),
                 TypeK = ParseCacheType(_options.KvCacheType),
