@@ -77,18 +77,7 @@ internal static class ModelfileParser
                 throw new ModelfileParseException($"missing value for {kind.Value.ToString().ToUpperInvariant()}", lineNumber, valueColumn);
             }
 
-            var buffer = new StringBuilder(line, pos, line.Length - pos, line.Length - pos);
-            string value;
-            while (!ModelfileQuoting.TryUnquote(buffer.ToString().Trim(), out value))
-            {
-                if (++index == lines.Length)
-                {
-                    throw new ModelfileParseException("unexpected EOF: unterminated quote", lineNumber, valueColumn);
-                }
-
-                buffer.Append('\n').Append(lines[index]);
-            }
-
+            var value = ReadValue(lines, ref index, pos, lineNumber, valueColumn);
             value = DropControlCharacters(value);
             if (kind == ModelfileCommandKind.Parameter && ModelfileParameters.Validate(name!, value) is { } error)
             {
@@ -104,6 +93,59 @@ internal static class ModelfileParser
         }
 
         return commands;
+    }
+
+    /// <summary>
+    /// The value starting at <paramref name="pos"/>; an opened quote takes in following lines until
+    /// a line's trimmed end closes it. Only the tail is checked per line, so long values stay linear.
+    /// </summary>
+    private static string ReadValue(string[] lines, ref int index, int pos, int lineNumber, int valueColumn)
+    {
+        var first = lines[index][pos..];
+        var opener = first.StartsWith(ModelfileQuoting.Triple, StringComparison.Ordinal) ? ModelfileQuoting.Triple
+            : first.StartsWith('"') ? "\"" : null;
+        if (opener is null)
+        {
+            return first.Trim();
+        }
+
+        var buffer = new StringBuilder(first);
+        while (!EndsWithCloser(buffer, opener))
+        {
+            if (++index == lines.Length)
+            {
+                throw new ModelfileParseException("unexpected EOF: unterminated quote", lineNumber, valueColumn);
+            }
+
+            buffer.Append('\n').Append(lines[index]);
+        }
+
+        ModelfileQuoting.TryUnquote(buffer.ToString().Trim(), out var value);
+        return value;
+    }
+
+    private static bool EndsWithCloser(StringBuilder buffer, string quote)
+    {
+        var end = buffer.Length - 1;
+        while (end >= 0 && char.IsWhiteSpace(buffer[end]))
+        {
+            end--;
+        }
+
+        if (end + 1 < 2 * quote.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < quote.Length; i++)
+        {
+            if (buffer[end - i] != '"')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ModelfileCommandKind? ToKind(string name) => name.ToLowerInvariant() switch
