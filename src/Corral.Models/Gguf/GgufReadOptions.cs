@@ -1,0 +1,20 @@
+namespace Corral.Models.Gguf;
+
+/// <summary>Controls how much of a GGUF file's metadata <see cref="GgufReader"/> materializes.</summary>
+public sealed record GgufReadOptions
+{
+    /// <summary>Reads every value, arrays included.</summary>
+    public static GgufReadOptions Default { get; } = new();
+
+    /// <summary>
+    /// Reads scalars and array lengths only: cheap for /api/show on a model whose vocabulary has 128k strings.
+    /// Arrays are still walked and validated, just not kept.
+    /// </summary>
+    public static GgufReadOptions MetadataOnly { get; } = new() { MaxArrayElementsToMaterialize = 0 };
+
+    /// <summary>
+    /// Arrays with more elements than this are skipped (<see cref="GgufArray.IsMaterialized"/> is false)
+    /// but their length and element type are still known.
+    /// </summary>
+    public long MaxArrayElementsToMaterialize { get; init; } = long.MaxValue;
+}

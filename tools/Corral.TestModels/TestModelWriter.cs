@@ -1,0 +1,105 @@
+using Corral.Models.Gguf;
+
+namespace Corral.TestModels;
+
+/// <summary>
+/// Generates GGUF models llama.cpp can load. (Named TestModelWriter, not TestModels, because a type named like
+/// its namespace makes "TestModels.X" resolve to the namespace from inside Corral.*.)
+/// </summary>
+public static class TestModelWriter
+{
+    /// <summary>Shape of <see cref="WriteRandom"/>: n_embd 64, 2 layers, 4 heads, 2 KV heads, n_ff 128, context 2048.</summary>
+    public static LlamaShape RandomShape { get; } = new();
+
+    /// <summary>Shape of <see cref="WriteSuccessor"/>: n_embd 320 (≥ the 266-token vocabulary, so embeddings can be one-hot).</summary>
+    public static LlamaShape SuccessorShape { get; } = new() { EmbeddingLength = 320, FeedForwardLength = 64 };
+
+    /// <summary>Llama-3.2-1B dimensions: vocab 128256, n_embd 2048, 16 layers, 32 heads, 8 KV heads, n_ff 8192, F16, tied output.</summary>
+    public static LlamaShape BenchLlama1BShape { get; } = new()
+    {
+        EmbeddingLength = 2048,
+        BlockCount = 16,
+        HeadCount = 32,
+        HeadCountKv = 8,
+        FeedForwardLength = 8192,
+        ContextLength = 131072,
+        WeightType = GgmlType.F16,
+        TiedOutput = true,
+    };
+
+    /// <summary>Logit of the successor token; every other logit is exactly 0, so greedy choice is unambiguous.</summary>
+    public const float SuccessorWeight = 4f;
+
+    /// <summary>A tiny llama model with random weights, identical for the same seed and type (F32 or F16).</summary>
+    public static void WriteRandom(string path, ulong seed = 1, GgmlType weightType = GgmlType.F32)
+    {
+        LlamaShape shape = RandomShape with { WeightType = weightType };
+        LlamaModelWriter.Write(path, "corral-test-random", shape, ByteLevelBpeVocab.CreateSmall(), (name, dims, type, output) =>
+        {
+            long count = dims.Aggregate(1L, (a, b) => a * b);
+            if (dims.Count == 1)
+            {
+                TensorData.Constant(output, type, count, 1f); // norm weights
+            }
+            else
+            {
+                float scale = name == "token_embd.weight" ? 1f : 1f / MathF.Sqrt(dims[0]);
+                TensorData.Random(output, type, count, SplitMix64.Derive(seed, name), scale);
+            }
+        });
+    }
+
+    /// <summary>
+    /// The hand-built model whose greedy output <see cref="SuccessorModel"/> predicts exactly. Attention and FFN
+    /// outputs are zero, so the residual stream stays the one-hot embedding of the last token; output.weight
+    /// maps token i to its successor.
+    /// </summary>
+    public static void WriteSuccessor(string path)
+    {
+        ByteLevelBpeVocab vocab = SuccessorModel.Vocab;
+        long embd = SuccessorShape.EmbeddingLength;
+        if (embd < vocab.Count)
+        {
+            throw new InvalidOperationException("Successor embeddings must be at least as wide as the vocabulary.");
+        }
+
+        int[] successor = Enumerable.Range(0, vocab.Count).Select(SuccessorModel.NextToken).ToArray();
+        LlamaModelWriter.Write(path, "corral-test-successor", SuccessorShape, vocab, (name, dims, type, output) =>
+        {
+            long count = dims.Aggregate(1L, (a, b) => a * b);
+            Func<long, float> value = name switch
+            {
+                // Row t (dims[1] index) is the embedding of token t: one-hot at column t.
+                "token_embd.weight" => e => e / embd == e % embd ? 1f : 0f,
+                // Row j produces logit j: weight at column i when j is the successor of token i.
+                "output.weight" => e => e % embd < vocab.Count && successor[e % embd] == e / embd ? SuccessorWeight : 0f,
+                _ when dims.Count == 1 => _ => 1f,
+                _ => _ => 0f,
+            };
+            TensorData.Write(output, type, count, value);
+        });
+    }
+
+    /// <summary>A tiny BERT embedding model (WordPiece vocabulary, mean pooling, n_embd 32, 2 layers).</summary>
+    public static void WriteEmbedding(string path, ulong seed = 7) => BertModelWriter.Write(path, seed);
+
+    /// <summary>
+    /// A Llama-3.2-1B-shaped F16 model (about 2.5 GB) with random weights, streamed to disk. For benchmarks only:
+    /// generate on demand, never commit.
+    /// </summary>
+    public static void WriteBenchLlama1B(string path, ulong seed = 1)
+    {
+        LlamaModelWriter.Write(path, "corral-bench-llama-1b", BenchLlama1BShape, ByteLevelBpeVocab.CreateLlama3Sized(), (name, dims, type, output) =>
+        {
+            long count = dims.Aggregate(1L, (a, b) => a * b);
+            if (type == GgmlType.F16)
+            {
+                TensorData.FastRandomF16(output, count, SplitMix64.Derive(seed, name));
+            }
+            else
+            {
+                TensorData.Constant(output, type, count, 1f);
+            }
+        });
+    }
+}
