@@ -44,8 +44,11 @@ namespace Corral.Api.Native;
 public sealed partial class NativeJsonContext : JsonSerializerContext
 {
     /// <summary>Same metadata with a relaxed encoder: UTF-8 text stays as-is instead of \uXXXX escapes.</summary>
-    public static NativeJsonContext Wire { get; } = new(new JsonSerializerOptions(Default.Options)
+    public static NativeJsonContext Wire { get; } = new(new JsonSerializerOptions
     {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNameCaseInsensitive = true,
+        Converters = { new GoTimeJsonConverter() },
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 }
