@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+
+namespace Corral.Api.Native;
+
+/// <summary>
+/// The <c>think</c> request field: a boolean, or a level "low", "medium" or "high" for models that
+/// support reasoning effort. Absent (a null <c>ThinkValue?</c>) means "the model's default behaviour".
+/// </summary>
+[JsonConverter(typeof(ThinkValueJsonConverter))]
+public readonly record struct ThinkValue
+{
+    private readonly bool _enabled;
+
+    private ThinkValue(bool enabled, string? level)
+    {
+        _enabled = enabled;
+        Level = level;
+    }
+
+    public static ThinkValue True { get; } = new(true, null);
+
+    public static ThinkValue False { get; } = new(false, null);
+
+    /// <summary>"low", "medium" or "high"; null when the value is a boolean.</summary>
+    public string? Level { get; }
+
+    public bool IsBool => Level is null;
+
+    /// <summary>Thinking is on (true or any level).</summary>
+    public bool IsEnabled => Level is not null || _enabled;
+
+    /// <summary>The level to hand a template: the explicit level, "medium" for true, "" for false (as Ollama).</summary>
+    public string EffectiveLevel => Level ?? (_enabled ? "medium" : string.Empty);
+
+    public static bool IsValidLevel(string level) => level is "low" or "medium" or "high";
+
+    /// <summary>Creates a level value; throws <see cref="ArgumentException"/> with Ollama's text for other strings.</summary>
+    public static ThinkValue FromLevel(string level) =>
+        IsValidLevel(level)
+            ? new ThinkValue(true, level)
+            : throw new ArgumentException(InvalidLevelMessage(level), nameof(level));
+
+    internal static string InvalidLevelMessage(string level) =>
+        $"invalid think value: \"{level}\" (must be \"high\", \"medium\", \"low\", true, or false)";
+
+    public static implicit operator ThinkValue(bool enabled) => enabled ? True : False;
+
+    public override string ToString() => Level ?? (_enabled ? "true" : "false");
+}

@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Corral.Api.OpenAI;
+
+/// <summary>An OpenAI chat message; <c>content</c> is a string or an array of content parts.</summary>
+public sealed class ChatMessage
+{
+    [JsonPropertyName("role")]
+    public string Role { get; set; } = string.Empty;
+
+    /// <summary>Always written: null for an assistant message that only calls tools.</summary>
+    [JsonPropertyName("content")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public ChatContent? Content { get; set; }
+
+    /// <summary>Ollama's extension carrying the model's thinking text.</summary>
+    [JsonPropertyName("reasoning")]
+    public string? Reasoning { get; set; }
+
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    [JsonPropertyName("tool_calls")]
+    public IReadOnlyList<OpenAIToolCall>? ToolCalls { get; set; }
+
+    [JsonPropertyName("tool_call_id")]
+    public string? ToolCallId { get; set; }
+}

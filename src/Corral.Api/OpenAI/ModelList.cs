@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Corral.Api.OpenAI;
+
+/// <summary>Answer of <c>GET /v1/models</c>.</summary>
+public sealed class ModelList
+{
+    [JsonPropertyName("object")]
+    public string Object { get; set; } = "list";
+
+    [JsonPropertyName("data")]
+    public IReadOnlyList<ModelObject> Data { get; set; } = [];
+}

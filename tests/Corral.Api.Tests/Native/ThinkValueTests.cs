@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Corral.Api.Native;
+
+namespace Corral.Api.Tests.Native;
+
+public sealed class ThinkValueTests
+{
+    private static ThinkValue? Read(string thinkJson) =>
+        JsonSerializer.Deserialize($$"""{"model":"m","think":{{thinkJson}}}""", NativeJsonContext.Default.ChatRequest)!.Think;
+
+    [Fact]
+    public void Reads_booleans()
+    {
+        Assert.True(Read("true")!.Value.IsEnabled);
+        Assert.True(Read("true")!.Value.IsBool);
+        Assert.Equal("medium", Read("true")!.Value.EffectiveLevel);
+        Assert.False(Read("false")!.Value.IsEnabled);
+        Assert.Null(Read("null"));
+    }
+
+    [Theory]
+    [InlineData("low")]
+    [InlineData("medium")]
+    [InlineData("high")]
+    public void Reads_levels(string level)
+    {
+        var value = Read($"\"{level}\"")!.Value;
+        Assert.True(value.IsEnabled);
+        Assert.False(value.IsBool);
+        Assert.Equal(level, value.Level);
+    }
+
+    [Fact]
+    public void Rejects_unknown_level_with_ollamas_text()
+    {
+        var ex = Assert.Throws<JsonException>(() => Read("\"max\""));
+        Assert.StartsWith("invalid think value: \"max\"", ex.Message);
+        Assert.Throws<JsonException>(() => Read("1"));
+    }
+
+    [Fact]
+    public void Writes_the_form_it_holds()
+    {
+        var request = new ChatRequest { Model = "m", Think = ThinkValue.FromLevel("high") };
+        Assert.Contains("\"think\":\"high\"", JsonSerializer.Serialize(request, NativeJsonContext.Default.ChatRequest));
+        request.Think = false;
+        Assert.Contains("\"think\":false", JsonSerializer.Serialize(request, NativeJsonContext.Default.ChatRequest));
+        request.Think = null;
+        Assert.DoesNotContain("think", JsonSerializer.Serialize(request, NativeJsonContext.Default.ChatRequest));
+    }
+}
