@@ -34,7 +34,8 @@ internal sealed class Executor
     private TemplateExecutionException Error(Node node, string message)
     {
         var (line, column) = Parser.LineColumn(_template.Text, node.Position);
-        return new TemplateExecutionException(_currentName, line, column, node.ToString() ?? "", message);
+        // Go prints exec positions as a 0-based offset within the line.
+        return new TemplateExecutionException(_currentName, line, column - 1, node.ToString() ?? "", message);
     }
 
     private Flow Walk(TemplateValue dot, Node node)
@@ -185,7 +186,7 @@ internal sealed class Executor
     {
         if (!_template.TryGetDefinition(call.Name, out var body))
         {
-            throw Error(call, $"no such template \"{call.Name}\"");
+            throw Error(call, $"template \"{call.Name}\" not defined");
         }
         if (++_depth > MaxTemplateDepth)
         {
@@ -270,9 +271,16 @@ internal sealed class Executor
         }
         if (command.Args.Count > 1 || hasFinal)
         {
-            throw Error(first, first is FieldNode or VariableNode or ChainNode
-                ? $"{first} has arguments but cannot be invoked as function"
-                : $"can't give argument to non-function {first}");
+            if (first is FieldNode field)
+            {
+                // Go evaluates the receiver first, then complains that a field cannot take arguments.
+                var receiver = EvalFields(field, dot, field.Ident[..^1], 0);
+                var name = field.Ident[^1];
+                throw Error(first, receiver.Kind == TemplateKind.Map
+                    ? $"{name} is not a method but has arguments"
+                    : $"{name} has arguments but cannot be invoked as function");
+            }
+            throw Error(first, $"can't give argument to non-function {first}");
         }
         return EvalArg(dot, first);
     }
@@ -318,8 +326,8 @@ internal sealed class Executor
         switch (receiver.Kind)
         {
             case TemplateKind.Nil:
-                // Go: a missing value (nil interface) yields no value rather than an error.
-                return TemplateValue.Nil;
+                // Go: a field of a missing value (nil interface) is a nil pointer dereference.
+                throw Error(node, $"nil pointer evaluating interface {{}}.{name}");
             case TemplateKind.Map:
                 return receiver.AsMap.TryGetValue(name, out var value) ? value : TemplateValue.Nil;
             case TemplateKind.Object:

@@ -287,7 +287,7 @@ internal sealed class Parser
             _vars.AddRange(saved);
             AddDefinition(name, body, keyword.Position);
         }
-        return new TemplateNode(keyword.Position, name, pipe);
+        return new TemplateNode(nameToken.Position, name, pipe);
     }
 
     /// <summary>Parses [decl] command ('|' command)* and consumes the closing token.</summary>
@@ -416,6 +416,7 @@ internal sealed class Parser
         {
             return term;
         }
+        var chainPosition = Peek().Position;
         var fields = new List<string>();
         while (Peek().Kind == TokenKind.Field)
         {
@@ -423,8 +424,9 @@ internal sealed class Parser
         }
         return term switch
         {
-            FieldNode f => new FieldNode(f.Position, [.. f.Ident, .. fields]),
-            VariableNode v => new VariableNode(v.Position, [.. v.Ident, .. fields]),
+            // Go positions a merged field or variable chain at its second segment.
+            FieldNode f => new FieldNode(chainPosition, [.. f.Ident, .. fields]),
+            VariableNode v => new VariableNode(chainPosition, [.. v.Ident, .. fields]),
             ConstantNode or NilNode or DotNode => throw Error(token.Position, $"unexpected . after term \"{term}\""),
             _ => new ChainNode(term.Position, term, [.. fields]),
         };

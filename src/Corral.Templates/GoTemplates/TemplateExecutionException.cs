@@ -20,6 +20,7 @@ public sealed class TemplateExecutionException : Exception
 
     public int Line { get; }
 
+    /// <summary>0-based offset within the line, as Go prints it.</summary>
     public int Column { get; }
 
     /// <summary>The failing node, printed as Go prints it (e.g. ".Messages.Foo" or "index .X 5").</summary>
