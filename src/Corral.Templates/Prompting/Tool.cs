@@ -41,5 +41,6 @@ public sealed class Tool : ITemplateObject
         writer.WriteRaw("}");
     }
 
-    public void Format(StringBuilder output) => GoStructs.FormatFields(output, false, Type, Items, TemplateValue.FromObject(Function));
+    /// <summary>Ollama's api types print as their JSON (they implement String() that way).</summary>
+    public void Format(StringBuilder output) => WriteJson(new GoJsonWriter(output));
 }

@@ -37,5 +37,6 @@ public sealed class ToolFunction : ITemplateObject
         writer.WriteRaw("}");
     }
 
-    public void Format(StringBuilder output) => GoStructs.FormatFields(output, false, Name, Description, TemplateValue.FromObject(Parameters));
+    /// <summary>Ollama's api types print as their JSON (they implement String() that way).</summary>
+    public void Format(StringBuilder output) => WriteJson(new GoJsonWriter(output));
 }
