@@ -127,7 +127,15 @@ internal sealed class GgufByteReader
         }
 
         // Large reads bypass the buffer; the stream is positioned at the end of the buffered bytes.
-        _stream.ReadExactly(rest);
+        try
+        {
+            _stream.ReadExactly(rest);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new GgufFormatException("file ended early (stream shorter than its reported length)", Position);
+        }
+
         _bufferStart = Position + rest.Length;
         _bufferPos = 0;
         _bufferLen = 0;
