@@ -55,7 +55,7 @@ internal sealed class GgufByteReader
     public string ReadString(string what, bool strictUtf8)
     {
         long start = Position;
-        ulong length = ReadUInt64(what + " length");
+        ulong length = ReadUInt64(what); // "what" is only formatted into a message on failure
         if (length > (ulong)Remaining)
         {
             throw new GgufFormatException($"{what} claims {length} bytes but only {Remaining} remain in the file", start);
@@ -88,7 +88,7 @@ internal sealed class GgufByteReader
     public void SkipString(string what)
     {
         long start = Position;
-        ulong length = ReadUInt64(what + " length");
+        ulong length = ReadUInt64(what); // "what" is only formatted into a message on failure
         if (length > (ulong)Remaining)
         {
             throw new GgufFormatException($"{what} claims {length} bytes but only {Remaining} remain in the file", start);
