@@ -55,7 +55,7 @@ internal sealed class GgufByteReader
     public string ReadString(string what, bool strictUtf8)
     {
         long start = Position;
-        ulong length = ReadUInt64(what + " length");
+        ulong length = ReadUInt64(what); // "what" is only formatted into a message on failure
         if (length > (ulong)Remaining)
         {
             throw new GgufFormatException($"{what} claims {length} bytes but only {Remaining} remain in the file", start);
@@ -88,7 +88,7 @@ internal sealed class GgufByteReader
     public void SkipString(string what)
     {
         long start = Position;
-        ulong length = ReadUInt64(what + " length");
+        ulong length = ReadUInt64(what); // "what" is only formatted into a message on failure
         if (length > (ulong)Remaining)
         {
             throw new GgufFormatException($"{what} claims {length} bytes but only {Remaining} remain in the file", start);
@@ -127,7 +127,15 @@ internal sealed class GgufByteReader
         }
 
         // Large reads bypass the buffer; the stream is positioned at the end of the buffered bytes.
-        _stream.ReadExactly(rest);
+        try
+        {
+            _stream.ReadExactly(rest);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new GgufFormatException("file ended early (stream shorter than its reported length)", Position);
+        }
+
         _bufferStart = Position + rest.Length;
         _bufferPos = 0;
         _bufferLen = 0;

@@ -79,7 +79,7 @@ public static class GgufReader
 
         uint alignment = ReadAlignment(metadata);
 
-        var tensors = new List<GgufTensorInfo>((int)tensorCount);
+        var tensors = new List<GgufTensorInfo>((int)Math.Min(tensorCount, 4096));
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (ulong i = 0; i < tensorCount; i++)
         {
@@ -167,9 +167,10 @@ public static class GgufReader
             case GgufValueType.String:
             {
                 var items = new string[n];
+                string what = $"an element of '{key}'"; // built once: vocabularies have 100k+ strings
                 for (int i = 0; i < n; i++)
                 {
-                    items[i] = r.ReadString($"'{key}'[{i}]", strictUtf8: false);
+                    items[i] = r.ReadString(what, strictUtf8: false);
                 }
 
                 return GgufArray.Create(elementType, items);
@@ -209,9 +210,10 @@ public static class GgufReader
         switch (elementType)
         {
             case GgufValueType.String:
+                string what = $"an element of '{key}'";
                 for (long i = 0; i < count; i++)
                 {
-                    r.SkipString($"'{key}'[{i}]");
+                    r.SkipString(what);
                 }
 
                 break;

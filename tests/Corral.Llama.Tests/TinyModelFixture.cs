@@ -1,0 +1,22 @@
+namespace Corral.Llama.Tests;
+
+/// <summary>A tiny random-weight llama model written to a temp file and loaded once per test class.</summary>
+public sealed class TinyModelFixture : IDisposable
+{
+    public TinyModelFixture()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"corral-tiny-{Guid.NewGuid():N}.gguf");
+        TinyLlamaGguf.Write(Path);
+        Model = LlamaModel.Load(Path);
+    }
+
+    public string Path { get; }
+
+    public LlamaModel Model { get; }
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        File.Delete(Path);
+    }
+}
