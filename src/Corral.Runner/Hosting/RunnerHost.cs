@@ -115,6 +115,7 @@ public sealed partial class RunnerHost
                 new LlamaModelLoadOptions { GpuLayers = _options.GpuLayers, MainGpu = _options.MainGpu, UseMmap = _options.UseMmap },
                 progress,
                 cancellation);
+            var threads = ChooseThreads(_options, new FileInfo(_options.ModelPath).Length);
             var slots = _options.Parallel;
             var batch = _options.BatchSize;
             if (_options.Embedding)
@@ -130,8 +131,8 @@ public sealed partial class RunnerHost
                 BatchSize = batch,
                 UBatchSize = batch,
                 SeqMax = slots,
-                Threads = _options.Threads > 0 ? _options.Threads : null,
-                BatchThreads = _options.Threads > 0 ? _options.Threads : null,
+                Threads = threads,
+                BatchThreads = threads,
                 Embeddings = _options.Embedding,
                 FlashAttention = ParseFlashAttention(_options.FlashAttention),
                 TypeK = ParseCacheType(_options.KvCacheType),
@@ -165,6 +166,21 @@ public sealed partial class RunnerHost
 
             return false;
         }
+    }
+
+    /// <summary>
+    /// num_thread when given; otherwise one per core, except for tiny models (the generated test
+    /// models), where ggml's thread barriers cost more than the arithmetic they split.
+    /// </summary>
+    internal static int ChooseThreads(RunnerLaunchOptions options, long modelBytes)
+    {
+        if (options.Threads > 0)
+        {
+            return options.Threads;
+        }
+
+        const long TinyModelBytes = 64L * 1024 * 1024;
+        return modelBytes < TinyModelBytes ? 1 : Math.Max(1, Environment.ProcessorCount);
     }
 
     private static LlamaFlashAttention ParseFlashAttention(string value) => value.ToLowerInvariant() switch

@@ -11,15 +11,15 @@ public sealed class CompletionChunk
 {
     [JsonPropertyName("content")] public string? Content { get; set; }
     [JsonPropertyName("logprobs")] public List<TokenLogprob>? Logprobs { get; set; }
-    [JsonPropertyName("done")] public bool Done { get; set; }
+    [JsonPropertyName("done"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Done { get; set; }
     [JsonPropertyName("done_reason")] public string? DoneReason { get; set; }
-    [JsonPropertyName("prompt_eval_count")] public int PromptEvalCount { get; set; }
-    [JsonPropertyName("prompt_eval_duration")] public long PromptEvalDuration { get; set; }
-    [JsonPropertyName("eval_count")] public int EvalCount { get; set; }
-    [JsonPropertyName("eval_duration")] public long EvalDuration { get; set; }
+    [JsonPropertyName("prompt_eval_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int PromptEvalCount { get; set; }
+    [JsonPropertyName("prompt_eval_duration"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long PromptEvalDuration { get; set; }
+    [JsonPropertyName("eval_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int EvalCount { get; set; }
+    [JsonPropertyName("eval_duration"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long EvalDuration { get; set; }
 
     /// <summary>Prompt tokens reused from the slot's cache (not evaluated again).</summary>
-    [JsonPropertyName("cached_tokens")] public int CachedTokens { get; set; }
+    [JsonPropertyName("cached_tokens"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int CachedTokens { get; set; }
 
     [JsonPropertyName("tokens")] public int[]? Tokens { get; set; }
     [JsonPropertyName("error")] public string? Error { get; set; }

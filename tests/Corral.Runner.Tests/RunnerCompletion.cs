@@ -1,0 +1,38 @@
+using System.Text;
+using Corral.Runner.Client;
+using Corral.Runner.Protocol;
+
+namespace Corral.Runner.Tests;
+
+/// <summary>A whole completion read from a runner: the text and the final chunk.</summary>
+public sealed record RunnerCompletion(string Text, CompletionChunk Final, int ContentChunks)
+{
+    public static async Task<RunnerCompletion> RunAsync(RunnerClient client, CompletionRequest request, CancellationToken cancellation = default)
+    {
+        var text = new StringBuilder();
+        CompletionChunk? final = null;
+        var chunks = 0;
+        await foreach (var chunk in client.CompleteAsync(request, cancellation))
+        {
+            if (chunk.Done)
+            {
+                final = chunk;
+            }
+            else
+            {
+                text.Append(chunk.Content);
+                chunks++;
+            }
+        }
+
+        return new RunnerCompletion(text.ToString(), final ?? throw new InvalidOperationException("no final chunk"), chunks);
+    }
+
+    public static CompletionRequest Greedy(string prompt, int numPredict = -1, params string[] stop) => new()
+    {
+        Prompt = prompt,
+        NumPredict = numPredict,
+        Stop = stop.Length == 0 ? null : stop,
+        Sampling = new SamplingParameters { Temperature = 0 },
+    };
+}

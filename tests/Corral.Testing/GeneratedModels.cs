@@ -1,0 +1,28 @@
+using Corral.TestModels;
+
+namespace Corral.Testing;
+
+/// <summary>The generated GGUF test models, each written once per test process into a temp folder.</summary>
+public static class GeneratedModels
+{
+    private static readonly string Folder = Directory.CreateTempSubdirectory("corral-models-").FullName;
+    private static readonly Lazy<string> SuccessorPath = new(() => Write("successor.gguf", TestModelWriter.WriteSuccessor));
+    private static readonly Lazy<string> RandomPath = new(() => Write("random.gguf", p => TestModelWriter.WriteRandom(p)));
+    private static readonly Lazy<string> EmbeddingPath = new(() => Write("embedding.gguf", p => TestModelWriter.WriteEmbedding(p)));
+
+    /// <summary>Hand-built weights: greedy output follows <see cref="SuccessorModel"/> exactly.</summary>
+    public static string Successor => SuccessorPath.Value;
+
+    /// <summary>Random weights, llama architecture, byte-level BPE vocabulary and a chat template.</summary>
+    public static string Random => RandomPath.Value;
+
+    /// <summary>A tiny BERT with mean pooling.</summary>
+    public static string Embedding => EmbeddingPath.Value;
+
+    private static string Write(string name, Action<string> writer)
+    {
+        var path = Path.Combine(Folder, name);
+        writer(path);
+        return path;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Corral.Llama;
+using Corral.TestModels;
+
+// Writes the generated GGUF test models on demand:
+//   corral-make-model random|successor|embedding|bench-f16 OUT.gguf
+//   corral-make-model bench-q4 OUT.gguf     (1B-shaped F16, then llama_model_quantize to Q4_K_M)
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("usage: corral-make-model random|successor|embedding|bench-f16|bench-q4 OUT.gguf");
+    return 2;
+}
+
+var (kind, output) = (args[0], Path.GetFullPath(args[1]));
+var clock = Stopwatch.StartNew();
+switch (kind)
+{
+    case "random":
+        TestModelWriter.WriteRandom(output);
+        break;
+    case "successor":
+        TestModelWriter.WriteSuccessor(output);
+        break;
+    case "embedding":
+        TestModelWriter.WriteEmbedding(output);
+        break;
+    case "bench-f16":
+        TestModelWriter.WriteBenchLlama1B(output);
+        break;
+    case "bench-q4":
+        var f16 = output + ".f16.tmp";
+        TestModelWriter.WriteBenchLlama1B(f16);
+        Console.Error.WriteLine($"wrote F16 in {clock.Elapsed.TotalSeconds:0.0}s, quantizing to Q4_K_M ...");
+        LlamaBackend.EnsureInitialized();
+        LlamaQuantizer.Quantize(f16, output, LlamaFileType.Q4_K_M, Environment.ProcessorCount);
+        File.Delete(f16);
+        break;
+    default:
+        Console.Error.WriteLine($"unknown model kind '{kind}'");
+        return 2;
+}
+
+Console.Error.WriteLine($"{kind}: {output} ({new FileInfo(output).Length / 1024.0 / 1024.0:0.0} MiB, {clock.Elapsed.TotalSeconds:0.0}s)");
+return 0;
