@@ -17,7 +17,7 @@ internal static class CommandDispatcher
                 Console.WriteLine($"corral version is {Version}");
                 return 0;
             case "serve" or "start":
-                var app = CorralServer.Build(OllamaHost.Parse(Environment.GetEnvironmentVariable("OLLAMA_HOST")));
+                var app = CorralServer.Build(ServerSettings.FromEnvironment());
                 await app.RunAsync().ConfigureAwait(false);
                 return 0;
             case "runner":

@@ -1,17 +1,24 @@
+using Corral.Models.Store;
 using Corral.Server.Configuration;
+using Corral.Server.Http;
+using Corral.Server.Inference;
+using Corral.Server.Models;
+using Corral.Server.Native.Inference;
+using Corral.Server.Native.Management;
+using Corral.Server.Native.Registry;
+using Corral.Server.Native.System;
+using Corral.Server.Scheduling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Corral.Server.Hosting;
 
-/// <summary>Builds and runs the HTTP server (<c>corral serve</c>).</summary>
+/// <summary>Composition root of <c>corral serve</c>: services, middleware and routes.</summary>
 public static class CorralServer
 {
-    public const string RunningBanner = "Ollama is running";
-
-    public static WebApplication Build(OllamaHost host, string[]? args = null)
+    public static WebApplication Build(ServerSettings settings, string[]? args = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.Logging.ClearProviders();
@@ -21,10 +28,33 @@ public static class CorralServer
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
         });
-        builder.WebHost.UseUrls(host.ToUri().ToString());
+        builder.Logging.SetMinimumLevel(settings.Debug ? LogLevel.Debug : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", settings.Debug ? LogLevel.Information : LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.WebHost.UseUrls(settings.Host.ToUri().ToString());
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null; // blob uploads are streamed; JSON bodies are bounded by BodyLimit
+            k.AddServerHeader = false;
+        });
+
+        var store = new ModelStore(settings.ModelsPath, settings.NoPrune);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<ModelResolver>();
+        builder.Services.AddSingleton<ModelScheduler>();
+        builder.Services.AddSingleton<HostAndOriginPolicy>();
+        builder.Services.AddSingleton<InferenceService>();
 
         var app = builder.Build();
-        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], static () => Results.Text(RunningBanner));
+        app.UseMiddleware<HttpHygieneMiddleware>();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<BodyLimitMiddleware>();
+
+        app.MapSystemRoutes();
+        app.MapInferenceRoutes();
+        app.MapManagementRoutes();
+        app.MapRegistryRoutes();
         return app;
     }
 }
