@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Corral.Testing;
+
+/// <summary>
+/// A real <c>corral serve</c> process on a free loopback port with its own model store,
+/// for end-to-end tests. Dispose kills it (and its runners).
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private ServerProcess(Process process, Uri baseAddress, string modelsPath)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        ModelsPath = modelsPath;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>OLLAMA_MODELS of this server (a fresh temp folder unless given).</summary>
+    public string ModelsPath { get; }
+
+    /// <summary>host:port, as OLLAMA_HOST for clients.</summary>
+    public string HostAndPort => $"{BaseAddress.Host}:{BaseAddress.Port}";
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+
+    /// <summary>Starts a server; <paramref name="environment"/> adds or overrides variables (OLLAMA_*).</summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, string? modelsPath = null)
+    {
+        var port = FreePort();
+        modelsPath ??= Directory.CreateTempSubdirectory("corral-store-").FullName;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(CorralPaths.CorralDll);
+        info.ArgumentList.Add("serve");
+        info.Environment["OLLAMA_HOST"] = $"127.0.0.1:{port}";
+        info.Environment["OLLAMA_MODELS"] = modelsPath;
+        info.Environment.Remove("CORRAL_RUNNER_DLL");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start corral serve");
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), modelsPath);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitUntilUpAsync();
+        return server;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private async Task WaitUntilUpAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"corral serve exited with {_process.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"corral serve did not come up:\n{Log}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
