@@ -46,6 +46,7 @@ public static class CorralServer
         builder.Services.AddSingleton<HostAndOriginPolicy>();
         builder.Services.AddSingleton<InferenceService>();
         builder.Services.AddSingleton<PromptBuilder>();
+        builder.Services.AddSingleton<CompletionPreparer>();
 
         var app = builder.Build();
         app.UseMiddleware<HttpHygieneMiddleware>();

@@ -12,27 +12,13 @@ namespace Corral.Server.Native.Inference;
 /// <summary><c>POST /api/chat</c>.</summary>
 internal static class ChatHandler
 {
-    public static async Task HandleAsync(HttpContext http, ModelResolver resolver, InferenceService inference, PromptBuilder prompts)
+    public static async Task HandleAsync(HttpContext http, CompletionPreparer preparer)
     {
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.ChatRequest).ConfigureAwait(false);
-        var model = resolver.Resolve(request.Model);
-        if (model.IsEmbeddingModel)
-        {
-            throw ApiException.BadRequest($"\"{request.Model}\" does not support chat");
-        }
-
-        if (request.Tools is { Count: > 0 } && !model.Capabilities.Contains("tools"))
-        {
-            throw ApiException.BadRequest($"{request.Model} does not support tools");
-        }
-
-        if (request.Think is { IsEnabled: true } && !model.Capabilities.Contains("thinking"))
-        {
-            throw ApiException.BadRequest($"\"{request.Model}\" does not support thinking");
-        }
-
-        var grammar = StructuredOutput.GrammarFor(request.Format);
+        var model = preparer.ResolveForChat(request);
+        var inference = preparer.Inference;
+        StructuredOutput.GrammarFor(request.Format); // validate before loading anything
         var options = inference.EffectiveOptions(model, request.Options);
         if (request.Messages is not { Count: > 0 } && !request.DebugRenderOnly)
         {
@@ -42,7 +28,7 @@ internal static class ChatHandler
 
         if (request.DebugRenderOnly)
         {
-            var debug = prompts.RenderChat(model, request, countTokens: null, int.MaxValue);
+            var debug = preparer.Prompts.RenderChat(model, request, countTokens: null, int.MaxValue);
             await JsonResponse.WriteAsync(http, new ChatResponse
             {
                 Model = request.Model,
@@ -54,31 +40,13 @@ internal static class ChatHandler
             return;
         }
 
-        await using var lease = await inference.AcquireAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
-        var contextLength = options.NumCtx ?? 4096;
-        var prompt = prompts.RenderChat(model, request, countTokens: null, int.MaxValue);
-
-        // Only when the whole conversation might not fit is it worth tokenizing to drop old turns (as Ollama does).
-        if (prompt.Prompt.Length > contextLength && request.Truncate != false)
-        {
-            var client = lease.Client;
-            var abort = http.RequestAborted;
-            var count = (await client.TokenizeAsync(prompt.Prompt, abort).ConfigureAwait(false)).Length;
-            if (count > contextLength)
-            {
-                prompt = await Task.Run(
-                    () => prompts.RenderChat(model, request, text => client.TokenizeAsync(text, abort).GetAwaiter().GetResult().Length, contextLength),
-                    abort).ConfigureAwait(false);
-            }
-        }
-
-        var completion = InferenceService.Completion(prompt.Prompt, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
+        await using var prepared = await preparer.PrepareChatAsync(model, request, options, started, http.RequestAborted).ConfigureAwait(false);
         using var stream = new NdjsonStream(http);
         var text = request.IsStreaming ? null : new StringBuilder();
         var logprobs = request.IsStreaming ? null : new List<Logprob>();
         try
         {
-            await foreach (var chunk in lease.Client.CompleteAsync(completion, http.RequestAborted).ConfigureAwait(false))
+            await foreach (var chunk in prepared.StreamAsync(http.RequestAborted).ConfigureAwait(false))
             {
                 if (!chunk.Done)
                 {
@@ -108,7 +76,7 @@ internal static class ChatHandler
                     Done = true,
                     DoneReason = chunk.DoneReason,
                     TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds,
-                    LoadDuration = lease.LoadDuration,
+                    LoadDuration = prepared.Lease.LoadDuration,
                     PromptEvalCount = chunk.PromptEvalCount,
                     PromptEvalDuration = chunk.PromptEvalDuration,
                     EvalCount = chunk.EvalCount,

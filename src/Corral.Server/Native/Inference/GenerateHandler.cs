@@ -14,17 +14,14 @@ namespace Corral.Server.Native.Inference;
 /// <summary><c>POST /api/generate</c>.</summary>
 internal static class GenerateHandler
 {
-    public static async Task HandleAsync(HttpContext http, ModelResolver resolver, InferenceService inference, PromptBuilder prompts)
+    public static async Task HandleAsync(HttpContext http, CompletionPreparer preparer)
     {
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.GenerateRequest).ConfigureAwait(false);
-        var model = resolver.Resolve(request.Model);
-        if (model.IsEmbeddingModel)
-        {
-            throw ApiException.BadRequest($"\"{request.Model}\" does not support generate");
-        }
+        var model = preparer.ResolveForGenerate(request);
+        var inference = preparer.Inference;
 
-        var grammar = StructuredOutput.GrammarFor(request.Format);
+        StructuredOutput.GrammarFor(request.Format); // validate before loading anything
         var options = inference.EffectiveOptions(model, request.Options);
         if (string.IsNullOrEmpty(request.Prompt) && string.IsNullOrEmpty(request.Suffix) && !request.DebugRenderOnly && (request.Images?.Count ?? 0) == 0)
         {
@@ -32,7 +29,6 @@ internal static class GenerateHandler
             return;
         }
 
-        var rendered = prompts.RenderGenerate(model, request);
         if (request.DebugRenderOnly)
         {
             await JsonResponse.WriteAsync(http, new GenerateResponse
@@ -40,22 +36,18 @@ internal static class GenerateHandler
                 Model = request.Model,
                 CreatedAt = DateTimeOffset.UtcNow,
                 Done = true,
-                DebugInfo = new DebugInfo { RenderedTemplate = rendered, ImageCount = request.Images?.Count ?? 0 },
+                DebugInfo = new DebugInfo { RenderedTemplate = preparer.Prompts.RenderGenerate(model, request), ImageCount = request.Images?.Count ?? 0 },
             }, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
             return;
         }
 
-        var completion = InferenceService.Completion(rendered, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
-        completion.ReturnTokens = !request.Raw;
-        completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;
-
-        await using var lease = await inference.AcquireAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
+        await using var prepared = await preparer.PrepareGenerateAsync(model, request, options, started, http.RequestAborted).ConfigureAwait(false);
         using var stream = new NdjsonStream(http);
         var text = request.IsStreaming ? null : new StringBuilder();
         var logprobs = request.IsStreaming ? null : new List<Logprob>();
         try
         {
-            await foreach (var chunk in lease.Client.CompleteAsync(completion, http.RequestAborted).ConfigureAwait(false))
+            await foreach (var chunk in prepared.StreamAsync(http.RequestAborted).ConfigureAwait(false))
             {
                 if (!chunk.Done)
                 {
@@ -86,7 +78,7 @@ internal static class GenerateHandler
                     DoneReason = chunk.DoneReason,
                     Context = chunk.Tokens,
                     TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds,
-                    LoadDuration = lease.LoadDuration,
+                    LoadDuration = prepared.Lease.LoadDuration,
                     PromptEvalCount = chunk.PromptEvalCount,
                     PromptEvalDuration = chunk.PromptEvalDuration,
                     EvalCount = chunk.EvalCount,
