@@ -41,7 +41,6 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
         { "HEAD", "/api/blobs/sha256:" + new string('a', 63), null, HttpStatusCode.BadRequest, null },
         { "HEAD", "/api/blobs/md5:" + new string('a', 64), null, HttpStatusCode.BadRequest, null },
         { "HEAD", "/api/blobs/" + UnknownDigest, null, HttpStatusCode.NotFound, null },
-        { "POST", "/api/blobs/sha256:%00" + new string('a', 63), "x", HttpStatusCode.BadRequest, null },
         { "POST", "/api/blobs/sha256:..%2F..%2Fx", "x", HttpStatusCode.BadRequest, null },
     };
 
@@ -59,6 +58,15 @@ public sealed class BadInputTests(ServerFixture fixture) : IClassFixture<ServerF
                 Assert.Equal(error, actualError);
             }
         }
+    }
+
+    [Fact]
+    public async Task BlobDigestWithNulByte_IsRefused()
+    {
+        // Kestrel itself refuses a NUL in the path (400 without a JSON body); nothing reaches the store.
+        var (status, _) = await RawApi.PostBytesAsync(fixture.Http, "/api/blobs/sha256:%00" + new string('a', 63), "x"u8.ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Http.GetAsync("/")).StatusCode);
     }
 
     [Fact]
