@@ -61,7 +61,7 @@ internal static class Filters
             case "map": return Map(v, args, root);
             case "int": return ToInt(v, args);
             case "float": return ToFloat(v, args);
-            case "abs": return v is long l2 ? Math.Abs(l2) : v is bool b ? (b ? 1L : 0L) : Math.Abs(PyOps.ToDouble(v));
+            case "abs": return v is long l2 ? Math.Abs(l2) : v is bool b ? (b ? 1L : 0L) : (object)Math.Abs(PyOps.ToDouble(v));
             case "round": return Round(v, args);
             case "indent": return Indent(PyFormat.Str(v), args);
             case "unique": return Unique(v, args);

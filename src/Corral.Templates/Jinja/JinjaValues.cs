@@ -74,7 +74,7 @@ public static class JinjaValues
             }
 
             case JsonValueKind.String: return element.GetString();
-            case JsonValueKind.Number: return element.TryGetInt64(out var l) ? l : element.GetDouble();
+            case JsonValueKind.Number: return element.TryGetInt64(out var l) ? (object)l : element.GetDouble();
             case JsonValueKind.True: return true;
             case JsonValueKind.False: return false;
             default: return null;

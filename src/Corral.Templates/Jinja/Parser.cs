@@ -484,7 +484,7 @@ internal sealed class Parser
             }
 
             case TokenKind.Integer:
-                return new ConstExpr(long.TryParse(t.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : double.Parse(t.Value, CultureInfo.InvariantCulture));
+                return new ConstExpr(long.TryParse(t.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? (object)l : double.Parse(t.Value, CultureInfo.InvariantCulture));
             case TokenKind.Float:
                 return new ConstExpr(double.Parse(t.Value, NumberStyles.Float, CultureInfo.InvariantCulture));
             case TokenKind.Operator when t.Value == "(":

@@ -285,7 +285,7 @@ internal static class PyOps
 
     public static object? Negate(object? v) => v switch
     {
-        long l => -l,
+        long l => (object)(-l),
         double d => -d,
         bool b => b ? -1L : 0L,
         Undefined u => throw u.Fail(),
