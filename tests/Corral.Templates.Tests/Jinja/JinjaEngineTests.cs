@@ -103,3 +103,22 @@ public sealed class JinjaEngineTests
         Assert.Equal("|True|False", Render("{{ m.nothing }}|{{ m.nothing is undefined }}|{{ m.content is defined }}", new { m = new { role = "user" } }));
     }
 }
+
+public sealed class JinjaChatTemplateTests
+{
+    [Fact]
+    public void RendersRequestJsonThroughTheChatTemplate()
+    {
+        using var request = System.Text.Json.JsonDocument.Parse("""{"messages":[{"role":"user","content":"Hi"}],"x":{"n":2}}""");
+        const string template = "{{ bos_token }}{% for m in messages %}<{{ m.role }}>{{ m.content }}{% endfor %}"
+            + "{% if add_generation_prompt %}<assistant>{% endif %}{{ tools is none }}{{ enable_thinking is defined }}{{ x.n }}";
+        var prompt = JinjaChatTemplate.Render(template, new JinjaChatInput
+        {
+            Messages = request.RootElement.GetProperty("messages"),
+            BosToken = "<s>",
+            Extra = new Dictionary<string, object?> { ["x"] = request.RootElement.GetProperty("x") },
+        });
+        Assert.Equal("<s><user>Hi<assistant>TrueFalse2", prompt);
+        Assert.Same(JinjaChatTemplate.GetOrParse(template), JinjaChatTemplate.GetOrParse(template));
+    }
+}
