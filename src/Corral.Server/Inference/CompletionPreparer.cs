@@ -71,7 +71,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             }
 
             var completion = InferenceService.Completion(prompt.Prompt, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
-            return new PreparedCompletion(model, lease, completion, started);
+            return new PreparedCompletion(model, lease, completion, started, PromptBuilder.ParserOptions(model, prompt.Prompt, request.Tools, request.Think));
         }
         catch
         {
@@ -88,6 +88,6 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         completion.ReturnTokens = !request.Raw;
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;
         var lease = await Inference.AcquireAsync(model, options, request.KeepAlive, cancellation).ConfigureAwait(false);
-        return new PreparedCompletion(model, lease, completion, started);
+        return new PreparedCompletion(model, lease, completion, started, PromptBuilder.ParserOptions(model, rendered, null, request.Think));
     }
 }

@@ -1,10 +1,15 @@
 using System.Text.Json;
 using Corral.Api.Native;
+using Corral.Llama.Grammar;
 using Corral.Server.Http;
 
 namespace Corral.Server.Inference;
 
-/// <summary>Turns a request's <c>format</c> into a grammar for the runner's sampler.</summary>
+/// <summary>
+/// Turns a request's <c>format</c> into a GBNF grammar for the runner's sampler: "json" allows any
+/// JSON object, a JSON Schema allows exactly its documents. An unsupported schema keyword is a 400
+/// naming the keyword, never silently ignored.
+/// </summary>
 public static class StructuredOutput
 {
     public static string? GrammarFor(JsonElement? format)
@@ -19,10 +24,18 @@ public static class StructuredOutput
             throw ApiException.BadRequest(ex.Message);
         }
 
-        return kind switch
+        try
         {
-            ResponseFormatKind.None => null,
-            _ => throw ApiException.BadRequest("structured outputs (format) are not supported yet"),
-        };
+            return kind switch
+            {
+                ResponseFormatKind.None => null,
+                ResponseFormatKind.Json => JsonGrammar.ForAnyJson(),
+                _ => JsonSchemaGrammar.Convert(format!.Value),
+            };
+        }
+        catch (JsonSchemaNotSupportedException ex)
+        {
+            throw ApiException.BadRequest($"invalid JSON schema in format: {ex.Message}");
+        }
     }
 }

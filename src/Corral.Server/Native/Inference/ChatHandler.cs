@@ -5,6 +5,7 @@ using Corral.Runner.Client;
 using Corral.Server.Http;
 using Corral.Server.Inference;
 using Corral.Server.Models;
+using Corral.Templates.Parsing;
 using Microsoft.AspNetCore.Http;
 
 namespace Corral.Server.Native.Inference;
@@ -42,54 +43,74 @@ internal static class ChatHandler
 
         await using var prepared = await preparer.PrepareChatAsync(model, request, options, started, http.RequestAborted).ConfigureAwait(false);
         using var stream = new NdjsonStream(http);
-        var text = request.IsStreaming ? null : new StringBuilder();
-        var logprobs = request.IsStreaming ? null : new List<Logprob>();
+        var streaming = request.IsStreaming;
+        var content = new StringBuilder();
+        var thinking = new StringBuilder();
+        var toolCalls = new List<ToolCall>();
+        var logprobs = new List<Logprob>();
         try
         {
-            await foreach (var chunk in prepared.StreamAsync(http.RequestAborted).ConfigureAwait(false))
+            await foreach (var e in prepared.EventsAsync(http.RequestAborted).ConfigureAwait(false))
             {
-                if (!chunk.Done)
+                if (e.Kind == CompletionEventKind.Done)
                 {
-                    if (text is not null)
-                    {
-                        text.Append(chunk.Content);
-                        logprobs!.AddRange(LogprobMapping.Map(chunk.Logprobs) ?? []);
-                        continue;
-                    }
-
-                    await stream.WriteAsync(new ChatResponse
+                    var chunk = e.Final!;
+                    var final = new ChatResponse
                     {
                         Model = request.Model,
                         CreatedAt = DateTimeOffset.UtcNow,
-                        Message = new Message { Role = "assistant", Content = chunk.Content ?? string.Empty },
-                        Logprobs = LogprobMapping.Map(chunk.Logprobs),
-                    }, NativeJsonContext.Wire.ChatResponse).ConfigureAwait(false);
+                        Message = streaming
+                            ? new Message { Role = "assistant" }
+                            : new Message { Role = "assistant", Content = content.ToString(), Thinking = thinking.ToString(), ToolCalls = toolCalls },
+                        Logprobs = streaming ? null : logprobs,
+                        Done = true,
+                        DoneReason = chunk.DoneReason,
+                        TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds,
+                        LoadDuration = prepared.Lease.LoadDuration,
+                        PromptEvalCount = chunk.PromptEvalCount,
+                        PromptEvalDuration = chunk.PromptEvalDuration,
+                        EvalCount = chunk.EvalCount,
+                        EvalDuration = chunk.EvalDuration,
+                    };
+                    if (streaming)
+                    {
+                        await stream.WriteAsync(final, NativeJsonContext.Wire.ChatResponse).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await JsonResponse.WriteAsync(http, final, NativeJsonContext.Wire.ChatResponse).ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 
-                var final = new ChatResponse
+                if (!streaming)
+                {
+                    Accumulate(e, content, thinking, toolCalls, logprobs);
+                    continue;
+                }
+
+                var message = new Message { Role = "assistant" };
+                switch (e.Kind)
+                {
+                    case CompletionEventKind.Thinking:
+                        message.Thinking = e.Text;
+                        break;
+                    case CompletionEventKind.ToolCall:
+                        message.ToolCalls = [ToWire(e.ToolCall!)];
+                        break;
+                    default:
+                        message.Content = e.Text;
+                        break;
+                }
+
+                await stream.WriteAsync(new ChatResponse
                 {
                     Model = request.Model,
                     CreatedAt = DateTimeOffset.UtcNow,
-                    Message = new Message { Role = "assistant", Content = text?.ToString() ?? string.Empty },
-                    Logprobs = logprobs,
-                    Done = true,
-                    DoneReason = chunk.DoneReason,
-                    TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds,
-                    LoadDuration = prepared.Lease.LoadDuration,
-                    PromptEvalCount = chunk.PromptEvalCount,
-                    PromptEvalDuration = chunk.PromptEvalDuration,
-                    EvalCount = chunk.EvalCount,
-                    EvalDuration = chunk.EvalDuration,
-                };
-                if (text is null)
-                {
-                    await stream.WriteAsync(final, NativeJsonContext.Wire.ChatResponse).ConfigureAwait(false);
-                }
-                else
-                {
-                    await JsonResponse.WriteAsync(http, final, NativeJsonContext.Wire.ChatResponse).ConfigureAwait(false);
-                }
+                    Message = message,
+                    Logprobs = LogprobMapping.Map(e.Logprobs),
+                }, NativeJsonContext.Wire.ChatResponse).ConfigureAwait(false);
             }
         }
         catch (RunnerException ex) when (stream.Started)
@@ -97,6 +118,28 @@ internal static class ChatHandler
             await stream.WriteErrorAsync(ex.Message).ConfigureAwait(false);
         }
     }
+
+    private static void Accumulate(CompletionEvent e, StringBuilder content, StringBuilder thinking, List<ToolCall> toolCalls, List<Logprob> logprobs)
+    {
+        switch (e.Kind)
+        {
+            case CompletionEventKind.Thinking:
+                thinking.Append(e.Text);
+                break;
+            case CompletionEventKind.ToolCall:
+                toolCalls.Add(ToWire(e.ToolCall!));
+                break;
+            default:
+                content.Append(e.Text);
+                logprobs.AddRange(LogprobMapping.Map(e.Logprobs) ?? []);
+                break;
+        }
+    }
+
+    internal static ToolCall ToWire(ParsedToolCall call) => new()
+    {
+        Function = new ToolCallFunction { Index = call.Index, Name = call.Name, Arguments = call.Arguments },
+    };
 
     private static async Task LoadOrUnloadAsync(HttpContext http, ChatRequest request, ResolvedModel model, InferenceService inference, ModelOptions options, long started)
     {

@@ -43,18 +43,20 @@ internal static class GenerateHandler
 
         await using var prepared = await preparer.PrepareGenerateAsync(model, request, options, started, http.RequestAborted).ConfigureAwait(false);
         using var stream = new NdjsonStream(http);
-        var text = request.IsStreaming ? null : new StringBuilder();
-        var logprobs = request.IsStreaming ? null : new List<Logprob>();
+        var streaming = request.IsStreaming;
+        var text = new StringBuilder();
+        var thinking = new StringBuilder();
+        var logprobs = new List<Logprob>();
         try
         {
-            await foreach (var chunk in prepared.StreamAsync(http.RequestAborted).ConfigureAwait(false))
+            await foreach (var e in prepared.EventsAsync(http.RequestAborted).ConfigureAwait(false))
             {
-                if (!chunk.Done)
+                if (e.Kind != CompletionEventKind.Done)
                 {
-                    if (text is not null)
+                    if (!streaming)
                     {
-                        text.Append(chunk.Content);
-                        logprobs!.AddRange(LogprobMapping.Map(chunk.Logprobs) ?? []);
+                        (e.Kind == CompletionEventKind.Thinking ? thinking : text).Append(e.Text);
+                        logprobs.AddRange(LogprobMapping.Map(e.Logprobs) ?? []);
                         continue;
                     }
 
@@ -62,18 +64,21 @@ internal static class GenerateHandler
                     {
                         Model = request.Model,
                         CreatedAt = DateTimeOffset.UtcNow,
-                        Response = chunk.Content ?? string.Empty,
-                        Logprobs = LogprobMapping.Map(chunk.Logprobs),
+                        Response = e.Kind == CompletionEventKind.Content ? e.Text : string.Empty,
+                        Thinking = e.Kind == CompletionEventKind.Thinking ? e.Text : null,
+                        Logprobs = LogprobMapping.Map(e.Logprobs),
                     }, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
                     continue;
                 }
 
+                var chunk = e.Final!;
                 var final = new GenerateResponse
                 {
                     Model = request.Model,
                     CreatedAt = DateTimeOffset.UtcNow,
-                    Response = text?.ToString() ?? string.Empty,
-                    Logprobs = logprobs,
+                    Response = streaming ? string.Empty : text.ToString(),
+                    Thinking = streaming ? null : thinking.ToString(),
+                    Logprobs = streaming ? null : logprobs,
                     Done = true,
                     DoneReason = chunk.DoneReason,
                     Context = chunk.Tokens,
@@ -84,7 +89,7 @@ internal static class GenerateHandler
                     EvalCount = chunk.EvalCount,
                     EvalDuration = chunk.EvalDuration,
                 };
-                if (text is null)
+                if (streaming)
                 {
                     await stream.WriteAsync(final, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
                 }
