@@ -34,23 +34,25 @@ mkdir -p "$results"
 
 # Sequentially, one test assembly at a time: the machine has 2 cores and the
 # end-to-end suites start real runner processes.
-for proj in "$repo"/tests/*/*.csproj; do
+for proj in "$repo"/tests/*Tests/*Tests.csproj; do
   name="$(basename "$proj" .csproj)"
   echo "== $name"
   log="$results/$name.log"
   dotnet test "$proj" -c Release --no-build --nologo \
     --logger "console;verbosity=normal" --logger "trx;LogFileName=$name.trx" \
-    --results-directory "$results" 2>&1 | tee "$log" | grep -E '^\s+(Passed|Failed|Skipped) |^\s*(Failed|Passed)!|error' 
-  line="$(grep -E '(Passed|Failed)! +- ' "$log" | tail -1)"
-  if [ -z "$line" ]; then
-    echo "   $name: no result line (crashed?)"
+    --results-directory "$results" >"$log" 2>&1
+  grep -E '^\s+Failed [A-Za-z]|Error Message' -A3 "$log" | head -60
+  p="$(grep -E '^\s+Passed: [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+')"
+  f="$(grep -E '^\s+Failed: [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+')"
+  s="$(grep -E '^\s+Skipped: [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+')"
+  if [ -z "$p$f" ]; then
+    echo "   $name: no results (did the test host crash?)"
+    tail -20 "$log"
     failed=$((failed + 1))
     continue
   fi
-  p="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")"
-  f="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line")"
-  s="$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")"
-  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  echo "   passed ${p:-0}, failed ${f:-0}, skipped ${s:-0}"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
 done
 
 # Client-library scripts (npm ollama, npm openai) against a real server.
@@ -60,6 +62,7 @@ for script in "$repo"/tests/clients/*.test.mjs; do
   echo "== $name"
   if node --test "$script" >"$results/$name.log" 2>&1; then
     n="$(grep -E '^# pass ' "$results/$name.log" | awk '{print $3}')"
+    echo "   passed ${n:-?}"
     passed=$((passed + ${n:-1}))
   else
     cat "$results/$name.log"

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Corral.Api.Client;
+using Corral.Api.Native;
+using Corral.Testing;
+
+namespace Corral.Server.Tests.Hosting;
+
+/// <summary>Scheduler limits and HTTP hygiene, each against a server started with the setting under test.</summary>
+public sealed class SchedulingAndHygieneTests
+{
+    private static async Task<ServerProcess> StartAsync(Dictionary<string, string> env)
+    {
+        var models = Directory.CreateTempSubdirectory("corral-sched-").FullName;
+        await StoreSeeder.SeedAsync(models, "one", GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}");
+        await StoreSeeder.SeedAsync(models, "two", GeneratedModels.Random);
+        return await ServerProcess.StartAsync(env, models);
+    }
+
+    [Fact]
+    public async Task Max_loaded_models_evicts_the_least_recently_used_idle_model()
+    {
+        await using var server = await StartAsync(new() { ["OLLAMA_MAX_LOADED_MODELS"] = "1" });
+        using var client = new OllamaClient(server.CreateClient(), ownsHttpClient: true);
+        await client.GenerateAsync(new GenerateRequest { Model = "one" });
+        Assert.Equal(["one:latest"], (await client.PsAsync()).Models.Select(m => m.Name));
+        await client.GenerateAsync(new GenerateRequest { Model = "two" });
+        Assert.Equal(["two:latest"], (await client.PsAsync()).Models.Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task Changing_num_ctx_reloads_the_model_with_the_new_context()
+    {
+        await using var server = await StartAsync([]);
+        using var client = new OllamaClient(server.CreateClient(), ownsHttpClient: true);
+        await client.GenerateAsync(new GenerateRequest { Model = "one", Prompt = "a", Options = new ModelOptions { NumCtx = 256, NumPredict = 1 } });
+        Assert.Equal(256, Assert.Single((await client.PsAsync()).Models).ContextLength);
+        var same = await client.GenerateAsync(new GenerateRequest { Model = "one", Prompt = "a", Options = new ModelOptions { NumCtx = 256, NumPredict = 1 } });
+        Assert.Equal(0, same.LoadDuration);
+        var reloaded = await client.GenerateAsync(new GenerateRequest { Model = "one", Prompt = "a", Options = new ModelOptions { NumCtx = 512, NumPredict = 1 } });
+        Assert.True(reloaded.LoadDuration > 0);
+        Assert.Equal(512, Assert.Single((await client.PsAsync()).Models).ContextLength);
+    }
+
+    [Fact]
+    public async Task Full_queue_answers_503_even_for_a_loaded_model()
+    {
+        await using var server = await StartAsync(new() { ["OLLAMA_NUM_PARALLEL"] = "1", ["OLLAMA_MAX_QUEUE"] = "1" });
+        using var http = server.CreateClient();
+        await http.PostAsync("/api/generate", Json("""{"model":"one"}"""));
+        var requests = Enumerable.Range(0, 6)
+            .Select(_ => http.PostAsync("/api/generate", Json("""{"model":"one","prompt":"0","stream":false,"options":{"num_predict":300}}""")))
+            .ToArray();
+        var responses = await Task.WhenAll(requests);
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var busy = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.NotEmpty(busy);
+        using var doc = JsonDocument.Parse(await busy[0].Content.ReadAsStringAsync());
+        Assert.Contains("server busy", doc.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Cors_preflight_and_host_checks_follow_ollama()
+    {
+        await using var server = await StartAsync(new() { ["OLLAMA_ORIGINS"] = "https://app.example.com" });
+        using var http = server.CreateClient();
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/generate");
+        preflight.Headers.Add("Origin", "http://localhost:3000");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        using var ok = await http.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+        Assert.Equal("http://localhost:3000", ok.Headers.GetValues("Access-Control-Allow-Origin").Single());
+
+        using var configured = new HttpRequestMessage(HttpMethod.Get, "/api/version");
+        configured.Headers.Add("Origin", "https://app.example.com");
+        using var allowed = await http.SendAsync(configured);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+
+        using var foreign = new HttpRequestMessage(HttpMethod.Get, "/api/version");
+        foreign.Headers.Add("Origin", "https://evil.example.com");
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(foreign)).StatusCode);
+
+        using var rebinding = new HttpRequestMessage(HttpMethod.Get, "/api/tags");
+        rebinding.Headers.Host = "attacker.example.com";
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(rebinding)).StatusCode);
+
+        using var local = new HttpRequestMessage(HttpMethod.Get, "/api/tags");
+        local.Headers.Host = "localhost";
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(local)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Oversized_json_body_is_refused()
+    {
+        await using var server = await StartAsync(new() { ["CORRAL_MAX_BODY_BYTES"] = "4096" });
+        using var http = server.CreateClient();
+        var big = $$"""{"model":"one","prompt":"{{new string('x', 10_000)}}"}""";
+        using var response = await http.PostAsync("/api/generate", Json(big));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(doc.RootElement.TryGetProperty("error", out _));
+    }
+
+    [Fact]
+    public async Task Version_and_root_answer_like_ollama()
+    {
+        await using var server = await StartAsync([]);
+        using var http = server.CreateClient();
+        Assert.Equal("Ollama is running", await http.GetStringAsync("/"));
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/version"));
+        Assert.Matches(@"^\d+\.\d+\.\d+$", doc.RootElement.GetProperty("version").GetString());
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
