@@ -45,6 +45,7 @@ public static class CorralServer
         builder.Services.AddSingleton<ModelScheduler>();
         builder.Services.AddSingleton<HostAndOriginPolicy>();
         builder.Services.AddSingleton<InferenceService>();
+        builder.Services.AddSingleton<PromptBuilder>();
 
         var app = builder.Build();
         app.UseMiddleware<HttpHygieneMiddleware>();
