@@ -78,7 +78,7 @@ internal sealed record VerbSpec(string Name, string Summary, string Usage, Argum
 
         text.Append("\nFlags:\n");
         var rows = Flags.Select(f => (Left: FlagLeft(f), f.Description))
-            .Append(("-h, --help", $"help for {Name}"))
+            .Append((Left: "-h, --help", Description: $"help for {Name}"))
             .ToList();
         var width = rows.Max(r => r.Left.Length);
         foreach (var (left, description) in rows)

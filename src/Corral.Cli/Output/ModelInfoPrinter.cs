@@ -113,7 +113,9 @@ internal static class ModelInfoPrinter
     }
 
     private static double? Number(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number ? value.GetValue<double>() : null;
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+            ? double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)
+            : null;
 
     private static string MetadataValue(JsonNode? node)
     {
@@ -131,7 +133,7 @@ internal static class ModelInfoPrinter
                     JsonValueKind.String => value.GetValue<string>(),
                     JsonValueKind.True => "true",
                     JsonValueKind.False => "false",
-                    JsonValueKind.Number => GoFloat.FormatG(value.GetValue<double>()),
+                    JsonValueKind.Number => GoFloat.FormatG(double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)),
                     _ => value.ToJsonString(),
                 };
             default:

@@ -10,6 +10,8 @@ internal sealed class WordWrapper
     private readonly TextWriter _writer;
     private readonly System.Text.StringBuilder _word = new();
     private int _wordWidth;
+    private int _pendingSpaces;
+    private bool _insideLongWord;
 
     public WordWrapper(TextWriter writer, int width)
     {
@@ -36,35 +38,27 @@ internal sealed class WordWrapper
             {
                 case '\n':
                     EmitWord();
+                    _pendingSpaces = 0;
                     _writer.Write('\n');
                     Column = 0;
                     break;
                 case ' ':
+                    // Spaces wait for the next word: if that word moves to a new line, they are dropped.
                     EmitWord();
-                    if (Column + 1 > Width)
-                    {
-                        // The space would overflow: it becomes the line break.
-                        _writer.Write('\n');
-                        Column = 0;
-                    }
-                    else
-                    {
-                        _writer.Write(' ');
-                        Column++;
-                    }
-
+                    _pendingSpaces++;
                     break;
                 default:
                     _word.Append(rune.ToString());
                     _wordWidth += DisplayWidth.Of(rune);
+                    if (_wordWidth > Width)
+                    {
+                        // A word longer than a whole line cannot fit anywhere: let it run.
+                        EmitWord();
+                        _insideLongWord = true;
+                    }
+
                     break;
             }
-        }
-
-        // A word longer than a whole line cannot fit anywhere: let it run.
-        if (_wordWidth > Width)
-        {
-            EmitWord();
         }
     }
 
@@ -72,6 +66,13 @@ internal sealed class WordWrapper
     public void Flush()
     {
         EmitWord();
+        if (_pendingSpaces > 0 && Width > 0)
+        {
+            _writer.Write(new string(' ', _pendingSpaces));
+            Column += _pendingSpaces;
+            _pendingSpaces = 0;
+        }
+
         _writer.Flush();
     }
 
@@ -79,6 +80,7 @@ internal sealed class WordWrapper
     public void ResetColumn()
     {
         EmitWord();
+        _pendingSpaces = 0;
         Column = 0;
     }
 
@@ -86,14 +88,24 @@ internal sealed class WordWrapper
     {
         if (_word.Length == 0)
         {
+            _insideLongWord = false;
             return;
         }
 
-        if (Column > 0 && Column + _wordWidth > Width)
+        var continuing = _insideLongWord;
+        _insideLongWord = false;
+        if (!continuing && Column > 0 && Column + _pendingSpaces + _wordWidth > Width)
         {
             _writer.Write('\n');
             Column = 0;
         }
+        else if (_pendingSpaces > 0)
+        {
+            _writer.Write(new string(' ', _pendingSpaces));
+            Column += _pendingSpaces;
+        }
+
+        _pendingSpaces = 0;
 
         _writer.Write(_word.ToString());
         Column += _wordWidth;
