@@ -39,7 +39,13 @@ internal static class RunVerb
         var interactive = prompts.Count == 0;
         if (Console.IsInputRedirected)
         {
-            prompts.Insert(0, await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false));
+            // As ollama: piped text comes first, then the prompt arguments; an empty pipe adds nothing.
+            var piped = await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            if (piped.Length > 0)
+            {
+                prompts.Insert(0, piped);
+            }
+
             interactive = false;
         }
 

@@ -24,7 +24,7 @@ public sealed class InteractiveRunTests(CliServerFixture fixture) : IClassFixtur
             await WaitForScreenAsync(session, s => s.Contains("Set parameter 'num_predict' to '5'", StringComparison.Ordinal), "the parameter confirmation");
 
             await TypeAsync(session, "\"\"\"Tell me");
-            await WaitForScreenAsync(session, s => s.Contains("... ", StringComparison.Ordinal), "the continuation prompt");
+            await WaitForScreenAsync(session, s => s.Split('\n').Any(l => l == "..."), "the continuation prompt");
             await TypeAsync(session, "the alphabet\"\"\"");
             await WaitForScreenAsync(session, s => s.Split('\n').Any(l => l.Trim() == "abcde"), "the five-token answer");
 
