@@ -22,6 +22,9 @@ if [ -f "$repo/tests/clients/package.json" ]; then
   (cd "$repo/tests/clients" && npm ci --no-audit --no-fund --loglevel=error) || exit 1
 fi
 
+echo "== terminal tools (the interactive CLI tests drive corral through tmux)"
+command -v tmux >/dev/null 2>&1 || apt-get install -y tmux >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y tmux >/dev/null 2>&1) || echo "   tmux missing: interactive CLI tests will fail"
+
 echo "== build"
 dotnet build "$repo/Corral.slnx" -c Release --nologo -v quiet -clp:ErrorsOnly || exit 1
 

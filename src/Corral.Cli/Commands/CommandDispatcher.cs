@@ -1,4 +1,7 @@
 using System.Reflection;
+using Corral.Api.Client;
+using Corral.Cli.Arguments;
+using Corral.Cli.Verbs;
 using Corral.Runner.Hosting;
 using Corral.Server.Configuration;
 using Corral.Server.Hosting;
@@ -14,8 +17,7 @@ internal static class CommandDispatcher
         switch (verb)
         {
             case "--version" or "-v" or "version":
-                Console.WriteLine($"corral version is {Version}");
-                return 0;
+                return await VersionVerb.RunAsync(Version).ConfigureAwait(false);
             case "serve" or "start":
                 var app = CorralServer.Build(ServerSettings.FromEnvironment());
                 await app.RunAsync().ConfigureAwait(false);
@@ -23,13 +25,65 @@ internal static class CommandDispatcher
             case "runner":
                 return await RunRunnerAsync(args[1..]).ConfigureAwait(false);
             case "help" or "--help" or "-h":
-                PrintHelp();
-                return 0;
+                return Help(args.Length > 1 ? args[1] : null);
             default:
+                if (VerbCatalog.Find(verb) is { } spec)
+                {
+                    return await RunClientVerbAsync(spec, args[1..]).ConfigureAwait(false);
+                }
+
                 Console.Error.WriteLine($"Error: unknown command \"{verb}\" for \"corral\"");
-                PrintHelp();
                 return 1;
         }
+    }
+
+    /// <summary>A verb that talks to the server: parse, run, and turn failures into one "Error: ..." line and exit code 1.</summary>
+    private static async Task<int> RunClientVerbAsync(VerbSpec spec, string[] args)
+    {
+        using var client = new OllamaClient();
+        try
+        {
+            var parsed = spec.Parse(args);
+            if (parsed.HelpRequested)
+            {
+                Console.Out.Write(spec.Help());
+                return 0;
+            }
+
+            var cancellationToken = CancellationToken.None;
+            return spec.Name switch
+            {
+                "create" => await CreateVerb.RunAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                "show" => await ShowVerb.RunAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                "run" => await RunVerb.RunAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                "stop" => await ManageVerbs.StopAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                "pull" => await TransferVerbs.PullAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                "push" => await TransferVerbs.PushAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                "list" => await ListVerb.RunAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                "ps" => await PsVerb.RunAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                "cp" => await ManageVerbs.CopyAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                "rm" => await ManageVerbs.RemoveAsync(client, parsed, cancellationToken).ConfigureAwait(false),
+                _ => throw new UsageException($"unknown command \"{spec.Name}\" for \"corral\""),
+            };
+        }
+        catch (Exception ex) when (CliErrors.Describe(ex, client.BaseAddress) is { } message)
+        {
+            Console.Out.Flush();
+            Console.Error.WriteLine($"Error: {message}");
+            return 1;
+        }
+    }
+
+    private static int Help(string? verb)
+    {
+        if (verb is not null && VerbCatalog.Find(verb) is { } spec)
+        {
+            Console.Out.Write(spec.Help());
+            return 0;
+        }
+
+        PrintHelp();
+        return 0;
     }
 
     public static string Version =>
@@ -66,22 +120,5 @@ internal static class CommandDispatcher
         return await new RunnerHost(options).RunAsync(stop.Token).ConfigureAwait(false);
     }
 
-    private static void PrintHelp()
-    {
-        Console.WriteLine("""
-            Large language model runner (Ollama-compatible)
-
-            Usage:
-              corral [flags]
-              corral [command]
-
-            Available Commands:
-              serve       Start corral
-              help        Help about any command
-
-            Flags:
-              -h, --help      help for corral
-              -v, --version   Show version information
-            """);
-    }
+    private static void PrintHelp() => Console.Out.WriteLine(VerbCatalog.RootHelp);
 }
