@@ -69,7 +69,8 @@ public sealed record RegistryChallenge(string Realm, string? Service, string? Sc
     /// <summary>The token URL: the realm with <c>service</c> and each space-separated <c>scope</c> as query parameters.</summary>
     public Uri BuildTokenUri()
     {
-        if (!Uri.TryCreate(Realm, UriKind.Absolute, out var realm))
+        // On Unix "/token" parses as an absolute file: URI, so the scheme is checked too.
+        if (!Uri.TryCreate(Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
             throw new RegistryException($"invalid token realm '{Realm}'");
         }
