@@ -189,6 +189,11 @@ public sealed class RegistryClient
         for (var attempt = 0; ; attempt++)
         {
             var request = build();
+            if (!Options.Insecure && request.RequestUri!.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new RegistryException($"refusing plain-http request to '{request.RequestUri.Authority}' without insecure");
+            }
+
             ApplyAuthorization(request, name);
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
@@ -299,6 +304,12 @@ public sealed class RegistryClient
     private void ApplyAuthorization(HttpRequestMessage request, ModelName name)
     {
         request.Headers.UserAgent.ParseAdd("corral/0.1 (ollama-compatible)");
+        // Credentials are for the registry itself; an upload location elsewhere gets none.
+        if (!SameAuthority(request.RequestUri!, GetRepositoryUri(name)))
+        {
+            return;
+        }
+
         if (_token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
@@ -378,9 +389,9 @@ public sealed class RegistryClient
     {
         var location = response.Headers.Location ?? throw new RegistryException("registry did not return an upload location");
         var resolved = location.IsAbsoluteUri ? location : new Uri(requestUri, location);
-        if (!SameAuthority(resolved, requestUri) && resolved.Scheme != Uri.UriSchemeHttps)
+        if (resolved.Scheme != Uri.UriSchemeHttps && resolved.Scheme != Uri.UriSchemeHttp)
         {
-            throw new RegistryException("refusing a plain-http upload location on another host");
+            throw new RegistryException($"refusing upload location '{resolved.Scheme}' URL");
         }
 
         return resolved;
