@@ -244,7 +244,10 @@ public sealed class BlobDownloader(RegistryClient client, BlobStore store)
             var from = part.Offset + part.Completed;
             var to = part.Offset + part.Length - 1;
             var whole = from == 0 && to == layer.Size - 1;
-            using var response = await owner.Client.GetBlobAsync(name, layer.Digest, whole ? null : from, whole ? null : to, cancellationToken)
+            // The stall timer covers waiting for headers too: a registry that accepts and never answers is a dead link.
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stall.CancelAfter(_options.StallTimeout);
+            using var response = await owner.Client.GetBlobAsync(name, layer.Digest, whole ? null : from, whole ? null : to, stall.Token)
                 .ConfigureAwait(false);
 
             // A server that ignores Range sends everything from byte 0; skip what we already have.
@@ -265,7 +268,6 @@ public sealed class BlobDownloader(RegistryClient client, BlobStore store)
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             while (part.Completed < part.Length)
             {
                 stall.CancelAfter(_options.StallTimeout);

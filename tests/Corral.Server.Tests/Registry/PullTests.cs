@@ -121,6 +121,19 @@ public sealed class PullTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StalledTransferIsAbandonedAndResumed()
+    {
+        var model = TestModelArtifacts.Create(size: 64 << 10);
+        model.AddTo(_registry, "test/model:latest");
+        _registry.BlobChunkDelay = TimeSpan.FromSeconds(5);
+
+        await PullAsync(Puller(FastOptions with { MinPartedBlobSize = long.MaxValue, StallTimeout = TimeSpan.FromMilliseconds(200) }), Name());
+
+        AssertStoreHolds(model, Name());
+        Assert.Equal(3, _registry.Requests.Count(r => r.Contains($"/blobs/{model.ModelLayer.Digest} bytes=")));
+    }
+
+    [Fact]
     public async Task ServerIgnoringRangeStillResumesCorrectly()
     {
         var model = TestModelArtifacts.Create(size: 300 << 10);
