@@ -59,6 +59,11 @@ public sealed class RunnerClient : IDisposable
         {
             throw new RunnerException("model runner is not reachable (it may have stopped)", ex);
         }
+        catch (OperationCanceledException ex) when (!cancellation.IsCancellationRequested)
+        {
+            // The runner was unloaded (its client disposed) while this request was connecting.
+            throw new RunnerException("model runner stopped before the request started", ex);
+        }
 
         using (response)
         {
@@ -79,7 +84,7 @@ public sealed class RunnerClient : IDisposable
                     {
                         line = await reader.ReadLineAsync(cancellation).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (ex is IOException or HttpRequestException)
+                    catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
                     {
                         throw new RunnerException("model runner stopped unexpectedly during generation", ex);
                     }
@@ -123,7 +128,7 @@ public sealed class RunnerClient : IDisposable
                 ?? throw new RunnerException("runner sent an empty embedding response");
             return result.Error is null ? result : throw new RunnerException(result.Error);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
             throw new RunnerException("model runner stopped unexpectedly", ex);
         }

@@ -30,7 +30,19 @@ public sealed class RunnerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public bool HasExited => _exited.Task.IsCompleted;
+    public bool HasExited => _exited.Task.IsCompleted || ProcessHasExited();
+
+    private bool ProcessHasExited()
+    {
+        try
+        {
+            return _process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>Completes when the process ends for any reason.</summary>
     public Task Exited => _exited.Task;

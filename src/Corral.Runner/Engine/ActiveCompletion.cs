@@ -30,7 +30,7 @@ internal sealed class ActiveCompletion : IDisposable
 
     public CancellationToken Cancellation { get; }
 
-    public LlamaSamplerChain? Sampler { get; set; }
+    public TokenSampler? Sampler { get; set; }
 
     public Utf8Accumulator Utf8 { get; } = new();
 

@@ -293,18 +293,12 @@ public sealed partial class InferenceEngine : IDisposable
 
         try
         {
-            request.Sampler = SamplerFactory.Create(_model, request.Request.Sampling, _options.ContextPerSlot);
+            request.Sampler = TokenSampler.Create(_model, request.Request.Sampling, _options.ContextPerSlot, request.Prompt);
         }
         catch (Exception ex) when (ex is LlamaException or ArgumentException)
         {
             request.Fail(ex.Message);
             return;
-        }
-
-        // Penalties look back over the conversation, so the sampler sees the reused prompt too.
-        foreach (var token in request.Prompt)
-        {
-            request.Sampler.Accept(token);
         }
 
         request.PromptCursor = reuse;
@@ -451,7 +445,6 @@ public sealed partial class InferenceEngine : IDisposable
             logprob = Logprobs.Compute(_model.Vocab, _context.GetLogits(row), token, request.Request.TopLogprobs);
         }
 
-        request.Sampler.Accept(token);
         if (request.FirstToken == 0)
         {
             request.FirstToken = Stopwatch.GetTimestamp();

@@ -5,9 +5,9 @@ namespace Corral.Runner.Engine;
 
 /// <summary>
 /// Builds a llama.cpp sampler chain from Ollama's options, in the order Ollama's
-/// runner applies them: penalties and logit bias on the raw logits, then the
-/// grammar, then either greedy (temperature 0), mirostat, or the
-/// top_k → typical_p → top_p → min_p → temperature → seeded draw pipeline.
+/// runner applies them: penalties and logit bias on the raw logits, then either greedy (temperature 0), mirostat, or the
+/// top_k → typical_p → top_p → min_p → temperature → seeded draw pipeline. A grammar is not part
+/// of the chain: <see cref="TokenSampler"/> checks it against the chosen token only.
 /// </summary>
 internal static class SamplerFactory
 {
@@ -29,11 +29,6 @@ internal static class SamplerFactory
             if (p.RepeatLastN != 0 && (p.RepeatPenalty != 1.0f || p.FrequencyPenalty != 0f || p.PresencePenalty != 0f))
             {
                 chain.AddPenalties(p.RepeatLastN < 0 ? contextLength : p.RepeatLastN, p.RepeatPenalty, p.FrequencyPenalty, p.PresencePenalty);
-            }
-
-            if (!string.IsNullOrEmpty(p.Grammar))
-            {
-                chain.AddGrammar(vocab, p.Grammar, "root");
             }
 
             var seed = p.Seed < 0 ? RandomSeed : unchecked((uint)p.Seed);

@@ -45,6 +45,8 @@ public static class CorralServer
         builder.Services.AddSingleton<ModelScheduler>();
         builder.Services.AddSingleton<HostAndOriginPolicy>();
         builder.Services.AddSingleton<InferenceService>();
+        builder.Services.AddSingleton<PromptBuilder>();
+        builder.Services.AddSingleton<CompletionPreparer>();
 
         var app = builder.Build();
         app.UseMiddleware<HttpHygieneMiddleware>();

@@ -1,4 +1,151 @@
+using Corral.Api.Native;
+using Corral.Runner.Hosting;
+using Corral.Runner.Protocol;
+using Corral.Server.Configuration;
+using Corral.Server.Http;
+using Corral.Server.Models;
+using Corral.Server.Scheduling;
+
 namespace Corral.Server.Inference;
 
-/// <summary>Placeholder: the shared path from a resolved model and a rendered prompt to a runner stream.</summary>
-public sealed class InferenceService;
+/// <summary>
+/// The one path from a resolved model and request options to a runner: merges options
+/// (Ollama's defaults &lt; OLLAMA_CONTEXT_LENGTH &lt; Modelfile PARAMETERs &lt; request options),
+/// validates them, decides the load options, and gets a slot from the scheduler.
+/// Native and OpenAI routes both come through here.
+/// </summary>
+public sealed class InferenceService(ModelScheduler scheduler, ServerSettings settings)
+{
+    /// <summary>The largest num_ctx accepted at all; a model's own limit applies below that.</summary>
+    public const int MaxContextLength = 1 << 20;
+
+    public ModelScheduler Scheduler { get; } = scheduler;
+
+    /// <summary>Options in force for one request, validated.</summary>
+    public ModelOptions EffectiveOptions(ResolvedModel model, ModelOptions? request)
+    {
+        var defaults = ModelOptions.Defaults;
+        defaults.NumCtx = settings.ContextLength;
+        var options = defaults.Merge(model.Parameters).Merge(request);
+        var numCtx = options.NumCtx ?? settings.ContextLength;
+        if (numCtx <= 0 || numCtx > MaxContextLength)
+        {
+            throw ApiException.BadRequest($"invalid num_ctx {numCtx}: must be between 1 and {MaxContextLength}");
+        }
+
+        if (model.TrainContextLength > 0 && numCtx > model.TrainContextLength)
+        {
+            // Ollama caps the context at what the model was trained for.
+            numCtx = model.TrainContextLength;
+        }
+
+        options.NumCtx = Math.Max(numCtx, 4);
+        if (options.NumPredict is < -2)
+        {
+            throw ApiException.BadRequest($"invalid num_predict {options.NumPredict}: must be -1 (no limit), -2 (fill the context) or at least 0");
+        }
+
+        if (options.NumBatch is <= 0 || options.NumBatch > MaxContextLength)
+        {
+            throw ApiException.BadRequest($"invalid num_batch {options.NumBatch}");
+        }
+
+        if (options.NumThread is < 0 || options.NumThread > 1024)
+        {
+            throw ApiException.BadRequest($"invalid num_thread {options.NumThread}");
+        }
+
+        return options;
+    }
+
+    public ModelLoadRequest LoadRequest(ResolvedModel model, ModelOptions options, KeepAlive? keepAlive)
+    {
+        var flash = settings.FlashAttention switch
+        {
+            true => "on",
+            false => "off",
+            null => "auto",
+        };
+        return new ModelLoadRequest
+        {
+            Name = model.Name.DisplayShortest(),
+            Launch = new RunnerLaunchOptions
+            {
+                ModelPath = model.ModelPath,
+                SocketPath = string.Empty,
+                ContextPerSlot = options.NumCtx ?? settings.ContextLength,
+                BatchSize = options.NumBatch ?? 512,
+                Threads = options.NumThread ?? 0,
+                GpuLayers = options.NumGpu ?? -1,
+                MainGpu = options.MainGpu ?? 0,
+                UseMmap = options.UseMmap ?? true,
+                FlashAttention = flash,
+                KvCacheType = settings.KvCacheType,
+                Embedding = model.IsEmbeddingModel,
+            },
+            KeepAlive = ToTimeSpan(keepAlive),
+            ModelBytes = new FileInfo(model.ModelPath).Length,
+            KvBytesPerToken = model.KvBytesPerToken(settings.KvCacheType),
+        };
+    }
+
+    public Task<RunnerLease> AcquireAsync(ResolvedModel model, ModelOptions options, KeepAlive? keepAlive, CancellationToken cancellation) =>
+        Scheduler.AcquireAsync(LoadRequest(model, options, keepAlive), cancellation);
+
+    /// <summary>
+    /// A request without a prompt loads the model and answers done_reason "load"; with keep_alive 0 it
+    /// unloads it instead ("unload"), as Ollama does.
+    /// </summary>
+    public async Task<string> LoadOrUnloadAsync(ResolvedModel model, ModelOptions options, KeepAlive? keepAlive, CancellationToken cancellation)
+    {
+        if (keepAlive is { IsUnloadNow: true })
+        {
+            await Scheduler.UnloadAsync(model.Name.DisplayShortest(), cancellation).ConfigureAwait(false);
+            return "unload";
+        }
+
+        var lease = await AcquireAsync(model, options, keepAlive, cancellation).ConfigureAwait(false);
+        await lease.DisposeAsync().ConfigureAwait(false);
+        return "load";
+    }
+
+    /// <summary>The runner request for a rendered prompt.</summary>
+    public static CompletionRequest Completion(string prompt, ModelOptions options, string? grammar, bool? truncate, bool? shift, bool logprobs, int topLogprobs)
+    {
+        return new CompletionRequest
+        {
+            Prompt = prompt,
+            NumPredict = options.NumPredict ?? -1,
+            NumKeep = options.NumKeep ?? 4,
+            Stop = options.Stop is { Count: > 0 } stop ? stop.ToArray() : null,
+            Truncate = truncate ?? true,
+            Shift = shift ?? true,
+            Logprobs = logprobs || topLogprobs > 0,
+            TopLogprobs = topLogprobs,
+            Sampling = new SamplingParameters
+            {
+                Temperature = options.Temperature ?? 0.8f,
+                TopK = options.TopK ?? 40,
+                TopP = options.TopP ?? 0.9f,
+                MinP = options.MinP ?? 0f,
+                TypicalP = options.TypicalP ?? 1f,
+                RepeatLastN = options.RepeatLastN ?? 64,
+                RepeatPenalty = options.RepeatPenalty ?? 1.1f,
+                PresencePenalty = options.PresencePenalty ?? 0f,
+                FrequencyPenalty = options.FrequencyPenalty ?? 0f,
+                Mirostat = options.Mirostat ?? 0,
+                MirostatTau = options.MirostatTau ?? 5f,
+                MirostatEta = options.MirostatEta ?? 0.1f,
+                Seed = options.Seed ?? -1,
+                Grammar = grammar,
+            },
+        };
+    }
+
+    public static TimeSpan? ToTimeSpan(KeepAlive? keepAlive) => keepAlive switch
+    {
+        null => null,
+        { IsForever: true } => Durations.Forever,
+        { } k => TimeSpan.FromTicks(k.Nanoseconds / 100),
+    };
+}

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Corral.Server.Native.Inference;
@@ -5,5 +7,13 @@ namespace Corral.Server.Native.Inference;
 /// <summary>generate, chat, embed, embeddings, ps.</summary>
 public static class InferenceRoutes
 {
-    public static IEndpointRouteBuilder MapInferenceRoutes(this IEndpointRouteBuilder routes) => routes;
+    public static IEndpointRouteBuilder MapInferenceRoutes(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/api/generate", GenerateHandler.HandleAsync);
+        routes.MapPost("/api/chat", ChatHandler.HandleAsync);
+        routes.MapPost("/api/embed", EmbedHandler.EmbedAsync);
+        routes.MapPost("/api/embeddings", EmbedHandler.EmbeddingsAsync);
+        routes.MapMethods("/api/ps", [HttpMethods.Get], PsHandler.HandleAsync);
+        return routes;
+    }
 }

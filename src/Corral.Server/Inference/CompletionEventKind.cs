@@ -1,0 +1,9 @@
+namespace Corral.Server.Inference;
+
+public enum CompletionEventKind
+{
+    Content,
+    Thinking,
+    ToolCall,
+    Done,
+}

@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using Corral.Runner.Protocol;
+using Corral.Server.Models;
+using Corral.Server.Scheduling;
+using Corral.Templates.Parsing;
+
+namespace Corral.Server.Inference;
+
+/// <summary>
+/// A validated, rendered request holding a runner slot: what every API surface (native NDJSON,
+/// OpenAI SSE) streams from. Dispose to give the slot back.
+/// </summary>
+public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, CompletionRequest request, long started, OutputParserOptions parsing) : IAsyncDisposable
+{
+    public ResolvedModel Model { get; } = model;
+
+    public RunnerLease Lease { get; } = lease;
+
+    public CompletionRequest Request { get; } = request;
+
+    /// <summary>Stopwatch timestamp when the HTTP request arrived (for total_duration).</summary>
+    public long Started { get; } = started;
+
+    /// <summary>How the output is split into content, thinking and tool calls.</summary>
+    public OutputParserOptions Parsing { get; } = parsing;
+
+    public IAsyncEnumerable<CompletionChunk> StreamAsync(CancellationToken cancellation) => Lease.Client.CompleteAsync(Request, cancellation);
+
+    /// <summary>The runner's stream with thinking and tool calls parsed out as they complete.</summary>
+    public async IAsyncEnumerable<CompletionEvent> EventsAsync([EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var parser = Parsing == OutputParserOptions.PassThrough ? null : new StreamingOutputParser(Parsing);
+        var events = new List<OutputEvent>();
+        await foreach (var chunk in StreamAsync(cancellation).ConfigureAwait(false))
+        {
+            events.Clear();
+            if (chunk.Done)
+            {
+                parser?.Finish(events);
+            }
+            else if (parser is null)
+            {
+                yield return new CompletionEvent(CompletionEventKind.Content, chunk.Content ?? string.Empty, null, chunk.Logprobs, null);
+                continue;
+            }
+            else
+            {
+                parser.Push(chunk.Content ?? string.Empty, events);
+            }
+
+            var logprobs = chunk.Logprobs;
+            foreach (var e in events)
+            {
+                yield return e.Kind switch
+                {
+                    OutputEventKind.Thinking => new CompletionEvent(CompletionEventKind.Thinking, e.Text, null, null, null),
+                    OutputEventKind.ToolCall => new CompletionEvent(CompletionEventKind.ToolCall, string.Empty, e.ToolCall, null, null),
+                    _ => new CompletionEvent(CompletionEventKind.Content, e.Text, null, logprobs, null),
+                };
+                logprobs = null;
+            }
+
+            if (chunk.Done)
+            {
+                yield return new CompletionEvent(CompletionEventKind.Done, string.Empty, null, null, chunk);
+            }
+            else if (logprobs is not null)
+            {
+                // The text is held back (a possible marker) but its logprobs are not.
+                yield return new CompletionEvent(CompletionEventKind.Content, string.Empty, null, logprobs, null);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => Lease.DisposeAsync();
+}

@@ -1,0 +1,130 @@
+using Corral.Api.Native;
+using Corral.Server.Http;
+using Corral.Server.Models;
+using Corral.Templates.GoTemplates;
+using Corral.Templates.Parsing;
+using Corral.Templates.Prompting;
+
+namespace Corral.Server.Inference;
+
+/// <summary>Renders prompts with a model's Go template (or a request's own), as Ollama's server does.</summary>
+public sealed class PromptBuilder
+{
+    /// <summary>The template a model without one uses, as in Ollama.</summary>
+    private const string PlainTemplate = "{{ .Prompt }}";
+
+    public OllamaTemplate TemplateFor(ResolvedModel model, string? requestTemplate)
+    {
+        var text = !string.IsNullOrEmpty(requestTemplate) ? requestTemplate : model.Template ?? PlainTemplate;
+        try
+        {
+            return OllamaTemplate.Parse(text);
+        }
+        catch (TemplateParseException ex)
+        {
+            throw ApiException.BadRequest($"template error: {ex.Message}");
+        }
+    }
+
+    /// <summary>The GGUF's own Jinja chat template, used when neither the request nor the model has a Go template.</summary>
+    public static string? JinjaTemplateFor(ResolvedModel model, string? requestTemplate) =>
+        string.IsNullOrEmpty(requestTemplate) && model.Template is null && model.Gguf.TryGetString(Corral.Models.Gguf.GgufKeys.ChatTemplate, out var jinja) && jinja.Length > 0
+            ? jinja
+            : null;
+
+    public string RenderGenerate(ResolvedModel model, GenerateRequest request)
+    {
+        if (!request.Raw && string.IsNullOrEmpty(request.Suffix) && JinjaTemplateFor(model, request.Template) is { } jinja)
+        {
+            var messages = new List<Message>();
+            var system = request.System ?? model.System;
+            if (!string.IsNullOrEmpty(system))
+            {
+                messages.Add(new Message { Role = "system", Content = system });
+            }
+
+            messages.Add(new Message { Role = "user", Content = request.Prompt ?? string.Empty });
+            return JinjaPrompts.Render(jinja, messages, null, request.Think);
+        }
+
+        var template = TemplateFor(model, request.Template);
+        try
+        {
+            return PromptRenderer.RenderGenerate(template, new GenerateInput
+            {
+                Prompt = request.Prompt ?? string.Empty,
+                Suffix = request.Suffix ?? string.Empty,
+                System = request.System ?? string.Empty,
+                ModelSystem = model.System ?? string.Empty,
+                ModelMessages = model.Messages.Select(TemplateMapping.Message).ToList(),
+                HasContext = request.Context is { Count: > 0 },
+                ImageCount = request.Images?.Count ?? 0,
+                Raw = request.Raw,
+                Think = TemplateMapping.Think(request.Think),
+            });
+        }
+        catch (TemplateExecutionException ex)
+        {
+            throw ApiException.BadRequest($"template error: {ex.Message}");
+        }
+    }
+
+    /// <summary>How to split this model's output: thinking when asked for, tool calls in the template's syntax.</summary>
+    public static OutputParserOptions ParserOptions(ResolvedModel model, string prompt, IReadOnlyList<Corral.Api.Native.Tool>? tools, Corral.Api.Native.ThinkValue? think)
+    {
+        var thinking = think is { IsEnabled: true };
+        var options = new OutputParserOptions
+        {
+            ParseThinking = thinking,
+            StartInThinking = thinking && OutputParserOptions.PromptOpensThinking(prompt),
+            ToolNames = tools is { Count: > 0 } ? tools.Select(t => t.Function.Name).ToHashSet(StringComparer.Ordinal) : null,
+        };
+        if (tools is not { Count: > 0 })
+        {
+            return thinking ? options : OutputParserOptions.PassThrough;
+        }
+
+        return JinjaTemplateFor(model, null) is { } jinja
+            ? ToolCallSyntax.FromJinjaTemplate(jinja, options)
+            : ToolCallSyntax.FromGoTemplate(model.Template ?? string.Empty, options);
+    }
+
+    /// <summary>
+    /// Renders a chat: Modelfile SYSTEM and MESSAGEs first (as Ollama prepends them), then the request's
+    /// messages; <paramref name="countTokens"/>, when given, drops the oldest turns that don't fit num_ctx.
+    /// </summary>
+    public ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, Func<string, int>? countTokens, int contextLength)
+    {
+        if (JinjaTemplateFor(model, null) is { } jinja)
+        {
+            var all = new List<Message>();
+            if (!string.IsNullOrEmpty(model.System) && !(request.Messages ?? []).Any(m => m.Role == "system"))
+            {
+                all.Add(new Message { Role = "system", Content = model.System });
+            }
+
+            all.AddRange(model.Messages.Select(m => new Message { Role = m.Role, Content = m.Content }));
+            all.AddRange(request.Messages ?? []);
+            return new ChatPrompt(JinjaPrompts.Render(jinja, all, request.Tools, request.Think), all.SelectMany(m => m.Images ?? []).ToList(), 0);
+        }
+
+        var template = TemplateFor(model, null);
+        var messages = new List<ChatMessage>();
+        var requestMessages = request.Messages ?? [];
+        if (!string.IsNullOrEmpty(model.System) && !requestMessages.Any(m => m.Role == "system"))
+        {
+            messages.Add(ChatMessage.System(model.System));
+        }
+
+        messages.AddRange(model.Messages.Select(TemplateMapping.Message));
+        messages.AddRange(requestMessages.Select(TemplateMapping.Message));
+        try
+        {
+            return PromptRenderer.BuildChatPrompt(template, messages, TemplateMapping.Tools(request.Tools), TemplateMapping.Think(request.Think), countTokens, contextLength);
+        }
+        catch (TemplateExecutionException ex)
+        {
+            throw ApiException.BadRequest($"template error: {ex.Message}");
+        }
+    }
+}

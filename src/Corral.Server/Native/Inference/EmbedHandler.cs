@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Corral.Api.Native;
+using Corral.Server.Http;
+using Corral.Server.Inference;
+using Corral.Server.Models;
+using Microsoft.AspNetCore.Http;
+using RunnerEmbeddingRequest = Corral.Runner.Protocol.EmbeddingRequest;
+
+namespace Corral.Server.Native.Inference;
+
+/// <summary><c>POST /api/embed</c> and the legacy <c>POST /api/embeddings</c>.</summary>
+internal static class EmbedHandler
+{
+    public static async Task EmbedAsync(HttpContext http, ModelResolver resolver, InferenceService inference)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.EmbedRequest).ConfigureAwait(false);
+        var model = resolver.Resolve(request.Model);
+        RequireEmbedding(model, request.Model);
+        if (request.Dimensions < 0)
+        {
+            throw ApiException.BadRequest("dimensions must be a positive number");
+        }
+
+        var inputs = request.Input?.Values ?? [];
+        var options = inference.EffectiveOptions(model, request.Options);
+        await using var lease = await inference.AcquireAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
+        var response = new EmbedResponse { Model = request.Model };
+        if (inputs.Count > 0)
+        {
+            var result = await lease.Client.EmbedAsync(
+                new RunnerEmbeddingRequest { Inputs = inputs.ToArray(), Truncate = request.Truncate ?? true, Normalize = true },
+                http.RequestAborted).ConfigureAwait(false);
+            response.Embeddings = request.Dimensions > 0 ? result.Embeddings.Select(e => Shorten(e, request.Dimensions)).ToList() : result.Embeddings;
+            response.PromptEvalCount = result.PromptEvalCount;
+        }
+
+        response.TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds;
+        response.LoadDuration = lease.LoadDuration;
+        await JsonResponse.WriteAsync(http, response, NativeJsonContext.Wire.EmbedResponse).ConfigureAwait(false);
+    }
+
+    public static async Task EmbeddingsAsync(HttpContext http, ModelResolver resolver, InferenceService inference)
+    {
+        var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.EmbeddingRequest).ConfigureAwait(false);
+        var model = resolver.Resolve(request.Model);
+        RequireEmbedding(model, request.Model);
+        var options = inference.EffectiveOptions(model, request.Options);
+        await using var lease = await inference.AcquireAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
+        var response = new EmbeddingResponse();
+        if (request.Prompt.Length > 0)
+        {
+            // The legacy endpoint returns the raw (unnormalised) vector, as Ollama's does.
+            var result = await lease.Client.EmbedAsync(
+                new RunnerEmbeddingRequest { Inputs = [request.Prompt], Truncate = true, Normalize = false },
+                http.RequestAborted).ConfigureAwait(false);
+            response.Embedding = Array.ConvertAll(result.Embeddings[0], f => (double)f);
+        }
+
+        await JsonResponse.WriteAsync(http, response, NativeJsonContext.Wire.EmbeddingResponse).ConfigureAwait(false);
+    }
+
+    private static void RequireEmbedding(ResolvedModel model, string name)
+    {
+        if (!model.IsEmbeddingModel)
+        {
+            throw ApiException.BadRequest($"\"{name}\" does not support embeddings");
+        }
+    }
+
+    /// <summary>Matryoshka-style truncation to the first <paramref name="dimensions"/> values, renormalised.</summary>
+    private static float[] Shorten(float[] vector, int dimensions)
+    {
+        if (dimensions >= vector.Length)
+        {
+            return vector;
+        }
+
+        var shortened = vector[..dimensions];
+        var norm = TensorPrimitives.Norm(shortened);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(shortened, norm, shortened);
+        }
+
+        return shortened;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Text;
+using Corral.Api.Native;
+using Corral.Runner.Client;
+using Corral.Runner.Protocol;
+using Corral.Server.Http;
+using Corral.Server.Inference;
+using Corral.Server.Models;
+using Corral.Templates.Prompting;
+using Microsoft.AspNetCore.Http;
+
+namespace Corral.Server.Native.Inference;
+
+/// <summary><c>POST /api/generate</c>.</summary>
+internal static class GenerateHandler
+{
+    public static async Task HandleAsync(HttpContext http, CompletionPreparer preparer)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.GenerateRequest).ConfigureAwait(false);
+        var model = preparer.ResolveForGenerate(request);
+        var inference = preparer.Inference;
+
+        StructuredOutput.GrammarFor(request.Format); // validate before loading anything
+        var options = inference.EffectiveOptions(model, request.Options);
+        if (string.IsNullOrEmpty(request.Prompt) && string.IsNullOrEmpty(request.Suffix) && !request.DebugRenderOnly && (request.Images?.Count ?? 0) == 0)
+        {
+            await LoadOrUnloadAsync(http, request, model, inference, options, started).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.DebugRenderOnly)
+        {
+            await JsonResponse.WriteAsync(http, new GenerateResponse
+            {
+                Model = request.Model,
+                CreatedAt = DateTimeOffset.UtcNow,
+                Done = true,
+                DebugInfo = new DebugInfo { RenderedTemplate = preparer.Prompts.RenderGenerate(model, request), ImageCount = request.Images?.Count ?? 0 },
+            }, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
+            return;
+        }
+
+        await using var prepared = await preparer.PrepareGenerateAsync(model, request, options, started, http.RequestAborted).ConfigureAwait(false);
+        using var stream = new NdjsonStream(http);
+        var streaming = request.IsStreaming;
+        var text = new StringBuilder();
+        var thinking = new StringBuilder();
+        var logprobs = new List<Logprob>();
+        try
+        {
+            await foreach (var e in prepared.EventsAsync(http.RequestAborted).ConfigureAwait(false))
+            {
+                if (e.Kind != CompletionEventKind.Done)
+                {
+                    if (!streaming)
+                    {
+                        (e.Kind == CompletionEventKind.Thinking ? thinking : text).Append(e.Text);
+                        logprobs.AddRange(LogprobMapping.Map(e.Logprobs) ?? []);
+                        continue;
+                    }
+
+                    await stream.WriteAsync(new GenerateResponse
+                    {
+                        Model = request.Model,
+                        CreatedAt = DateTimeOffset.UtcNow,
+                        Response = e.Kind == CompletionEventKind.Content ? e.Text : string.Empty,
+                        Thinking = e.Kind == CompletionEventKind.Thinking ? e.Text : null,
+                        Logprobs = LogprobMapping.Map(e.Logprobs),
+                    }, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
+                    continue;
+                }
+
+                var chunk = e.Final!;
+                var final = new GenerateResponse
+                {
+                    Model = request.Model,
+                    CreatedAt = DateTimeOffset.UtcNow,
+                    Response = streaming ? string.Empty : text.ToString(),
+                    Thinking = streaming ? null : thinking.ToString(),
+                    Logprobs = streaming ? null : logprobs,
+                    Done = true,
+                    DoneReason = chunk.DoneReason,
+                    Context = chunk.Tokens,
+                    TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds,
+                    LoadDuration = prepared.Lease.LoadDuration,
+                    PromptEvalCount = chunk.PromptEvalCount,
+                    PromptEvalDuration = chunk.PromptEvalDuration,
+                    EvalCount = chunk.EvalCount,
+                    EvalDuration = chunk.EvalDuration,
+                };
+                if (streaming)
+                {
+                    await stream.WriteAsync(final, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
+                }
+                else
+                {
+                    await JsonResponse.WriteAsync(http, final, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (RunnerException ex) when (stream.Started)
+        {
+            await stream.WriteErrorAsync(ex.Message).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An empty prompt loads the model (done_reason "load"); with keep_alive 0 it unloads it ("unload").</summary>
+    private static async Task LoadOrUnloadAsync(HttpContext http, GenerateRequest request, ResolvedModel model, InferenceService inference, Api.Native.ModelOptions options, long started)
+    {
+        var reason = await inference.LoadOrUnloadAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
+        await JsonResponse.WriteAsync(http, new GenerateResponse
+        {
+            Model = request.Model,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Done = true,
+            DoneReason = reason,
+            TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds,
+        }, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
+    }
+}

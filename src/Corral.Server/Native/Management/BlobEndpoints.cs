@@ -1,0 +1,48 @@
+using Corral.Models.Names;
+using Corral.Models.Store;
+using Corral.Server.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Corral.Server.Native.Management;
+
+/// <summary>
+/// <c>HEAD /api/blobs/:digest</c> (200 present, 404 absent) and <c>POST /api/blobs/:digest</c>
+/// (streams the body to disk while hashing; 201 stored, 200 already there, 400 on a mismatch).
+/// A digest that is not <c>sha256:</c> + 64 hex characters is refused before any path is built.
+/// </summary>
+internal static class BlobEndpoints
+{
+    public const string InvalidDigest = "invalid digest format";
+
+    public static IResult Head(string? digest, ModelStore store)
+    {
+        var parsed = Parse(digest);
+        return store.Blobs.Exists(parsed)
+            ? Results.Ok()
+            : throw ApiException.NotFound($"blob {GoText.Quote(digest)} not found");
+    }
+
+    public static async Task PostAsync(HttpContext http, string? digest, ModelStore store)
+    {
+        var parsed = Parse(digest);
+        if (store.Blobs.Exists(parsed))
+        {
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            return;
+        }
+
+        try
+        {
+            await store.Blobs.WriteAsync(parsed, http.Request.Body, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (DigestMismatchException ex)
+        {
+            throw ApiException.BadRequest($"digest mismatch, expected {GoText.Quote(digest)}, got {GoText.Quote(ex.Actual.ToString())}");
+        }
+
+        http.Response.StatusCode = StatusCodes.Status201Created;
+    }
+
+    private static BlobDigest Parse(string? digest) =>
+        BlobDigest.TryParse(digest, out var parsed) ? parsed : throw ApiException.BadRequest(InvalidDigest);
+}

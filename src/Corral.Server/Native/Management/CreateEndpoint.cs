@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Corral.Api.Native;
+using Corral.Models.Store;
+using Corral.Server.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Corral.Server.Native.Management;
+
+/// <summary>
+/// <c>POST /api/create</c>: NDJSON progress lines (default) or one final object with
+/// <c>"stream": false</c>. Bad input is refused with a status code before streaming starts; a
+/// failure after the first line is reported as a final <c>{"error": "..."}</c> line, as Ollama does.
+/// </summary>
+internal static partial class CreateEndpoint
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    public static async Task HandleAsync(HttpContext http, ModelStore store, ILoggerFactory loggers)
+    {
+        var request = await RequestJson.ReadAsync(http, NativeJsonContext.Default.CreateRequest).ConfigureAwait(false);
+        var creator = new ModelCreator(store);
+        var plan = creator.Prepare(request);
+        var cancellation = http.RequestAborted;
+
+        if (!request.IsStreaming)
+        {
+            ProgressResponse? last = null;
+            await creator.ExecuteAsync(plan, p => { last = p; return Task.CompletedTask; }, cancellation).ConfigureAwait(false);
+            await Results.Json(last!, NativeJsonContext.Wire.ProgressResponse).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        http.Response.ContentType = "application/x-ndjson";
+        try
+        {
+            await creator.ExecuteAsync(plan, p => WriteLineAsync(http, p), cancellation).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (http.Response.HasStarted && !cancellation.IsCancellationRequested)
+        {
+            var (status, message) = ErrorHandlingMiddleware.Map(ex);
+            if (status >= 500)
+            {
+                LogFailed(loggers.CreateLogger(typeof(CreateEndpoint).FullName!), plan.Name.DisplayShortest(), ex);
+            }
+
+            await http.Response.Body.WriteAsync(ApiError.Serialize(message), cancellation).ConfigureAwait(false);
+            await http.Response.Body.WriteAsync(NewLine, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteLineAsync(HttpContext http, ProgressResponse progress)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(progress, NativeJsonContext.Wire.ProgressResponse);
+        await http.Response.Body.WriteAsync(json, http.RequestAborted).ConfigureAwait(false);
+        await http.Response.Body.WriteAsync(NewLine, http.RequestAborted).ConfigureAwait(false);
+        await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "create {Model} failed")]
+    private static partial void LogFailed(ILogger logger, string model, Exception ex);
+}

@@ -1,0 +1,496 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Corral.Api.Native;
+using Corral.Llama;
+using Corral.Models.Gguf;
+using Corral.Models.Manifests;
+using Corral.Models.Names;
+using Corral.Models.Store;
+using Corral.Server.Http;
+using Corral.Templates.GoTemplates;
+using Corral.Templates.Prompting;
+using Microsoft.AspNetCore.Http;
+
+namespace Corral.Server.Native.Management;
+
+/// <summary>
+/// Ollama's model creation: base layers from an existing model or from uploaded GGUF blobs, optional
+/// quantization, then template/system/license/params/messages layers, a config blob and an atomic
+/// manifest write. <see cref="Prepare"/> does every check that can fail on bad input, so those
+/// failures get a status code before any progress is streamed.
+/// </summary>
+internal sealed class ModelCreator(ModelStore store)
+{
+    private const string QuantizeProgressDigest = "0000000000000000000";
+
+    public CreatePlan Prepare(CreateRequest request)
+    {
+        var name = ModelName.Parse(request.ResolveModel());
+        if (!name.IsValid)
+        {
+            throw ApiException.BadRequest("invalid model name");
+        }
+
+        foreach (var file in (request.Files?.Keys ?? Enumerable.Empty<string>()).Concat(request.Adapters?.Keys ?? Enumerable.Empty<string>()))
+        {
+            if (!IsRelativePath(file))
+            {
+                throw ApiException.BadRequest("file path must be relative");
+            }
+        }
+
+        var quantize = QuantizeTarget.Parse(!string.IsNullOrEmpty(request.Quantize) ? request.Quantize : request.Quantization);
+        var layers = new List<CreateLayer>();
+        var parsed = 0;
+        if (!string.IsNullOrEmpty(request.From))
+        {
+            layers.AddRange(FromModel(request.From));
+        }
+        else if (request.Files is { Count: > 0 } files)
+        {
+            foreach (var (fileName, digest) in files)
+            {
+                layers.Add(FromBlob(fileName, digest, adapter: false));
+                parsed++;
+            }
+        }
+        else if (request.Files is not null)
+        {
+            throw ApiException.BadRequest("no files provided to convert");
+        }
+        else
+        {
+            throw ApiException.BadRequest("neither 'from' or 'files' was specified");
+        }
+
+        if (request.Adapters is { Count: > 0 } adapters)
+        {
+            if (adapters.Count > 1)
+            {
+                throw ApiException.BadRequest("only one adapter is currently supported");
+            }
+
+            foreach (var (fileName, digest) in adapters)
+            {
+                layers.Add(FromBlob(fileName, digest, adapter: true));
+                parsed++;
+            }
+        }
+
+        ValidateTemplate(request.Template);
+        ValidateParameters(request.Parameters);
+        return new CreatePlan
+        {
+            Name = name,
+            Request = request,
+            BaseLayers = layers,
+            ParsedFiles = parsed,
+            Quantize = quantize is null ? null : CheckQuantizable(layers, quantize),
+        };
+    }
+
+    public async Task ExecuteAsync(CreatePlan plan, Func<ProgressResponse, Task> progress, CancellationToken cancellation)
+    {
+        var request = plan.Request;
+        store.TryGetManifest(plan.Name, out var previous);
+        for (var i = 0; i < plan.ParsedFiles; i++)
+        {
+            await progress(new ProgressResponse { Status = "parsing GGUF" }).ConfigureAwait(false);
+        }
+
+        var layers = new List<CreateLayer>(plan.BaseLayers);
+        if (plan.Quantize is { } target)
+        {
+            var index = layers.FindIndex(l => l.MediaType == MediaTypes.Model && l.Gguf is not null);
+            layers[index] = await QuantizeAsync(layers[index], target, progress, cancellation).ConfigureAwait(false);
+        }
+
+        var config = BuildConfig(layers, request);
+
+        if (!string.IsNullOrEmpty(request.Template))
+        {
+            layers.RemoveAll(l => l.MediaType == MediaTypes.Template);
+            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(request.Template), MediaTypes.Template, cancellation).ConfigureAwait(false));
+        }
+
+        if (!string.IsNullOrEmpty(request.System))
+        {
+            layers.RemoveAll(l => l.MediaType == MediaTypes.System);
+            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(request.System), MediaTypes.System, cancellation).ConfigureAwait(false));
+        }
+
+        foreach (var license in request.License?.Values ?? [])
+        {
+            if (!string.IsNullOrEmpty(license) || request.License!.IsArray)
+            {
+                layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(license), MediaTypes.License, cancellation).ConfigureAwait(false));
+            }
+        }
+
+        if (MergeParameters(layers, request.Parameters) is { } paramsJson)
+        {
+            layers.RemoveAll(l => l.MediaType == MediaTypes.Params);
+            layers.Add(await TextLayerAsync(paramsJson, MediaTypes.Params, cancellation).ConfigureAwait(false));
+        }
+
+        if (request.Messages is { Count: > 0 } messages)
+        {
+            // New messages replace the inherited ones; none given keeps them.
+            var list = messages.Select(m => new ManifestMessage(m.Role, m.Content)).ToList();
+            var json = JsonLine(JsonSerializer.SerializeToUtf8Bytes(list, StoreJsonContext.Default.ListManifestMessage));
+            layers.RemoveAll(l => l.MediaType == MediaTypes.Messages);
+            layers.Add(await TextLayerAsync(json, MediaTypes.Messages, cancellation).ConfigureAwait(false));
+        }
+
+        config.RootFs.DiffIds = layers.Select(l => l.Layer.Digest.ToString()).ToList();
+        var configBlob = await store.Blobs.AddBytesAsync(JsonLine(config.ToJsonBytes()), cancellation).ConfigureAwait(false);
+
+        foreach (var layer in layers)
+        {
+            await progress(new ProgressResponse { Status = layer.Status }).ConfigureAwait(false);
+        }
+
+        await progress(new ProgressResponse { Status = "writing manifest" }).ConfigureAwait(false);
+        var manifest = new Manifest
+        {
+            Config = new ManifestLayer { MediaType = MediaTypes.Config, Digest = configBlob.Digest, Size = configBlob.Size },
+            Layers = layers.Select(l => l.Layer).ToList(),
+        };
+        store.WriteManifest(plan.Name, manifest);
+
+        if (previous is not null && !store.NoPrune)
+        {
+            RemoveUnusedLayers(previous.Manifest);
+        }
+
+        await progress(new ProgressResponse { Status = "success" }).ConfigureAwait(false);
+    }
+
+    private IEnumerable<CreateLayer> FromModel(string from)
+    {
+        var source = ModelName.Parse(from);
+        if (!source.IsValid)
+        {
+            throw ApiException.BadRequest("invalid model name");
+        }
+
+        if (!store.TryGetManifest(source, out var stored))
+        {
+            throw ApiException.NotFound($"model '{from}' not found");
+        }
+
+        var parent = stored.Name.DisplayShortest();
+        foreach (var layer in stored.Manifest.Layers)
+        {
+            if (!store.Blobs.Exists(layer.Digest))
+            {
+                throw new ApiException(StatusCodes.Status500InternalServerError, $"model '{from}' is missing its blob {layer.Digest}");
+            }
+
+            var inherited = new ManifestLayer
+            {
+                MediaType = layer.MediaType,
+                Digest = layer.Digest,
+                Size = layer.Size,
+                From = parent,
+                Name = layer.Name,
+                Dtype = layer.Dtype,
+                Shape = layer.Shape,
+            };
+            var gguf = layer.MediaType is MediaTypes.Model or MediaTypes.Projector or MediaTypes.Adapter
+                ? ReadGguf(store.Blobs.GetPath(layer.Digest), from, StatusCodes.Status500InternalServerError)
+                : null;
+            yield return new CreateLayer(inherited, gguf, $"using existing layer {layer.Digest}");
+        }
+    }
+
+    /// <summary>An uploaded blob holding a GGUF: checked to exist and to parse before it becomes a layer.</summary>
+    private CreateLayer FromBlob(string fileName, string digestText, bool adapter)
+    {
+        if (!BlobDigest.TryParse(digestText, out var digest))
+        {
+            throw ApiException.BadRequest(BlobEndpoints.InvalidDigest);
+        }
+
+        var path = store.Blobs.GetPath(digest);
+        var size = store.Blobs.TryGetSize(digest) ?? throw ApiException.BadRequest($"blob {GoText.Quote(digestText)} not found");
+        if (!HasGgufMagic(path))
+        {
+            throw ApiException.BadRequest(fileName.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
+                ? "importing safetensors models is not supported; convert the model to GGUF first"
+                : "supplied file was not in GGUF format");
+        }
+
+        var gguf = ReadGguf(path, fileName, StatusCodes.Status400BadRequest);
+        var mediaType = adapter ? MediaTypes.Adapter : MediaTypeOf(gguf);
+
+        // Ollama records where a file layer came from (the blob path); show reports it as parent_model.
+        var layer = new ManifestLayer { MediaType = mediaType, Digest = digest, Size = size, From = path };
+        return new CreateLayer(layer, gguf, $"using existing layer {digest}");
+    }
+
+    private static string MediaTypeOf(GgufFile gguf)
+    {
+        var kind = gguf.TryGetString("general.type", out var t) ? t : "unknown";
+        if (kind == "adapter")
+        {
+            return MediaTypes.Adapter;
+        }
+
+        var arch = gguf.Architecture ?? "unknown";
+        var blocks = gguf.TryGetUInt32(arch + "." + GgufKeys.BlockCountSuffix, out var b) ? b : 0;
+        var visionBlocks = gguf.TryGetUInt32(arch + ".vision.block_count", out var v) ? v : 0;
+        return (blocks == 0 && visionBlocks == 0) || kind == "projector" ? MediaTypes.Projector : MediaTypes.Model;
+    }
+
+    private static bool HasGgufMagic(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("GGUF"u8);
+    }
+
+    /// <summary>Reads a GGUF header; a malformed or hostile file becomes a clear error, never a crash.</summary>
+    private static GgufFile ReadGguf(string path, string what, int status)
+    {
+        try
+        {
+            return GgufReader.Read(path, GgufReadOptions.MetadataOnly);
+        }
+        catch (GgufFormatException ex)
+        {
+            throw new ApiException(status, $"invalid GGUF file '{what}': {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or OverflowException or ArgumentException or InvalidOperationException or OutOfMemoryException)
+        {
+            throw new ApiException(status, $"invalid GGUF file '{what}': {ex.Message}");
+        }
+    }
+
+    private static QuantizeTarget? CheckQuantizable(List<CreateLayer> layers, QuantizeTarget target)
+    {
+        var weights = layers.FirstOrDefault(l => l.MediaType == MediaTypes.Model && l.Gguf is not null);
+        if (weights is null)
+        {
+            return null;
+        }
+
+        var current = GgufFileTypes.Name(weights.Gguf!.FileType);
+        if (current is not ("F16" or "F32"))
+        {
+            throw ApiException.BadRequest("quantization is only supported for F16 and F32 models");
+        }
+
+        return current == target.Name ? null : target;
+    }
+
+    private async Task<CreateLayer> QuantizeAsync(CreateLayer source, QuantizeTarget target, Func<ProgressResponse, Task> progress, CancellationToken cancellation)
+    {
+        var status = $"quantizing {GgufFileTypes.Name(source.Gguf!.FileType)} model to {target.Name}";
+        var total = source.Layer.Size;
+        await progress(new ProgressResponse { Status = status, Digest = QuantizeProgressDigest, Total = total }).ConfigureAwait(false);
+
+        var input = store.Blobs.GetPath(source.Layer.Digest);
+        var output = Path.Combine(store.Blobs.Directory, $".quantize-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            // llama_model_quantize blocks for as long as it takes and cannot be cancelled: keep it off the thread pool.
+            await Task.Factory.StartNew(
+                () => LlamaQuantizer.Quantize(input, output, target.FileType),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        catch (LlamaQuantizeException ex)
+        {
+            File.Delete(output);
+            throw new ApiException(StatusCodes.Status500InternalServerError, ex.Message);
+        }
+
+        try
+        {
+            await progress(new ProgressResponse { Status = status, Digest = QuantizeProgressDigest, Total = total, Completed = total }).ConfigureAwait(false);
+            await progress(new ProgressResponse { Status = "verifying conversion" }).ConfigureAwait(false);
+            var gguf = ReadGguf(output, "quantized model", StatusCodes.Status500InternalServerError);
+            var blob = await store.Blobs.AddFileAsync(output, cancellation).ConfigureAwait(false);
+            var layer = new ManifestLayer { MediaType = MediaTypes.Model, Digest = blob.Digest, Size = blob.Size };
+            return new CreateLayer(layer, gguf, $"creating new layer {blob.Digest}");
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>The config blob: format, family and sizes from the first GGUF layer, every GGUF layer's family.</summary>
+    private static ModelConfig BuildConfig(List<CreateLayer> layers, CreateRequest request)
+    {
+        var config = new ModelConfig
+        {
+            OS = "linux",
+            Architecture = "amd64",
+            RootFs = new RootFs { Type = "layers" },
+            Renderer = string.IsNullOrEmpty(request.Renderer) ? null : request.Renderer,
+            Parser = string.IsNullOrEmpty(request.Parser) ? null : request.Parser,
+        };
+        var families = new List<string>();
+        foreach (var layer in layers)
+        {
+            if (layer.Gguf is not { } gguf)
+            {
+                continue;
+            }
+
+            var arch = gguf.Architecture ?? "unknown";
+            config.ModelFormat = Or(config.ModelFormat, "gguf");
+            config.ModelFamily = Or(config.ModelFamily, arch);
+            config.ModelType = Or(config.ModelType, HumanNumber.Format(gguf.ParameterCount));
+            config.FileType = Or(config.FileType, GgufFileTypes.Name(gguf.FileType));
+            families.Add(arch);
+        }
+
+        config.ModelFamilies = families.Count > 0 ? families : null;
+        return config;
+    }
+
+    private static string Or(string current, string next) => string.IsNullOrEmpty(current) ? next : current;
+
+    /// <summary>Stores a small layer (template, system, params...) and says whether it was new.</summary>
+    private async Task<CreateLayer> TextLayerAsync(byte[] content, string mediaType, CancellationToken cancellation)
+    {
+        var digest = BlobDigest.Compute(content);
+        var existed = store.Blobs.TryGetSize(digest) == content.Length;
+        var blob = await store.Blobs.AddBytesAsync(content, cancellation).ConfigureAwait(false);
+        var layer = new ManifestLayer { MediaType = mediaType, Digest = blob.Digest, Size = blob.Size };
+        return new CreateLayer(layer, null, $"{(existed ? "using existing" : "creating new")} layer {blob.Digest}");
+    }
+
+    /// <summary>Inherited parameters overlaid with the request's (request wins per key); null when there are none.</summary>
+    private byte[]? MergeParameters(List<CreateLayer> layers, Dictionary<string, JsonElement>? requested)
+    {
+        var merged = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var layer in layers.Where(l => l.MediaType == MediaTypes.Params))
+        {
+            if (store.ReadText(layer.Layer) is not { } text)
+            {
+                continue;
+            }
+
+            var existing = JsonSerializer.Deserialize(text, StoreJsonContext.Default.DictionaryStringJsonElement) ?? [];
+            foreach (var (key, value) in existing)
+            {
+                merged.TryAdd(key, value);
+            }
+        }
+
+        foreach (var (key, value) in requested ?? [])
+        {
+            merged[key] = value;
+        }
+
+        if (merged.Count == 0)
+        {
+            return null;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in merged)
+            {
+                writer.WritePropertyName(key);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return JsonLine(buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>Removes the replaced manifest's blobs that no model refers to any more (Ollama's RemoveLayers).</summary>
+    private void RemoveUnusedLayers(Manifest previous)
+    {
+        var referenced = new HashSet<BlobDigest>();
+        foreach (var model in store.ListModels())
+        {
+            referenced.UnionWith(model.Manifest.AllBlobs.Select(l => l.Digest));
+        }
+
+        foreach (var layer in previous.AllBlobs)
+        {
+            if (!referenced.Contains(layer.Digest))
+            {
+                store.Blobs.Delete(layer.Digest);
+            }
+        }
+    }
+
+    private static void ValidateTemplate(string? template)
+    {
+        if (string.IsNullOrEmpty(template))
+        {
+            return;
+        }
+
+        try
+        {
+            GoTemplate.Parse(template, "", OllamaTemplateFunctions.All);
+        }
+        catch (TemplateParseException ex)
+        {
+            throw ApiException.BadRequest($"template error: {ex.Message}");
+        }
+    }
+
+    private static void ValidateParameters(Dictionary<string, JsonElement>? parameters)
+    {
+        if (parameters is null)
+        {
+            return;
+        }
+
+        try
+        {
+            ModelOptions.FromMap(parameters);
+        }
+        catch (ArgumentException ex)
+        {
+            var message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw ApiException.BadRequest(message);
+        }
+    }
+
+    /// <summary>Go's fs.ValidPath: unrooted, slash-separated, no empty, "." or ".." elements.</summary>
+    private static bool IsRelativePath(string path)
+    {
+        if (path == ".")
+        {
+            return true;
+        }
+
+        if (path.Length == 0 || path.Contains('\0'))
+        {
+            return false;
+        }
+
+        foreach (var element in path.Split('/'))
+        {
+            if (element is "" or "." or "..")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Go's json.Encoder ends each value with a newline; blobs written the same way hash the same.</summary>
+    private static byte[] JsonLine(byte[] json)
+    {
+        var line = new byte[json.Length + 1];
+        json.CopyTo(line, 0);
+        line[^1] = (byte)'\n';
+        return line;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text;
+using Corral.Models.Manifests;
+using Corral.Models.Names;
+using Corral.Models.Store;
+
+namespace Corral.Testing;
+
+/// <summary>
+/// Writes a model into a store the way Ollama lays it out (weights, template, system and params
+/// layers, config blob, manifest), without going through the server: for tests that need a
+/// model present before the server starts, or a store "written by Ollama".
+/// </summary>
+public static class StoreSeeder
+{
+    public static async Task SeedAsync(string modelsPath, string name, string ggufPath, string? template = null, string? system = null, string? paramsJson = null, string family = "llama")
+    {
+        var store = new ModelStore(modelsPath);
+        var layers = new List<ManifestLayer>();
+        var weights = await store.Blobs.AddFileAsync(ggufPath);
+        layers.Add(new ManifestLayer { MediaType = MediaTypes.Model, Digest = weights.Digest, Size = weights.Size });
+        await AddTextAsync(store, layers, MediaTypes.Template, template);
+        await AddTextAsync(store, layers, MediaTypes.System, system);
+        await AddTextAsync(store, layers, MediaTypes.Params, paramsJson);
+
+        var config = new ModelConfig
+        {
+            ModelFormat = "gguf",
+            ModelFamily = family,
+            ModelFamilies = [family],
+            ModelType = "1M",
+            FileType = "F32",
+            Architecture = "amd64",
+            OS = "linux",
+        };
+        config.RootFs.Type = "layers";
+        config.RootFs.DiffIds = layers.Select(l => l.Digest.ToString()).ToList();
+        var configBlob = await store.Blobs.AddBytesAsync(config.ToJsonBytes());
+        var manifest = new Manifest
+        {
+            Config = new ManifestLayer { MediaType = MediaTypes.Config, Digest = configBlob.Digest, Size = configBlob.Size },
+            Layers = layers,
+        };
+        store.WriteManifest(ModelName.ParseValid(name), manifest);
+    }
+
+    private static async Task AddTextAsync(ModelStore store, List<ManifestLayer> layers, string mediaType, string? text)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        var blob = await store.Blobs.AddBytesAsync(Encoding.UTF8.GetBytes(text));
+        layers.Add(new ManifestLayer { MediaType = mediaType, Digest = blob.Digest, Size = blob.Size });
+    }
+}

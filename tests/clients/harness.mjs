@@ -1,0 +1,71 @@
+// Starts a real `corral serve` (the Release build) on a free port with a fresh model store,
+// and writes generated GGUF models with corral-make-model. Shared by the client tests.
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const corralDll = join(repo, 'src/Corral.Cli/bin/Release/net10.0/corral.dll');
+const makeModelDll = join(repo, 'tools/Corral.MakeModel/bin/Release/net10.0/corral-make-model.dll');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export function makeModel(kind) {
+  const dir = mkdtempSync(join(tmpdir(), 'corral-js-model-'));
+  const path = join(dir, `${kind}.gguf`);
+  execFileSync('dotnet', [makeModelDll, kind, path], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return path;
+}
+
+export async function startServer(env = {}) {
+  const port = await freePort();
+  const models = mkdtempSync(join(tmpdir(), 'corral-js-store-'));
+  const child = spawn('dotnet', [corralDll, 'serve'], {
+    env: { ...process.env, OLLAMA_HOST: `127.0.0.1:${port}`, OLLAMA_MODELS: models, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const host = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(host + '/');
+      if (res.ok) break;
+    } catch { /* not up yet */ }
+    if (child.exitCode !== null) throw new Error(`corral serve exited: ${log}`);
+    if (Date.now() > deadline) throw new Error(`corral serve did not start: ${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    host,
+    log: () => log,
+    async stop() {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** Uploads a GGUF as a blob and returns its digest (sha256:...). */
+export async function uploadBlob(host, path) {
+  const bytes = readFileSync(path);
+  const digest = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+  const res = await fetch(`${host}/api/blobs/${digest}`, { method: 'POST', body: bytes });
+  if (!res.ok && res.status !== 200 && res.status !== 201) throw new Error(`blob upload: ${res.status} ${await res.text()}`);
+  return digest;
+}
