@@ -17,6 +17,9 @@ echo "== native llama.cpp libraries and headers"
 corral_ensure_llama_libs || exit 1
 corral_ensure_llama_source || exit 1
 
+echo "== docker-registry (a real OCI registry for the pull/push tests)"
+command -v docker-registry >/dev/null || (apt-get update -qq && apt-get install -y -qq docker-registry >/dev/null) || exit 1
+
 if [ -f "$repo/tests/clients/package.json" ]; then
   echo "== npm test clients"
   (cd "$repo/tests/clients" && npm ci --no-audit --no-fund --loglevel=error) || exit 1

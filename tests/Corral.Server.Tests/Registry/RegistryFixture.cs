@@ -1,0 +1,30 @@
+using Corral.Testing;
+using Corral.Testing.Registry;
+
+namespace Corral.Server.Tests.Registry;
+
+/// <summary>One real docker-registry and one real <c>corral serve</c> shared by a test class.</summary>
+public sealed class RegistryFixture : IAsyncLifetime
+{
+    public LocalRegistry Registry { get; private set; } = null!;
+    public ServerProcess Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Registry = await LocalRegistry.StartAsync();
+        Server = await ServerProcess.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+
+        if (Registry is not null)
+        {
+            await Registry.DisposeAsync();
+        }
+    }
+}

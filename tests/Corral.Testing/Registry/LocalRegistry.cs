@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Corral.Testing.Registry;
+
+/// <summary>
+/// A real OCI registry (Debian's <c>docker-registry</c>, CNCF distribution 2.8) on a free loopback
+/// port with its own temp storage. test.sh installs the package; without it, starting fails with
+/// a message that says how to install it.
+/// </summary>
+public sealed class LocalRegistry : IAsyncDisposable
+{
+    public const string BinaryPath = "/usr/bin/docker-registry";
+
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private LocalRegistry(Process process, int port, string storage)
+    {
+        _process = process;
+        Port = port;
+        StoragePath = storage;
+    }
+
+    public int Port { get; }
+
+    /// <summary>host:port, the host part of model names that live in this registry.</summary>
+    public string Host => $"127.0.0.1:{Port}";
+
+    public Uri BaseAddress => new($"http://{Host}/");
+
+    public string StoragePath { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<LocalRegistry> StartAsync()
+    {
+        if (!File.Exists(BinaryPath))
+        {
+            throw new InvalidOperationException(
+                $"{BinaryPath} is missing: install it with 'apt-get update && apt-get install -y docker-registry' (test.sh does this)");
+        }
+
+        var port = FreePort();
+        var root = Directory.CreateTempSubdirectory("corral-registry-").FullName;
+        var storage = Path.Combine(root, "storage");
+        Directory.CreateDirectory(storage);
+        var config = Path.Combine(root, "config.yml");
+        await File.WriteAllTextAsync(config, $"""
+            version: 0.1
+            log:
+              level: warn
+            storage:
+              filesystem:
+                rootdirectory: {storage}
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:{port}
+            """);
+
+        var info = new ProcessStartInfo(BinaryPath)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("serve");
+        info.ArgumentList.Add(config);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start docker-registry");
+        var registry = new LocalRegistry(process, port, storage);
+        process.OutputDataReceived += (_, e) => registry.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => registry.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await registry.WaitUntilUpAsync();
+        return registry;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private async Task WaitUntilUpAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseAddress, "v2/"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"docker-registry did not come up:\n{Log}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(StoragePath)!, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
