@@ -231,9 +231,21 @@ public sealed class ModelStore
     /// <summary>Reads the manifest's config blob; throws when it is missing or malformed.</summary>
     public ModelConfig ReadConfig(Manifest manifest) => ModelConfig.Parse(File.ReadAllBytes(Blobs.GetPath(manifest.Config.Digest)));
 
-    private static bool IsStaleTempFile(FileInfo info, DateTime cutoff) =>
-        (info.Name.StartsWith("sha256", StringComparison.Ordinal) || info.Name.StartsWith('.'))
-        && info.LastWriteTimeUtc < cutoff;
+    /// <summary>Resumable pull state (<c>sha256-HEX-partial</c> and its <c>.json</c>) is kept this long, so a pull resumes after a restart.</summary>
+    public static readonly TimeSpan ResumableDownloadMaxAge = TimeSpan.FromDays(7);
+
+    private static bool IsStaleTempFile(FileInfo info, DateTime cutoff)
+    {
+        if (!info.Name.StartsWith("sha256", StringComparison.Ordinal) && !info.Name.StartsWith('.'))
+        {
+            return false;
+        }
+
+        var resumable = info.Name.EndsWith(BlobStore.PartialMarker, StringComparison.Ordinal)
+            || info.Name.EndsWith(BlobStore.PartialMarker + ".json", StringComparison.Ordinal);
+        var limit = resumable ? DateTime.UtcNow - ResumableDownloadMaxAge : cutoff;
+        return info.LastWriteTimeUtc < limit;
+    }
 
     private static bool TryDelete(FileInfo info, ref long freed)
     {
