@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Corral.Api.OpenAI;
@@ -21,5 +20,5 @@ public sealed class ChatChoice
     public string? FinishReason { get; set; }
 
     [JsonPropertyName("logprobs")]
-    public JsonElement? Logprobs { get; set; }
+    public ChatLogprobs? Logprobs { get; set; }
 }

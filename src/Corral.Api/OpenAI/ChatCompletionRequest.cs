@@ -69,4 +69,11 @@ public sealed class ChatCompletionRequest
     /// <summary>"low", "medium", "high" (or "none" to disable thinking).</summary>
     [JsonPropertyName("reasoning_effort")]
     public string? ReasoningEffort { get; set; }
+
+    /// <summary>The newer form <c>{"effort": ...}</c>; wins over <see cref="ReasoningEffort"/>.</summary>
+    [JsonPropertyName("reasoning")]
+    public ReasoningSpec? Reasoning { get; set; }
+
+    [JsonPropertyName("user")]
+    public string? User { get; set; }
 }

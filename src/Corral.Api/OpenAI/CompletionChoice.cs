@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Corral.Api.OpenAI;
@@ -14,7 +13,7 @@ public sealed class CompletionChoice
 
     [JsonPropertyName("logprobs")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public JsonElement? Logprobs { get; set; }
+    public CompletionLogprobs? Logprobs { get; set; }
 
     [JsonPropertyName("finish_reason")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]

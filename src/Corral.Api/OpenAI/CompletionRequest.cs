@@ -9,8 +9,18 @@ public sealed class CompletionRequest
     [JsonPropertyName("model")]
     public string Model { get; set; } = string.Empty;
 
+    /// <summary>One prompt or several (each gets <c>n</c> choices); token-id prompts are refused.</summary>
     [JsonPropertyName("prompt")]
-    public string Prompt { get; set; } = string.Empty;
+    public StringOrArray? Prompt { get; set; }
+
+    [JsonPropertyName("n")]
+    public int? N { get; set; }
+
+    [JsonPropertyName("logit_bias")]
+    public Dictionary<string, float>? LogitBias { get; set; }
+
+    [JsonPropertyName("user")]
+    public string? User { get; set; }
 
     [JsonPropertyName("suffix")]
     public string? Suffix { get; set; }
@@ -43,6 +53,7 @@ public sealed class CompletionRequest
     [JsonPropertyName("presence_penalty")]
     public float? PresencePenalty { get; set; }
 
+    /// <summary>How many alternatives to return per token (0–5); null for none.</summary>
     [JsonPropertyName("logprobs")]
     public int? Logprobs { get; set; }
 

@@ -12,8 +12,9 @@ public sealed class OpenAIToolCall
     [JsonPropertyName("id")]
     public string? Id { get; set; }
 
+    /// <summary>"function"; null (left out) in a streamed continuation delta.</summary>
     [JsonPropertyName("type")]
-    public string Type { get; set; } = "function";
+    public string? Type { get; set; } = "function";
 
     [JsonPropertyName("function")]
     public OpenAIFunctionCall Function { get; set; } = new();

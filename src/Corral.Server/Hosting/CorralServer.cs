@@ -7,6 +7,7 @@ using Corral.Server.Native.Inference;
 using Corral.Server.Native.Management;
 using Corral.Server.Native.Registry;
 using Corral.Server.Native.System;
+using Corral.Server.OpenAI;
 using Corral.Server.Scheduling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -57,6 +58,7 @@ public static class CorralServer
         app.MapInferenceRoutes();
         app.MapManagementRoutes();
         app.MapRegistryRoutes();
+        app.MapOpenAIRoutes();
         return app;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using Corral.Api.Native;
 using Corral.Server.Http;
 using Corral.Server.Inference;
@@ -17,27 +16,19 @@ internal static class EmbedHandler
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.EmbedRequest).ConfigureAwait(false);
         var model = resolver.Resolve(request.Model);
-        RequireEmbedding(model, request.Model);
-        if (request.Dimensions < 0)
-        {
-            throw ApiException.BadRequest("dimensions must be a positive number");
-        }
-
+        Embeddings.RequireEmbeddingModel(model, request.Model);
         var inputs = request.Input?.Values ?? [];
-        var options = inference.EffectiveOptions(model, request.Options);
-        await using var lease = await inference.AcquireAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
+        var result = await Embeddings.EmbedAsync(
+            inference, model, inputs, request.Options, request.KeepAlive, request.Truncate ?? true, request.Dimensions, http.RequestAborted).ConfigureAwait(false);
         var response = new EmbedResponse { Model = request.Model };
         if (inputs.Count > 0)
         {
-            var result = await lease.Client.EmbedAsync(
-                new RunnerEmbeddingRequest { Inputs = inputs.ToArray(), Truncate = request.Truncate ?? true, Normalize = true },
-                http.RequestAborted).ConfigureAwait(false);
-            response.Embeddings = request.Dimensions > 0 ? result.Embeddings.Select(e => Shorten(e, request.Dimensions)).ToList() : result.Embeddings;
+            response.Embeddings = result.Embeddings;
             response.PromptEvalCount = result.PromptEvalCount;
         }
 
         response.TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds;
-        response.LoadDuration = lease.LoadDuration;
+        response.LoadDuration = result.LoadDuration;
         await JsonResponse.WriteAsync(http, response, NativeJsonContext.Wire.EmbedResponse).ConfigureAwait(false);
     }
 
@@ -45,7 +36,7 @@ internal static class EmbedHandler
     {
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.EmbeddingRequest).ConfigureAwait(false);
         var model = resolver.Resolve(request.Model);
-        RequireEmbedding(model, request.Model);
+        Embeddings.RequireEmbeddingModel(model, request.Model);
         var options = inference.EffectiveOptions(model, request.Options);
         await using var lease = await inference.AcquireAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
         var response = new EmbeddingResponse();
@@ -59,31 +50,5 @@ internal static class EmbedHandler
         }
 
         await JsonResponse.WriteAsync(http, response, NativeJsonContext.Wire.EmbeddingResponse).ConfigureAwait(false);
-    }
-
-    private static void RequireEmbedding(ResolvedModel model, string name)
-    {
-        if (!model.IsEmbeddingModel)
-        {
-            throw ApiException.BadRequest($"\"{name}\" does not support embeddings");
-        }
-    }
-
-    /// <summary>Matryoshka-style truncation to the first <paramref name="dimensions"/> values, renormalised.</summary>
-    private static float[] Shorten(float[] vector, int dimensions)
-    {
-        if (dimensions >= vector.Length)
-        {
-            return vector;
-        }
-
-        var shortened = vector[..dimensions];
-        var norm = TensorPrimitives.Norm(shortened);
-        if (norm > 0)
-        {
-            TensorPrimitives.Divide(shortened, norm, shortened);
-        }
-
-        return shortened;
     }
 }

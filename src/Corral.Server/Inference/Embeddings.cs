@@ -1,0 +1,69 @@
+using System.Numerics.Tensors;
+using Corral.Api.Native;
+using Corral.Server.Http;
+using Corral.Server.Models;
+using RunnerEmbeddingRequest = Corral.Runner.Protocol.EmbeddingRequest;
+
+namespace Corral.Server.Inference;
+
+/// <summary>
+/// The one embedding path shared by <c>/api/embed</c> and <c>/v1/embeddings</c>: check the model,
+/// get a runner, embed normalised vectors, shorten them to the requested dimensions.
+/// </summary>
+public static class Embeddings
+{
+    public static void RequireEmbeddingModel(ResolvedModel model, string name)
+    {
+        if (!model.IsEmbeddingModel)
+        {
+            throw ApiException.BadRequest($"\"{name}\" does not support embeddings");
+        }
+    }
+
+    public static async Task<EmbeddingResult> EmbedAsync(
+        InferenceService inference,
+        ResolvedModel model,
+        IReadOnlyList<string> inputs,
+        ModelOptions? requestOptions,
+        KeepAlive? keepAlive,
+        bool truncate,
+        int dimensions,
+        CancellationToken cancellation)
+    {
+        if (dimensions < 0)
+        {
+            throw ApiException.BadRequest("dimensions must be a positive number");
+        }
+
+        var options = inference.EffectiveOptions(model, requestOptions);
+        await using var lease = await inference.AcquireAsync(model, options, keepAlive, cancellation).ConfigureAwait(false);
+        if (inputs.Count == 0)
+        {
+            return new EmbeddingResult([], 0, lease.LoadDuration);
+        }
+
+        var result = await lease.Client.EmbedAsync(
+            new RunnerEmbeddingRequest { Inputs = inputs.ToArray(), Truncate = truncate, Normalize = true },
+            cancellation).ConfigureAwait(false);
+        var vectors = dimensions > 0 ? result.Embeddings.Select(e => Shorten(e, dimensions)).ToArray() : result.Embeddings;
+        return new EmbeddingResult(vectors, result.PromptEvalCount, lease.LoadDuration);
+    }
+
+    /// <summary>Matryoshka-style truncation to the first <paramref name="dimensions"/> values, renormalised.</summary>
+    public static float[] Shorten(float[] vector, int dimensions)
+    {
+        if (dimensions >= vector.Length)
+        {
+            return vector;
+        }
+
+        var shortened = vector[..dimensions];
+        var norm = TensorPrimitives.Norm(shortened);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(shortened, norm, shortened);
+        }
+
+        return shortened;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Corral.Api.Native;
+using Corral.Api.OpenAI;
+using Corral.Server.Http;
+using NativeToolCall = Corral.Api.Native.ToolCall;
+
+namespace Corral.Server.OpenAI;
+
+/// <summary>An OpenAI chat completion request → the native <see cref="ChatRequest"/> the preparer runs.</summary>
+internal static class ChatTranslation
+{
+    private static readonly JsonElement JsonFormat = JsonDocument.Parse("\"json\"").RootElement.Clone();
+
+    public static ChatRequest ToNative(ChatCompletionRequest request)
+    {
+        var options = SamplingTranslation.Options(
+            request.MaxCompletionTokens ?? request.MaxTokens, request.Temperature, request.TopP, request.Seed, request.Stop, request.FrequencyPenalty, request.PresencePenalty);
+        return new ChatRequest
+        {
+            Model = request.Model,
+            Messages = Messages(request.Messages),
+            Stream = request.Stream,
+            Format = Format(request.ResponseFormat),
+            Tools = Tools(request.Tools, request.ToolChoice),
+            Options = options,
+            Think = Think(request.Reasoning?.Effort ?? request.ReasoningEffort),
+            Logprobs = request.Logprobs == true,
+            TopLogprobs = request.Logprobs == true ? TopLogprobs(request.TopLogprobs) : 0,
+        };
+    }
+
+    private static int TopLogprobs(int? count) => count switch
+    {
+        null => 0,
+        < 0 or > 20 => throw ApiException.BadRequest("top_logprobs must be between 0 and 20"),
+        { } value => value,
+    };
+
+    public static JsonElement? Format(ResponseFormatSpec? format) => format?.Type switch
+    {
+        null or "text" => null,
+        "json_object" => JsonFormat,
+        "json_schema" => format.JsonSchema?.Schema is { ValueKind: JsonValueKind.Object } schema
+            ? schema
+            : throw ApiException.BadRequest("response_format json_schema needs a \"json_schema\": {\"schema\": {...}} object"),
+        var other => throw ApiException.BadRequest($"unsupported response_format type \"{other}\""),
+    };
+
+    /// <summary>reasoning effort → think: "none" turns thinking off, a level turns it on at that level.</summary>
+    public static ThinkValue? Think(string? effort) => effort switch
+    {
+        null or "" => null,
+        "none" => ThinkValue.False,
+        _ when ThinkValue.IsValidLevel(effort) => ThinkValue.FromLevel(effort),
+        _ => throw ApiException.BadRequest($"invalid reasoning value: '{effort}' (must be \"high\", \"medium\", \"low\", or \"none\")"),
+    };
+
+    /// <summary>
+    /// tool_choice: "none" offers no tools; a named function offers only that tool; "auto" and "required"
+    /// offer all of them (the model still decides whether to call one: Corral cannot force a call).
+    /// </summary>
+    public static IReadOnlyList<Tool>? Tools(IReadOnlyList<OpenAITool>? tools, JsonElement? choice)
+    {
+        if (tools is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var converted = tools.Select(t => new Tool
+        {
+            Type = t.Type,
+            Function = new ToolFunction { Name = t.Function.Name, Description = t.Function.Description, Parameters = t.Function.Parameters },
+        }).ToList();
+        if (choice is not { } c || c.ValueKind == JsonValueKind.Null)
+        {
+            return converted;
+        }
+
+        if (c.ValueKind == JsonValueKind.String)
+        {
+            return c.GetString() switch
+            {
+                "none" => null,
+                "auto" or "required" => converted,
+                var other => throw ApiException.BadRequest($"invalid tool_choice \"{other}\" (must be \"none\", \"auto\", \"required\" or a function)"),
+            };
+        }
+
+        if (c.ValueKind == JsonValueKind.Object
+            && c.TryGetProperty("function", out var function)
+            && function.ValueKind == JsonValueKind.Object
+            && function.TryGetProperty("name", out var name)
+            && name.ValueKind == JsonValueKind.String)
+        {
+            var wanted = name.GetString();
+            var only = converted.Where(t => t.Function.Name == wanted).ToList();
+            return only.Count > 0 ? only : throw ApiException.BadRequest($"tool_choice names function \"{wanted}\", which is not in tools");
+        }
+
+        throw ApiException.BadRequest("invalid tool_choice");
+    }
+
+    public static List<Message> Messages(IReadOnlyList<ChatMessage> messages)
+    {
+        var result = new List<Message>(messages.Count);
+        foreach (var m in messages)
+        {
+            var role = m.Role switch
+            {
+                null or "" => throw ApiException.BadRequest("every message needs a role"),
+                "developer" => "system", // OpenAI's newer name for the system role
+                var r => r,
+            };
+            var message = new Message
+            {
+                Role = role,
+                Thinking = m.Reasoning ?? m.ReasoningContent,
+                ToolCallId = m.ToolCallId,
+            };
+            if (m.Content?.Parts is { } parts)
+            {
+                List<byte[]>? images = null;
+                foreach (var part in parts)
+                {
+                    switch (part.Type)
+                    {
+                        case "text":
+                            break;
+                        case "image_url" when part.ImageUrl is { } url:
+                            (images ??= []).Add(ImageDataUrl.Decode(url.Url));
+                            break;
+                        default:
+                            throw ApiException.BadRequest($"unsupported content part type \"{part.Type}\"");
+                    }
+                }
+
+                message.Images = images;
+            }
+
+            message.Content = m.Content?.JoinedText() ?? string.Empty;
+            if (m.ToolCalls is { Count: > 0 } calls)
+            {
+                message.ToolCalls = calls.Select(ToNativeCall).ToList();
+            }
+
+            if (message.Role == "tool")
+            {
+                message.ToolName = m.Name ?? NameFromCallId(messages, m.ToolCallId);
+            }
+
+            result.Add(message);
+        }
+
+        return result;
+    }
+
+    private static NativeToolCall ToNativeCall(OpenAIToolCall call, int index)
+    {
+        JsonObject arguments;
+        try
+        {
+            arguments = string.IsNullOrWhiteSpace(call.Function.Arguments)
+                ? []
+                : JsonNode.Parse(call.Function.Arguments) as JsonObject ?? throw ApiException.BadRequest("invalid tool call arguments: expected a JSON object");
+        }
+        catch (JsonException)
+        {
+            throw ApiException.BadRequest("invalid tool call arguments: not valid JSON");
+        }
+
+        return new NativeToolCall
+        {
+            Id = call.Id,
+            Function = new ToolCallFunction { Index = index, Name = call.Function.Name ?? string.Empty, Arguments = arguments },
+        };
+    }
+
+    /// <summary>A tool result names its call by id; the template wants the function name (last match wins, as Ollama).</summary>
+    private static string? NameFromCallId(IReadOnlyList<ChatMessage> messages, string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return null;
+        }
+
+        for (var i = messages.Count - 1; i >= 0; i--)
+        {
+            foreach (var call in messages[i].ToolCalls ?? [])
+            {
+                if (call.Id == id)
+                {
+                    return call.Function.Name;
+                }
+            }
+        }
+
+        return null;
+    }
+}

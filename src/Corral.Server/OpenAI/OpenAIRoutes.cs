@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Corral.Server.OpenAI;
+
+/// <summary>The OpenAI-compatible surface under <c>/v1</c>: adapters onto the native inference path.</summary>
+public static class OpenAIRoutes
+{
+    public static IEndpointRouteBuilder MapOpenAIRoutes(this IEndpointRouteBuilder routes)
+    {
+        var v1 = routes.MapGroup("/v1");
+        v1.AddEndpointFilter<OpenAIErrorFilter>();
+        v1.MapPost("/chat/completions", ChatCompletionsHandler.HandleAsync);
+        v1.MapPost("/completions", CompletionsHandler.HandleAsync);
+        v1.MapPost("/embeddings", EmbeddingsHandler.HandleAsync);
+        v1.MapMethods("/models", [HttpMethods.Get], ModelsHandler.ListAsync);
+        v1.MapMethods("/models/{**model}", [HttpMethods.Get], ModelsHandler.GetAsync);
+        return routes;
+    }
+}

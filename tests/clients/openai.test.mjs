@@ -1,0 +1,111 @@
+// The real npm `openai` client against a real corral serve's /v1 surface.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+import { startServer, makeModel, uploadBlob } from './harness.mjs';
+
+const TEMPLATE = '{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n';
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+let server;
+let client;
+
+async function create(body) {
+  const res = await fetch(server.host + '/api/create', { method: 'POST', body: JSON.stringify({ ...body, stream: false }) });
+  assert.equal(res.status, 200, await res.text());
+}
+
+before(async () => {
+  server = await startServer();
+  client = new OpenAI({ baseURL: server.host + '/v1', apiKey: 'unused', maxRetries: 0 });
+  const successor = await uploadBlob(server.host, makeModel('successor'));
+  const embedding = await uploadBlob(server.host, makeModel('embedding'));
+  await create({ model: 'succ', files: { 'successor.gguf': successor }, template: TEMPLATE });
+  await create({ model: 'emb', files: { 'embedding.gguf': embedding } });
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+test('chat.completions.create without streaming', async () => {
+  const res = await client.chat.completions.create({ model: 'succ', temperature: 0, messages: [{ role: 'user', content: 'hi' }] });
+  assert.match(res.id, /^chatcmpl-/);
+  assert.equal(res.object, 'chat.completion');
+  assert.equal(res.model, 'succ');
+  assert.equal(res.choices[0].message.role, 'assistant');
+  assert.equal(res.choices[0].message.content, ALPHABET);
+  assert.equal(res.choices[0].finish_reason, 'stop');
+  assert.equal(res.usage.completion_tokens, 26);
+  assert.equal(res.usage.total_tokens, res.usage.prompt_tokens + 26);
+});
+
+test('chat.completions.create streaming with usage', async () => {
+  const stream = await client.chat.completions.create({
+    model: 'succ', temperature: 0, max_tokens: 5, stream: true, stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+  let text = '';
+  let finish;
+  let usage;
+  let chunks = 0;
+  for await (const chunk of stream) {
+    chunks++;
+    if (chunk.usage) usage = chunk.usage;
+    for (const choice of chunk.choices) {
+      text += choice.delta.content ?? '';
+      finish = choice.finish_reason ?? finish;
+    }
+  }
+  assert.equal(text, 'abcde');
+  assert.equal(finish, 'length');
+  assert.equal(usage.completion_tokens, 5);
+  assert.ok(chunks >= 7);
+});
+
+test('chat.completions.create with a json_schema response format gives JSON', async () => {
+  const res = await client.chat.completions.create({
+    model: 'succ', max_tokens: 100,
+    response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { a: { type: 'string', enum: ['yes', 'no'] } }, required: ['a'] } } },
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+  const value = JSON.parse(res.choices[0].message.content);
+  assert.ok(['yes', 'no'].includes(value.a));
+});
+
+test('completions.create', async () => {
+  const res = await client.completions.create({ model: 'succ', prompt: 'ignored', max_tokens: 3, temperature: 0 });
+  assert.equal(res.object, 'text_completion');
+  assert.equal(res.choices[0].text.length > 0, true);
+  assert.equal(res.choices[0].finish_reason, 'length');
+});
+
+test('embeddings.create (the SDK asks for base64 and decodes it)', async () => {
+  const res = await client.embeddings.create({ model: 'emb', input: ['hello', 'world'] });
+  assert.equal(res.data.length, 2);
+  const v = res.data[0].embedding;
+  assert.ok(Array.isArray(v) && v.length > 0);
+  const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  assert.ok(Math.abs(norm - 1) < 1e-3);
+  const floats = await client.embeddings.create({ model: 'emb', input: 'hello', encoding_format: 'float' });
+  floats.data[0].embedding.forEach((x, i) => assert.ok(Math.abs(x - v[i]) < 1e-5));
+});
+
+test('models.list and models.retrieve', async () => {
+  const ids = [];
+  for await (const m of client.models.list()) ids.push(m.id);
+  assert.deepEqual(ids.sort(), ['emb:latest', 'succ:latest']);
+  const m = await client.models.retrieve('succ');
+  assert.equal(m.id, 'succ');
+  assert.equal(m.owned_by, 'library');
+});
+
+test('errors surface as the SDK error types', async () => {
+  await assert.rejects(
+    client.chat.completions.create({ model: 'missing', messages: [{ role: 'user', content: 'hi' }] }),
+    (err) => err instanceof OpenAI.NotFoundError && /missing/.test(err.message),
+  );
+  await assert.rejects(
+    client.embeddings.create({ model: 'emb', input: [[1, 2, 3]] }),
+    (err) => err instanceof OpenAI.BadRequestError && err.error?.type === 'invalid_request_error',
+  );
+});
