@@ -18,20 +18,16 @@ Console.WriteLine(LlamaBackend.SystemInfo);
 
 using var model = LlamaModel.Load(modelPath);
 var eog = new[] { model.Vocab.Eos, model.Vocab.Eot }.Where(t => t is not null).Select(t => t!.Value).Distinct().ToArray();
-var bans = eog.Select(t => new LlamaLogitBias(t, float.NegativeInfinity)).ToList();
+// End-of-generation is banned on both sides so every stream produces exactly `tokens` tokens.
+const float BanBias = -1000f;
+const int Rounds = 2;
+var bans = eog.Select(t => new LlamaLogitBias(t, BanBias)).ToList();
 string Prompt(int i) => $"Story {i}: {i * 7919 % 1000}.";
 
+// Both sides are set up first and measured back to back at each concurrency (best of two rounds),
+// so background load on the machine affects them alike.
 var plain = new PlainLoop(model, threads, ContextPerSequence, bans);
 plain.Run([Prompt(99)], 8); // warm-up: page the weights in
-var plainResults = new Dictionary<int, (double Tps, double Ttft)>();
-foreach (var c in concurrencies)
-{
-    var r = plain.Run(Enumerable.Range(0, c).Select(Prompt).ToList(), tokens);
-    plainResults[c] = r;
-    Console.WriteLine($"plain  c={c}: {r.TokensPerSecond,7:0.00} tok/s aggregate, TTFT {r.MeanTtftMs,7:0} ms");
-}
-
-model.Dispose();
 Environment.SetEnvironmentVariable("CORRAL_RUNNER_DLL", Path.Combine(AppContext.BaseDirectory, "corral.dll"));
 await using var runner = await RunnerProcess.StartAsync(new RunnerLaunchOptions
 {
@@ -41,19 +37,31 @@ await using var runner = await RunnerProcess.StartAsync(new RunnerLaunchOptions
     ContextPerSlot = ContextPerSequence,
     Threads = threads,
 }, progress: null, CancellationToken.None);
-var load = new RunnerLoad(runner.Client, eog.ToDictionary(t => t.Value, _ => float.NegativeInfinity));
+var load = new RunnerLoad(runner.Client, eog.ToDictionary(t => t.Value, _ => BanBias));
 await load.RunAsync([Prompt(98)], 8);
 
 Console.WriteLine();
 Console.WriteLine("| streams | plain tok/s | runner tok/s | runner/plain | plain TTFT ms | runner TTFT ms |");
 Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+var round = 0;
 foreach (var c in concurrencies)
 {
-    // Fresh prompts each round so the prefix cache does not flatter the runner.
-    var r = await load.RunAsync(Enumerable.Range(100 * c, c).Select(Prompt).ToList(), tokens);
-    var p = plainResults[c];
-    Console.WriteLine($"| {c} | {p.Tps:0.00} | {r.TokensPerSecond:0.00} | {r.TokensPerSecond / p.Tps:P1} | {p.Ttft:0} | {r.MeanTtftMs:0} |");
+    (double Tps, double Ttft) bestPlain = (0, double.MaxValue), bestRunner = (0, double.MaxValue);
+    for (var r = 0; r < Rounds; r++)
+    {
+        // Fresh prompts each time so the prefix cache does not flatter the runner.
+        var prompts = Enumerable.Range(1000 * ++round, c).Select(Prompt).ToList();
+        var p = plain.Run(prompts, tokens);
+        bestPlain = (Math.Max(bestPlain.Tps, p.TokensPerSecond), Math.Min(bestPlain.Ttft, p.MeanTtftMs));
+        prompts = Enumerable.Range(1000 * ++round, c).Select(Prompt).ToList();
+        var q = await load.RunAsync(prompts, tokens);
+        bestRunner = (Math.Max(bestRunner.Tps, q.TokensPerSecond), Math.Min(bestRunner.Ttft, q.MeanTtftMs));
+    }
+
+    Console.WriteLine($"| {c} | {bestPlain.Tps:0.00} | {bestRunner.Tps:0.00} | {bestRunner.Tps / bestPlain.Tps:P1} | {bestPlain.Ttft:0} | {bestRunner.Ttft:0} |");
 }
+
+model.Dispose();
 
 if (!args.Contains("--skip-determinism"))
 {
