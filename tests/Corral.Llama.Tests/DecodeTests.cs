@@ -1,3 +1,5 @@
+using Corral.TestModels;
+
 namespace Corral.Llama.Tests;
 
 public sealed class DecodeTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
@@ -23,19 +25,19 @@ public sealed class DecodeTests(TinyModelFixture fixture) : IClassFixture<TinyMo
     public void Model_properties_come_from_the_gguf()
     {
         var model = fixture.Model;
-        Assert.Equal(1, model.LayerCount);
-        Assert.Equal(TinyLlamaGguf.EmbeddingLength, model.EmbeddingLength);
-        Assert.Equal(TinyLlamaGguf.ContextLength, model.TrainContextLength);
-        Assert.Equal(TinyLlamaGguf.VocabSize, model.Vocab.Count);
-        Assert.Equal(4, model.HeadCount);
+        Assert.Equal(TestModelWriter.RandomShape.BlockCount, model.LayerCount);
+        Assert.Equal(TestModelWriter.RandomShape.EmbeddingLength, model.EmbeddingLength);
+        Assert.Equal(TestModelWriter.RandomShape.ContextLength, model.TrainContextLength);
+        Assert.Equal(SuccessorModel.Vocab.Count, model.Vocab.Count);
+        Assert.Equal(TestModelWriter.RandomShape.HeadCount, model.HeadCount);
         Assert.True(model.HasDecoder);
         Assert.False(model.HasEncoder);
         Assert.Equal(LlamaFileType.AllF32, model.FileType);
-        Assert.Equal("{% for m in messages %}{{ m['content'] }}{% endfor %}", model.ChatTemplate);
+        Assert.Equal(ChatTemplates.Llama3, model.ChatTemplate);
         Assert.Contains("llama", model.Description);
         Assert.True(model.ParameterCount > 0);
         Assert.True(model.SizeBytes >= model.ParameterCount * 4);
-        Assert.Equal(new LlamaToken(2), model.Vocab.Eos);
+        Assert.Equal(new LlamaToken(SuccessorModel.Vocab.EosId), model.Vocab.Eos);
     }
 
     [Fact]
@@ -59,12 +61,12 @@ public sealed class DecodeTests(TinyModelFixture fixture) : IClassFixture<TinyMo
     public void Context_reports_the_requested_sizes()
     {
         using var ctx = CreateContext();
-        Assert.InRange(ctx.ContextSize, 128, TinyLlamaGguf.ContextLength); // llama.cpp rounds n_ctx up
+        Assert.InRange(ctx.ContextSize, 128, TestModelWriter.RandomShape.ContextLength); // llama.cpp rounds n_ctx up
         Assert.Equal(ctx.ContextSize, ctx.ContextSizePerSequence); // unified cache
         Assert.Equal(32, ctx.BatchSize);
         Assert.Equal(2, ctx.SeqMax);
         Assert.Equal(1, ctx.Threads);
-        Assert.Equal(TinyLlamaGguf.VocabSize, ctx.VocabCount);
+        Assert.Equal(SuccessorModel.Vocab.Count, ctx.VocabCount);
     }
 
     [Fact]
@@ -79,7 +81,7 @@ public sealed class DecodeTests(TinyModelFixture fixture) : IClassFixture<TinyMo
         ctx.Decode(batch);
         var together0 = ctx.GetLogits(last0).ToArray();
         var together1 = ctx.GetLogits(last1).ToArray();
-        Assert.Equal(TinyLlamaGguf.VocabSize, together0.Length);
+        Assert.Equal(SuccessorModel.Vocab.Count, together0.Length);
         Assert.All(together0, v => Assert.True(float.IsFinite(v)));
         Assert.NotEqual(together0, together1);
         Assert.Equal(3, ctx.SeqPosMax(Seq0));
@@ -117,9 +119,9 @@ public sealed class DecodeTests(TinyModelFixture fixture) : IClassFixture<TinyMo
             .AddGreedy();
         Assert.NotEqual(new LlamaToken(argMax), banned.Sample(ctx, last));
 
-        // Only "q" is allowed by this grammar (token 3 + 'q' - 'a').
+        // Only "q" is allowed by this grammar (byte-level vocabulary: token id = byte).
         using var grammar = new LlamaSamplerChain().AddGrammar(fixture.Model.Vocab, "root ::= \"q\"+").AddGreedy();
-        Assert.Equal(new LlamaToken(3 + 'q' - 'a'), grammar.Sample(ctx, last));
+        Assert.Equal(new LlamaToken('q'), grammar.Sample(ctx, last));
     }
 
     [Fact]
@@ -181,7 +183,7 @@ public sealed class DecodeTests(TinyModelFixture fixture) : IClassFixture<TinyMo
     {
         using var ctx = CreateContext();
         using var batch = new LlamaBatch(4);
-        batch.Add(new LlamaToken(TinyLlamaGguf.VocabSize + 100), 0, Seq0, logits: true);
+        batch.Add(new LlamaToken(SuccessorModel.Vocab.Count + 100), 0, Seq0, logits: true);
         var ex = Assert.Throws<LlamaDecodeException>(() => ctx.Decode(batch));
         Assert.Equal(-1, ex.Code);
 
@@ -197,7 +199,7 @@ public sealed class DecodeTests(TinyModelFixture fixture) : IClassFixture<TinyMo
         batch.Add(new LlamaToken(1), 0, Seq0, logits: false);
         batch.Add(new LlamaToken(5), 1, Seq0, logits: true);
         ctx.Decode(batch);
-        Assert.Equal(TinyLlamaGguf.VocabSize, ctx.GetLogits(1).Length);
+        Assert.Equal(SuccessorModel.Vocab.Count, ctx.GetLogits(1).Length);
         Assert.Throws<LlamaException>(() => ctx.GetLogits(0));
         Assert.True(ctx.GetPerformance().PromptTokens + ctx.GetPerformance().EvalTokens > 0);
     }
@@ -212,7 +214,7 @@ public sealed class DecodeTests(TinyModelFixture fixture) : IClassFixture<TinyMo
         ctx.Decode(batch);
         var e0 = ctx.GetSequenceEmbeddings(Seq0).ToArray();
         var e1 = ctx.GetSequenceEmbeddings(Seq1).ToArray();
-        Assert.Equal(TinyLlamaGguf.EmbeddingLength, e0.Length);
+        Assert.Equal(TestModelWriter.RandomShape.EmbeddingLength, e0.Length);
         Assert.NotEqual(e0, e1);
     }
 

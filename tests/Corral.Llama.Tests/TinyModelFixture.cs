@@ -1,3 +1,5 @@
+using Corral.TestModels;
+
 namespace Corral.Llama.Tests;
 
 /// <summary>A tiny random-weight llama model written to a temp file and loaded once per test class.</summary>
@@ -6,7 +8,7 @@ public sealed class TinyModelFixture : IDisposable
     public TinyModelFixture()
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"corral-tiny-{Guid.NewGuid():N}.gguf");
-        TinyLlamaGguf.Write(Path);
+        TestModelWriter.WriteRandom(Path);
         Model = LlamaModel.Load(Path);
     }
 
