@@ -49,6 +49,9 @@ public sealed record ServerSettings
     /// <summary>CORRAL_MAX_BODY_BYTES: the largest JSON request body (blob uploads are streamed and not limited by this).</summary>
     public long MaxRequestBodyBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>CORRAL_API_KEYS_FILE: when set, requests need an API key from this file (see Security/ApiKeyStore).</summary>
+    public string? ApiKeysFile { get; init; }
+
     public static ServerSettings FromEnvironment() => FromVariables(Environment.GetEnvironmentVariable);
 
     public static ServerSettings FromVariables(Func<string, string?> get)
@@ -67,6 +70,7 @@ public sealed record ServerSettings
             NoPrune = NonEmpty(get("OLLAMA_NOPRUNE")) is { } np && Bool(np),
             Debug = NonEmpty(get("OLLAMA_DEBUG")) is { } d && (Bool(d) || d is "2"),
             MaxRequestBodyBytes = Int(get, "CORRAL_MAX_BODY_BYTES", 0) is var b && b > 0 ? b : 256L * 1024 * 1024,
+            ApiKeysFile = NonEmpty(get("CORRAL_API_KEYS_FILE")) is { } keys ? ExpandHome(keys) : null,
         };
         if (NonEmpty(get("OLLAMA_KEEP_ALIVE")) is { } keepAlive)
         {

@@ -7,8 +7,10 @@ using Corral.Server.Native.Inference;
 using Corral.Server.Native.Management;
 using Corral.Server.Native.Registry;
 using Corral.Server.Native.System;
+using Corral.Server.Observability;
 using Corral.Server.OpenAI;
 using Corral.Server.Scheduling;
+using Corral.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,9 +50,22 @@ public static class CorralServer
         builder.Services.AddSingleton<InferenceService>();
         builder.Services.AddSingleton<PromptBuilder>();
         builder.Services.AddSingleton<CompletionPreparer>();
+        builder.Services.AddSingleton<MetricsCollector>();
+
+        // Read once at start-up; a missing or malformed file stops the server rather than leaving it open.
+        var apiKeys = settings.ApiKeysFile is { } keysFile ? ApiKeyStore.Load(keysFile) : null;
 
         var app = builder.Build();
+
+        // The collector must listen from the first request on, not from the first scrape.
+        app.Services.GetRequiredService<MetricsCollector>();
+        app.UseMiddleware<RequestObservationMiddleware>();
         app.UseMiddleware<HttpHygieneMiddleware>();
+        if (apiKeys is not null)
+        {
+            app.UseMiddleware<ApiKeyMiddleware>(apiKeys);
+        }
+
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
 
@@ -59,6 +74,7 @@ public static class CorralServer
         app.MapManagementRoutes();
         app.MapRegistryRoutes();
         app.MapOpenAIRoutes();
+        app.MapMetrics();
         return app;
     }
 }

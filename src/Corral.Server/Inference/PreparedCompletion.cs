@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Corral.Runner.Protocol;
 using Corral.Server.Models;
+using Corral.Server.Observability;
 using Corral.Server.Scheduling;
 using Corral.Templates.Parsing;
 
@@ -31,11 +33,18 @@ public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, C
     {
         var parser = Parsing == OutputParserOptions.PassThrough ? null : new StreamingOutputParser(Parsing);
         var events = new List<OutputEvent>();
+        var firstOutput = 0L;
         await foreach (var chunk in StreamAsync(cancellation).ConfigureAwait(false))
         {
             events.Clear();
+            if (firstOutput == 0)
+            {
+                firstOutput = Stopwatch.GetTimestamp();
+            }
+
             if (chunk.Done)
             {
+                ServerMetrics.RecordCompletion(Model.Name.DisplayShortest(), Started, firstOutput, chunk);
                 parser?.Finish(events);
             }
             else if (parser is null)

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Corral.Server.Security;
+
+/// <summary>
+/// The one table of which scope each route needs. Routes are matched by their route pattern (as
+/// mapped), so a new route that is not listed here falls to admin: forgetting to list it can only
+/// make it stricter.
+/// </summary>
+public static class RouteScopes
+{
+    private static readonly Dictionary<string, ApiScope> ByRoute = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["/api/version"] = ApiScope.Read,
+        ["/api/tags"] = ApiScope.Read,
+        ["/api/show"] = ApiScope.Read,
+        ["/api/ps"] = ApiScope.Read,
+        ["/v1/models"] = ApiScope.Read,
+        ["/v1/models/{**model}"] = ApiScope.Read,
+        ["/metrics"] = ApiScope.Read,
+
+        ["/api/generate"] = ApiScope.Infer,
+        ["/api/chat"] = ApiScope.Infer,
+        ["/api/embed"] = ApiScope.Infer,
+        ["/api/embeddings"] = ApiScope.Infer,
+        ["/v1/chat/completions"] = ApiScope.Infer,
+        ["/v1/completions"] = ApiScope.Infer,
+        ["/v1/embeddings"] = ApiScope.Infer,
+        ["/v1/messages"] = ApiScope.Infer,
+
+        ["/api/create"] = ApiScope.Admin,
+        ["/api/copy"] = ApiScope.Admin,
+        ["/api/delete"] = ApiScope.Admin,
+        ["/api/pull"] = ApiScope.Admin,
+        ["/api/push"] = ApiScope.Admin,
+        ["/api/blobs/{**digest}"] = ApiScope.Admin,
+    };
+
+    /// <summary>True for what stays open with keys on: the health banner, as Ollama's probes expect.</summary>
+    public static bool IsOpen(string method, PathString path) =>
+        (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) && (path.Value is "/" or "" or null);
+
+    /// <summary>
+    /// The scope <paramref name="routePattern"/> needs; null pattern (no route matched, the answer
+    /// will be 404 or 405) needs only a valid key, so that unauthenticated callers learn nothing.
+    /// </summary>
+    public static ApiScope Required(string? routePattern) =>
+        routePattern is null ? ApiScope.Read : ByRoute.GetValueOrDefault(routePattern, ApiScope.Admin);
+}
