@@ -1,4 +1,5 @@
 using Corral.Models.Store;
+using Corral.Server.Anthropic;
 using Corral.Server.Configuration;
 using Corral.Server.Http;
 using Corral.Server.Inference;
@@ -74,6 +75,7 @@ public static class CorralServer
         app.MapManagementRoutes();
         app.MapRegistryRoutes();
         app.MapOpenAIRoutes();
+        app.MapAnthropicRoutes();
         app.MapMetrics();
         return app;
     }

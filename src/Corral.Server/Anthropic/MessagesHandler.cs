@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Corral.Api.Anthropic;
+using Corral.Server.Http;
+using Corral.Server.Inference;
+using Microsoft.AspNetCore.Http;
+
+namespace Corral.Server.Anthropic;
+
+/// <summary><c>POST /v1/messages</c>: translated to a native chat request and run through the <see cref="CompletionPreparer"/>.</summary>
+internal static class MessagesHandler
+{
+    public static async Task HandleAsync(HttpContext http, CompletionPreparer preparer)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = await RequestJson.ReadAsync(http, AnthropicJsonContext.Default.MessagesRequest).ConfigureAwait(false);
+        var native = MessagesTranslation.ToNative(request, requireMaxTokens: true);
+        var model = preparer.ResolveForChat(native);
+        var options = preparer.Inference.EffectiveOptions(model, native.Options);
+        await using var prepared = await preparer.PrepareChatAsync(model, native, options, started, http.RequestAborted).ConfigureAwait(false);
+        var id = AnthropicIds.NewMessageId();
+        var events = prepared.EventsAsync(http.RequestAborted);
+        if (request.Stream)
+        {
+            await StreamAsync(http, id, request.Model, events).ConfigureAwait(false);
+            return;
+        }
+
+        var accumulator = new MessageAccumulator();
+        await foreach (var e in events.ConfigureAwait(false))
+        {
+            accumulator.Add(e);
+        }
+
+        await JsonResponse.WriteAsync(http, new MessageResponse
+        {
+            Id = id,
+            Model = request.Model,
+            Content = accumulator.Blocks,
+            StopReason = accumulator.StopReason,
+            Usage = accumulator.Usage,
+        }, AnthropicJsonContext.Wire.MessageResponse).ConfigureAwait(false);
+    }
+
+    private static async Task StreamAsync(HttpContext http, string id, string model, IAsyncEnumerable<CompletionEvent> events)
+    {
+        using var writer = new MessageStreamWriter(http, id, model);
+        await writer.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await foreach (var e in events.ConfigureAwait(false))
+            {
+                if (writer.Add(e))
+                {
+                    await writer.FlushAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            var (status, message) = ErrorHandlingMiddleware.Map(ex);
+            await writer.WriteErrorAsync(status, message).ConfigureAwait(false);
+        }
+    }
+}

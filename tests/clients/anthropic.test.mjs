@@ -1,0 +1,84 @@
+// The real npm `@anthropic-ai/sdk` client against a real corral serve's /v1/messages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import Anthropic from '@anthropic-ai/sdk';
+import { startServer, makeModel, uploadBlob } from './harness.mjs';
+
+const TEMPLATE = '{{- if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>{{ end }}{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n';
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+let server;
+let client;
+
+before(async () => {
+  server = await startServer();
+  // The SDK appends /v1/messages to baseURL; any key is accepted.
+  client = new Anthropic({ baseURL: server.host, apiKey: 'sk-ant-unused', maxRetries: 0 });
+  const successor = await uploadBlob(server.host, makeModel('successor'));
+  const res = await fetch(server.host + '/api/create', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'succ', files: { 'successor.gguf': successor }, template: TEMPLATE, parameters: { temperature: 0 }, stream: false }),
+  });
+  assert.equal(res.status, 200, await res.text());
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+test('messages.create without streaming', async () => {
+  const msg = await client.messages.create({ model: 'succ', max_tokens: 100, system: 'be brief', messages: [{ role: 'user', content: 'hi' }] });
+  assert.match(msg.id, /^msg_/);
+  assert.equal(msg.type, 'message');
+  assert.equal(msg.role, 'assistant');
+  assert.equal(msg.content.length, 1);
+  assert.equal(msg.content[0].type, 'text');
+  assert.equal(msg.content[0].text, ALPHABET);
+  assert.equal(msg.stop_reason, 'end_turn');
+  assert.equal(msg.usage.output_tokens, 26);
+});
+
+test('messages.create with max_tokens stops at max_tokens', async () => {
+  const msg = await client.messages.create({ model: 'succ', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });
+  assert.equal(msg.content[0].text, 'abcde');
+  assert.equal(msg.stop_reason, 'max_tokens');
+});
+
+test('messages.stream delivers text events and the final message', async () => {
+  const stream = client.messages.stream({ model: 'succ', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
+  let text = '';
+  stream.on('text', (delta) => { text += delta; });
+  const final = await stream.finalMessage();
+  assert.equal(text, 'abcde');
+  assert.equal(final.content[0].text, 'abcde');
+  assert.equal(final.stop_reason, 'max_tokens');
+  assert.equal(final.usage.output_tokens, 5);
+});
+
+test('messages.create with stream: true yields the raw event sequence', async () => {
+  const stream = await client.messages.create({ model: 'succ', max_tokens: 3, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  const types = [];
+  for await (const event of stream) types.push(event.type);
+  assert.deepEqual(types, ['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+});
+
+test('messages.countTokens counts the rendered prompt', async () => {
+  const counted = await client.messages.countTokens({ model: 'succ', system: 'one two three', messages: [{ role: 'user', content: 'hi' }] });
+  const shorter = await client.messages.countTokens({ model: 'succ', messages: [{ role: 'user', content: 'hi' }] });
+  assert.ok(counted.input_tokens > shorter.input_tokens);
+});
+
+test('tool definitions with tool_choice none on a model without tool support still answer', async () => {
+  const msg = await client.messages.create({
+    model: 'succ', max_tokens: 3, tool_choice: { type: 'none' },
+    tools: [{ name: 'get_weather', description: 'weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+  assert.equal(msg.content[0].text, 'abc');
+});
+
+test('an unknown model is a NotFoundError', async () => {
+  await assert.rejects(
+    client.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    (err) => err instanceof Anthropic.NotFoundError && err.status === 404 && err.error?.error?.type === 'not_found_error',
+  );
+});
