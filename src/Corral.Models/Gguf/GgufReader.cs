@@ -165,43 +165,43 @@ public static class GgufReader
         switch (elementType)
         {
             case GgufValueType.String:
-            {
-                var items = new string[n];
-                string what = $"an element of '{key}'"; // built once: vocabularies have 100k+ strings
-                for (int i = 0; i < n; i++)
                 {
-                    items[i] = r.ReadString(what, strictUtf8: false);
-                }
+                    var items = new string[n];
+                    string what = $"an element of '{key}'"; // built once: vocabularies have 100k+ strings
+                    for (int i = 0; i < n; i++)
+                    {
+                        items[i] = r.ReadString(what, strictUtf8: false);
+                    }
 
-                return GgufArray.Create(elementType, items);
-            }
+                    return GgufArray.Create(elementType, items);
+                }
 
             case GgufValueType.Array:
-            {
-                var items = new GgufArray[n];
-                for (int i = 0; i < n; i++)
                 {
-                    items[i] = ReadArray(r, $"{key}[{i}]", options, depth + 1);
+                    var items = new GgufArray[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        items[i] = ReadArray(r, $"{key}[{i}]", options, depth + 1);
+                    }
+
+                    return GgufArray.Create(elementType, items);
                 }
 
-                return GgufArray.Create(elementType, items);
-            }
-
             case GgufValueType.Bool:
-            {
-                // Read as bytes: a bool[] must only ever hold 0 or 1.
-                var bytes = new byte[n];
-                r.ReadExactly(bytes, $"array '{key}'");
-                return GgufArray.Create(elementType, Array.ConvertAll(bytes, b => b != 0));
-            }
+                {
+                    // Read as bytes: a bool[] must only ever hold 0 or 1.
+                    var bytes = new byte[n];
+                    r.ReadExactly(bytes, $"array '{key}'");
+                    return GgufArray.Create(elementType, Array.ConvertAll(bytes, b => b != 0));
+                }
 
             default:
-            {
-                var items = Array.CreateInstance(GgufArray.ClrElementType(elementType)!, n);
-                var bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(items), Buffer.ByteLength(items));
-                r.ReadExactly(bytes, $"array '{key}'"); // GGUF is little-endian, like every platform .NET runs Corral on
-                return GgufArray.Create(elementType, items);
-            }
+                {
+                    var items = Array.CreateInstance(GgufArray.ClrElementType(elementType)!, n);
+                    var bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(items), Buffer.ByteLength(items));
+                    r.ReadExactly(bytes, $"array '{key}'"); // GGUF is little-endian, like every platform .NET runs Corral on
+                    return GgufArray.Create(elementType, items);
+                }
         }
     }
 

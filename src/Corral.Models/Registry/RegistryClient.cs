@@ -157,11 +157,11 @@ public sealed class RegistryClient
         var put = AppendQuery(location, $"digest={Uri.EscapeDataString(digest.ToString())}");
         var finalOffset = sent;
         using (await SendAsync(name, () => new HttpRequestMessage(HttpMethod.Put, put)
-               {
-                   Content = finalOffset == size
+        {
+            Content = finalOffset == size
                        ? new ByteArrayContent([])
                        : new FileRangeContent(path, 0, size, n => progress?.Invoke(n)),
-               }, followRedirects: false, cancellationToken).ConfigureAwait(false))
+        }, followRedirects: false, cancellationToken).ConfigureAwait(false))
         {
         }
 

@@ -58,16 +58,16 @@ public sealed class ModelStore
         }
 
         foreach (var host in Directory.EnumerateDirectories(ManifestsDirectory, "*", EnumerationOptionsForStore.Flat))
-        foreach (var ns in Directory.EnumerateDirectories(host, "*", EnumerationOptionsForStore.Flat))
-        foreach (var model in Directory.EnumerateDirectories(ns, "*", EnumerationOptionsForStore.Flat))
-        foreach (var tag in Directory.EnumerateFiles(model, "*", EnumerationOptionsForStore.Flat))
-        {
-            var name = ModelName.FromManifestRelativePath(Path.GetRelativePath(ManifestsDirectory, tag));
-            if (name is not null && TryRead(name, tag) is { } stored)
-            {
-                models.Add(stored);
-            }
-        }
+            foreach (var ns in Directory.EnumerateDirectories(host, "*", EnumerationOptionsForStore.Flat))
+                foreach (var model in Directory.EnumerateDirectories(ns, "*", EnumerationOptionsForStore.Flat))
+                    foreach (var tag in Directory.EnumerateFiles(model, "*", EnumerationOptionsForStore.Flat))
+                    {
+                        var name = ModelName.FromManifestRelativePath(Path.GetRelativePath(ManifestsDirectory, tag));
+                        if (name is not null && TryRead(name, tag) is { } stored)
+                        {
+                            models.Add(stored);
+                        }
+                    }
 
         return models;
     }

@@ -27,6 +27,7 @@ public static class RouteScopes
         ["/v1/completions"] = ApiScope.Infer,
         ["/v1/embeddings"] = ApiScope.Infer,
         ["/v1/messages"] = ApiScope.Infer,
+        ["/v1/messages/count_tokens"] = ApiScope.Infer,
 
         ["/api/create"] = ApiScope.Admin,
         ["/api/copy"] = ApiScope.Admin,

@@ -106,16 +106,16 @@ internal sealed class BinaryExpr(string op, Expr left, Expr right) : Expr
         switch (op)
         {
             case "and":
-            {
-                var l = left.Eval(scope);
-                return PyOps.Truthy(l) ? right.Eval(scope) : l;
-            }
+                {
+                    var l = left.Eval(scope);
+                    return PyOps.Truthy(l) ? right.Eval(scope) : l;
+                }
 
             case "or":
-            {
-                var l = left.Eval(scope);
-                return PyOps.Truthy(l) ? l : right.Eval(scope);
-            }
+                {
+                    var l = left.Eval(scope);
+                    return PyOps.Truthy(l) ? l : right.Eval(scope);
+                }
 
             default:
                 return PyOps.Binary(op, left.Eval(scope), right.Eval(scope));

@@ -18,10 +18,10 @@ internal static class Filters
         switch (name)
         {
             case "default" or "d":
-            {
-                var boolean = PyOps.Truthy(args.Get(1, "boolean", false));
-                return v is Undefined || (boolean && !PyOps.Truthy(v)) ? args.Get(0, "default_value", "") : v;
-            }
+                {
+                    var boolean = PyOps.Truthy(args.Get(1, "boolean", false));
+                    return v is Undefined || (boolean && !PyOps.Truthy(v)) ? args.Get(0, "default_value", "") : v;
+                }
 
             case "length" or "count": return PyOps.Length(v);
             case "string": return PyFormat.Str(v);
@@ -31,17 +31,17 @@ internal static class Filters
             case "upper": return PyFormat.Str(v).ToUpperInvariant();
             case "lower": return PyFormat.Str(v).ToLowerInvariant();
             case "capitalize":
-            {
-                var s = PyFormat.Str(v);
-                return s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
-            }
+                {
+                    var s = PyFormat.Str(v);
+                    return s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
+                }
 
             case "title": return Title(PyFormat.Str(v));
             case "replace":
-            {
-                var count = args.Get(2, "count") is long n ? n : -1;
-                return Methods.Replace(PyFormat.Str(v), PyFormat.Str(args.Get(0, "old")), PyFormat.Str(args.Get(1, "new")), count);
-            }
+                {
+                    var count = args.Get(2, "count") is long n ? n : -1;
+                    return Methods.Replace(PyFormat.Str(v), PyFormat.Str(args.Get(0, "old")), PyFormat.Str(args.Get(1, "new")), count);
+                }
 
             case "tojson": return ToJson(v, args);
             case "join": return Join(v, args);
@@ -74,37 +74,37 @@ internal static class Filters
             case "format": return PyFormat.Percent(PyFormat.Str(v), args.Positional.Count == 1 ? args.Positional[0] : args.Positional.ToArray());
             case "wordcount": return (long)Methods.Split(PyFormat.Str(v), null, -1).Count;
             case "sum":
-            {
-                object? total = args.Get(1, "start", 0L);
-                foreach (var item in Project(v, args.Get(0, "attribute")))
                 {
-                    total = PyOps.Binary("+", total, item);
-                }
+                    object? total = args.Get(1, "start", 0L);
+                    foreach (var item in Project(v, args.Get(0, "attribute")))
+                    {
+                        total = PyOps.Binary("+", total, item);
+                    }
 
-                return total;
-            }
+                    return total;
+                }
 
             case "min" or "max":
-            {
-                var items = Project(v, args.Get(1, "attribute")).ToList();
-                if (items.Count == 0)
                 {
-                    return Undefined.Named(name);
-                }
-
-                var caseSensitive = PyOps.Truthy(args.Get(0, "case_sensitive", false));
-                var best = items[0];
-                foreach (var item in items.Skip(1))
-                {
-                    var c = PyOps.Compare(SortKey(item, caseSensitive), SortKey(best, caseSensitive));
-                    if (name == "min" ? c < 0 : c > 0)
+                    var items = Project(v, args.Get(1, "attribute")).ToList();
+                    if (items.Count == 0)
                     {
-                        best = item;
+                        return Undefined.Named(name);
                     }
-                }
 
-                return best;
-            }
+                    var caseSensitive = PyOps.Truthy(args.Get(0, "case_sensitive", false));
+                    var best = items[0];
+                    foreach (var item in items.Skip(1))
+                    {
+                        var c = PyOps.Compare(SortKey(item, caseSensitive), SortKey(best, caseSensitive));
+                        if (name == "min" ? c < 0 : c > 0)
+                        {
+                            best = item;
+                        }
+                    }
+
+                    return best;
+                }
 
             default:
                 throw new JinjaException($"no filter named '{name}'");

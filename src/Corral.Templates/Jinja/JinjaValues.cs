@@ -52,26 +52,26 @@ public static class JinjaValues
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-            {
-                var dict = new JinjaDict();
-                foreach (var p in element.EnumerateObject())
                 {
-                    dict[p.Name] = FromJson(p.Value);
-                }
+                    var dict = new JinjaDict();
+                    foreach (var p in element.EnumerateObject())
+                    {
+                        dict[p.Name] = FromJson(p.Value);
+                    }
 
-                return dict;
-            }
+                    return dict;
+                }
 
             case JsonValueKind.Array:
-            {
-                var list = new List<object?>(element.GetArrayLength());
-                foreach (var item in element.EnumerateArray())
                 {
-                    list.Add(FromJson(item));
-                }
+                    var list = new List<object?>(element.GetArrayLength());
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        list.Add(FromJson(item));
+                    }
 
-                return list;
-            }
+                    return list;
+                }
 
             case JsonValueKind.String: return element.GetString();
             case JsonValueKind.Number: return element.TryGetInt64(out var l) ? (object)l : element.GetDouble();
@@ -87,15 +87,15 @@ public static class JinjaValues
         {
             case null: return null;
             case JsonObject obj:
-            {
-                var dict = new JinjaDict(obj.Count);
-                foreach (var (k, v) in obj)
                 {
-                    dict[k] = FromJson(v);
-                }
+                    var dict = new JinjaDict(obj.Count);
+                    foreach (var (k, v) in obj)
+                    {
+                        dict[k] = FromJson(v);
+                    }
 
-                return dict;
-            }
+                    return dict;
+                }
 
             case JsonArray array: return array.Select(FromJson).ToList();
             default:

@@ -116,37 +116,37 @@ internal static class Methods
             case "removeprefix": return args.Get(0, "prefix") is string p && s.StartsWith(p, StringComparison.Ordinal) ? s[p.Length..] : s;
             case "removesuffix": return args.Get(0, "suffix") is string x && x.Length > 0 && s.EndsWith(x, StringComparison.Ordinal) ? s[..^x.Length] : s;
             case "replace":
-            {
-                var old = (string)args.Get(0, "old")!;
-                var replacement = (string)args.Get(1, "new")!;
-                var count = args.Get(2, "count") is long n ? n : -1;
-                return Replace(s, old, replacement, count);
-            }
+                {
+                    var old = (string)args.Get(0, "old")!;
+                    var replacement = (string)args.Get(1, "new")!;
+                    var count = args.Get(2, "count") is long n ? n : -1;
+                    return Replace(s, old, replacement, count);
+                }
 
             case "find": return (long)s.IndexOf(Str(args.Get(0, "sub")), StringComparison.Ordinal);
             case "rfind": return (long)s.LastIndexOf(Str(args.Get(0, "sub")), StringComparison.Ordinal);
             case "index":
-            {
-                var i = s.IndexOf(Str(args.Get(0, "sub")), StringComparison.Ordinal);
-                return i >= 0 ? (long)i : throw new JinjaException("substring not found");
-            }
+                {
+                    var i = s.IndexOf(Str(args.Get(0, "sub")), StringComparison.Ordinal);
+                    return i >= 0 ? (long)i : throw new JinjaException("substring not found");
+                }
 
             case "count":
-            {
-                var sub = Str(args.Get(0, "sub"));
-                if (sub.Length == 0)
                 {
-                    return (long)s.Length + 1;
-                }
+                    var sub = Str(args.Get(0, "sub"));
+                    if (sub.Length == 0)
+                    {
+                        return (long)s.Length + 1;
+                    }
 
-                long n = 0;
-                for (var i = s.IndexOf(sub, StringComparison.Ordinal); i >= 0; i = s.IndexOf(sub, i + sub.Length, StringComparison.Ordinal))
-                {
-                    n++;
-                }
+                    long n = 0;
+                    for (var i = s.IndexOf(sub, StringComparison.Ordinal); i >= 0; i = s.IndexOf(sub, i + sub.Length, StringComparison.Ordinal))
+                    {
+                        n++;
+                    }
 
-                return n;
-            }
+                    return n;
+                }
 
             case "split": return Split(s, OptString(args, 0, "sep"), args.Get(1, "maxsplit") is long m ? m : -1);
             case "rsplit": return RSplit(s, OptString(args, 0, "sep"), args.Get(1, "maxsplit") is long rm ? rm : -1);

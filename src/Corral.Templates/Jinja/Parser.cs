@@ -119,21 +119,21 @@ internal sealed class Parser
                 Expect(TokenKind.BlockEnd);
                 return new LoopControlNode(LoopSignal.Continue);
             case "filter":
-            {
-                var filters = ParseFilterChain();
-                Expect(TokenKind.BlockEnd);
-                var body = ParseBody(["endfilter"], out _);
-                Expect(TokenKind.BlockEnd);
-                return new FilterBlockNode(filters, body);
-            }
+                {
+                    var filters = ParseFilterChain();
+                    Expect(TokenKind.BlockEnd);
+                    var body = ParseBody(["endfilter"], out _);
+                    Expect(TokenKind.BlockEnd);
+                    return new FilterBlockNode(filters, body);
+                }
 
             case "generation":
-            {
-                Expect(TokenKind.BlockEnd);
-                var body = ParseBody(["endgeneration"], out _);
-                Expect(TokenKind.BlockEnd);
-                return new PassThroughNode(body);
-            }
+                {
+                    Expect(TokenKind.BlockEnd);
+                    var body = ParseBody(["endgeneration"], out _);
+                    Expect(TokenKind.BlockEnd);
+                    return new PassThroughNode(body);
+                }
 
             default:
                 _pos--;
@@ -473,89 +473,89 @@ internal sealed class Parser
                     _ => new NameExpr(t.Value) { Line = t.Line },
                 };
             case TokenKind.String:
-            {
-                var s = t.Value;
-                while (Peek.Kind == TokenKind.String)
                 {
-                    s += Next().Value;
-                }
+                    var s = t.Value;
+                    while (Peek.Kind == TokenKind.String)
+                    {
+                        s += Next().Value;
+                    }
 
-                return new ConstExpr(s);
-            }
+                    return new ConstExpr(s);
+                }
 
             case TokenKind.Integer:
                 return new ConstExpr(long.TryParse(t.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? (object)l : double.Parse(t.Value, CultureInfo.InvariantCulture));
             case TokenKind.Float:
                 return new ConstExpr(double.Parse(t.Value, NumberStyles.Float, CultureInfo.InvariantCulture));
             case TokenKind.Operator when t.Value == "(":
-            {
-                if (AcceptOp(")"))
                 {
-                    return new ListExpr([], isTuple: true);
-                }
-
-                var inner = ParseExpression();
-                if (AcceptOp(")"))
-                {
-                    return inner;
-                }
-
-                var items = new List<Expr> { inner };
-                while (AcceptOp(","))
-                {
-                    if (Peek.IsOp(")"))
+                    if (AcceptOp(")"))
                     {
-                        break;
+                        return new ListExpr([], isTuple: true);
                     }
 
-                    items.Add(ParseExpression());
-                }
+                    var inner = ParseExpression();
+                    if (AcceptOp(")"))
+                    {
+                        return inner;
+                    }
 
-                Expect(TokenKind.Operator, ")");
-                return new ListExpr(items, isTuple: true);
-            }
+                    var items = new List<Expr> { inner };
+                    while (AcceptOp(","))
+                    {
+                        if (Peek.IsOp(")"))
+                        {
+                            break;
+                        }
+
+                        items.Add(ParseExpression());
+                    }
+
+                    Expect(TokenKind.Operator, ")");
+                    return new ListExpr(items, isTuple: true);
+                }
 
             case TokenKind.Operator when t.Value == "[":
-            {
-                var items = new List<Expr>();
-                while (!AcceptOp("]"))
                 {
-                    if (items.Count > 0)
+                    var items = new List<Expr>();
+                    while (!AcceptOp("]"))
                     {
-                        Expect(TokenKind.Operator, ",");
-                        if (AcceptOp("]"))
+                        if (items.Count > 0)
                         {
-                            break;
+                            Expect(TokenKind.Operator, ",");
+                            if (AcceptOp("]"))
+                            {
+                                break;
+                            }
                         }
+
+                        items.Add(ParseExpression());
                     }
 
-                    items.Add(ParseExpression());
+                    return new ListExpr(items, isTuple: false);
                 }
-
-                return new ListExpr(items, isTuple: false);
-            }
 
             case TokenKind.Operator when t.Value == "{":
-            {
-                var items = new List<(Expr, Expr)>();
-                while (!AcceptOp("}"))
                 {
-                    if (items.Count > 0)
+                    var items = new List<(Expr, Expr)>();
+                    while (!AcceptOp("}"))
                     {
-                        Expect(TokenKind.Operator, ",");
-                        if (AcceptOp("}"))
+                        if (items.Count > 0)
                         {
-                            break;
+                            Expect(TokenKind.Operator, ",");
+                            if (AcceptOp("}"))
+                            {
+                                break;
+                            }
                         }
+
+                        var key = ParseExpression();
+                        Expect(TokenKind.Operator, ":");
+                        items.Add((key, ParseExpression()));
                     }
 
-                    var key = ParseExpression();
-                    Expect(TokenKind.Operator, ":");
-                    items.Add((key, ParseExpression()));
+                    return new DictExpr(items);
                 }
-
-                return new DictExpr(items);
-            }
 
             default:
                 _pos--;

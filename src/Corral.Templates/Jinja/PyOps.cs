@@ -188,12 +188,12 @@ internal static class PyOps
                 case string sa when b is string sb: return sa + sb;
                 case object?[] ta when b is object?[] tb: return ta.Concat(tb).ToArray();
                 case List<object?> la when b is List<object?> lb:
-                {
-                    var list = new List<object?>(la.Count + lb.Count);
-                    list.AddRange(la);
-                    list.AddRange(lb);
-                    return list;
-                }
+                    {
+                        var list = new List<object?>(la.Count + lb.Count);
+                        list.AddRange(la);
+                        list.AddRange(lb);
+                        return list;
+                    }
             }
         }
 
@@ -341,26 +341,26 @@ internal static class PyOps
 
                 return key is string name && Methods.IsDictMethod(name) ? new BoundMethod(dict, name) : Undefined.Named(key is string n ? n : PyFormat.Str(key));
             case IList<object?> list when IsNumber(key):
-            {
-                var i = ToLong(key);
-                if (i < 0)
                 {
-                    i += list.Count;
-                }
+                    var i = ToLong(key);
+                    if (i < 0)
+                    {
+                        i += list.Count;
+                    }
 
-                return i >= 0 && i < list.Count ? list[(int)i] : Undefined.Named("list index out of range");
-            }
+                    return i >= 0 && i < list.Count ? list[(int)i] : Undefined.Named("list index out of range");
+                }
 
             case string s when IsNumber(key):
-            {
-                var i = ToLong(key);
-                if (i < 0)
                 {
-                    i += s.Length;
-                }
+                    var i = ToLong(key);
+                    if (i < 0)
+                    {
+                        i += s.Length;
+                    }
 
-                return i >= 0 && i < s.Length ? s[(int)i].ToString() : Undefined.Named("string index out of range");
-            }
+                    return i >= 0 && i < s.Length ? s[(int)i].ToString() : Undefined.Named("string index out of range");
+                }
 
             case JinjaNamespace or LoopContext when key is string attr:
                 return GetAttr(target, attr);
@@ -425,29 +425,29 @@ internal static class PyOps
         switch (target)
         {
             case string s:
-            {
-                var sb = new StringBuilder(indexes.Count);
-                foreach (var i in indexes)
                 {
-                    sb.Append(s[i]);
-                }
+                    var sb = new StringBuilder(indexes.Count);
+                    foreach (var i in indexes)
+                    {
+                        sb.Append(s[i]);
+                    }
 
-                return sb.ToString();
-            }
+                    return sb.ToString();
+                }
 
             case object?[] tuple:
                 return indexes.Select(i => tuple[i]).ToArray();
             default:
-            {
-                var list = (IList<object?>)target;
-                var result = new List<object?>(indexes.Count);
-                foreach (var i in indexes)
                 {
-                    result.Add(list[i]);
-                }
+                    var list = (IList<object?>)target;
+                    var result = new List<object?>(indexes.Count);
+                    foreach (var i in indexes)
+                    {
+                        result.Add(list[i]);
+                    }
 
-                return result;
-            }
+                    return result;
+                }
         }
     }
 
