@@ -43,6 +43,22 @@ internal sealed class RunnerLoad(RunnerClient client, Dictionary<int, float> ban
         return text.ToString();
     }
 
+    /// <summary>Decode speed of one stream as the runner measures it (eval_count / eval_duration), optionally under a grammar.</summary>
+    public async Task<(double TokensPerSecond, int Generated)> DecodeRateAsync(string prompt, int tokens, string? grammar)
+    {
+        var request = Request(prompt, tokens, temperature: 0.8f, seed: 7);
+        request.Sampling.Grammar = grammar;
+        await foreach (var chunk in client.CompleteAsync(request, CancellationToken.None))
+        {
+            if (chunk.Done)
+            {
+                return (chunk.EvalCount / (chunk.EvalDuration / 1e9), chunk.EvalCount);
+            }
+        }
+
+        throw new InvalidOperationException("no final chunk");
+    }
+
     private CompletionRequest Request(string prompt, int tokens, float temperature, long seed) => new()
     {
         Prompt = prompt,
