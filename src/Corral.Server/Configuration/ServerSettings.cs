@@ -43,6 +43,9 @@ public sealed record ServerSettings
     /// <summary>OLLAMA_DEBUG.</summary>
     public bool Debug { get; init; }
 
+    /// <summary>What a zero or negative OLLAMA_LOAD_TIMEOUT means: practically never (timers cap near 49 days).</summary>
+    public static readonly TimeSpan NoLoadTimeout = TimeSpan.FromDays(24);
+
     /// <summary>OLLAMA_LOAD_TIMEOUT: how long a model load may stall (default 5m).</summary>
     public TimeSpan LoadTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -80,7 +83,7 @@ public sealed record ServerSettings
         if (NonEmpty(get("OLLAMA_LOAD_TIMEOUT")) is { } loadTimeout)
         {
             var t = Durations.Parse(loadTimeout);
-            s = s with { LoadTimeout = t <= TimeSpan.Zero ? TimeSpan.FromDays(365) : t };
+            s = s with { LoadTimeout = t <= TimeSpan.Zero || t > NoLoadTimeout ? NoLoadTimeout : t };
         }
 
         return s;

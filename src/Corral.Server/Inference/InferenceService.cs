@@ -142,10 +142,5 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
         };
     }
 
-    public static TimeSpan? ToTimeSpan(KeepAlive? keepAlive) => keepAlive switch
-    {
-        null => null,
-        { IsForever: true } => Durations.Forever,
-        { } k => TimeSpan.FromTicks(k.Nanoseconds / 100),
-    };
+    public static TimeSpan? ToTimeSpan(KeepAlive? keepAlive) => keepAlive is { } k ? Durations.FromKeepAlive(k) : null;
 }
