@@ -4,7 +4,7 @@ using Corral.Runner.Client;
 using Corral.Runner.Hosting;
 
 // Runner throughput vs a plain in-process llama.cpp loop on the ~1B Q4_K_M model.
-//   dotnet run -c Release --project bench/Corral.Bench.Runner [-- MODEL.gguf] [--tokens 128] [--threads 2] [--skip-determinism]
+//   dotnet run -c Release --project bench/Corral.Bench.Runner [-- MODEL.gguf] [--tokens 128] [--threads 2] [--skip-throughput] [--skip-grammar] [--skip-determinism]
 var modelArg = args.FirstOrDefault(a => a.EndsWith(".gguf", StringComparison.Ordinal));
 var tokens = ArgInt("--tokens", 128);
 var threads = ArgInt("--threads", 2);
@@ -44,7 +44,7 @@ Console.WriteLine();
 Console.WriteLine("| streams | plain tok/s | runner tok/s | runner/plain | plain TTFT ms | runner TTFT ms |");
 Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
 var round = 0;
-foreach (var c in concurrencies)
+foreach (var c in args.Contains("--skip-throughput") ? [] : concurrencies)
 {
     (double Tps, double Ttft) bestPlain = (0, double.MaxValue), bestRunner = (0, double.MaxValue);
     for (var r = 0; r < Rounds; r++)
@@ -91,6 +91,13 @@ if (!args.Contains("--skip-determinism"))
         alone[i] = await load.GenerateAsync(Prompt(500 + i), DetTokens, seed: 1000 + i);
     }
 
+    // Alone a second time: separates state leaking between requests (a bug) from batch-shape numerics.
+    var again = new string[Requests];
+    for (var i = 0; i < Requests; i++)
+    {
+        again[i] = await load.GenerateAsync(Prompt(500 + i), DetTokens, seed: 1000 + i);
+    }
+
     var together = new string[Requests];
     for (var i = 0; i < Requests; i += 4)
     {
@@ -99,7 +106,11 @@ if (!args.Contains("--skip-determinism"))
     }
 
     var differing = Enumerable.Range(0, Requests).Count(i => alone[i] != together[i]);
+    var differingAlone = Enumerable.Range(0, Requests).Count(i => alone[i] != again[i]);
+    var firstDiff = Enumerable.Range(0, Requests).Where(i => alone[i] != together[i])
+        .Select(i => alone[i].Zip(together[i]).TakeWhile(p => p.First == p.Second).Count()).DefaultIfEmpty(-1).Average();
     Console.WriteLine();
+    Console.WriteLine($"determinism: {differingAlone} of {Requests} differ between two runs alone; mean common prefix of differing pairs {firstDiff:0} chars");
     Console.WriteLine($"determinism: {differing} of {Requests} seeded outputs differ between running alone and 4 at a time");
 }
 
