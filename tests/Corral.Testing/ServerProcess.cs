@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Corral.Testing;
@@ -47,7 +45,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts a server; <paramref name="environment"/> adds or overrides variables (OLLAMA_*).</summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, string? modelsPath = null)
     {
-        var port = FreePort();
+        var port = ChildProcessReadiness.FreeLoopbackPort();
         modelsPath ??= Directory.CreateTempSubdirectory("corral-store-").FullName;
         var info = new ProcessStartInfo("dotnet")
         {
@@ -88,44 +86,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilUpAsync()
-    {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"corral serve exited with {_process.ExitCode}:\n{Log}");
-            }
+    private Task WaitUntilUpAsync() =>
+        ChildProcessReadiness.WaitForHttpOkAsync(_process, new Uri(BaseAddress, "/"), "corral serve", TimeSpan.FromSeconds(60), () => Log);
 
-            try
-            {
-                using var response = await http.GetAsync("/");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"corral serve did not come up:\n{Log}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Corral.Testing;
 
@@ -155,10 +153,7 @@ public sealed partial class CliProcessTests(CliServerFixture fixture) : IClassFi
     [Fact]
     public async Task No_server_gives_the_could_not_connect_error()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = ChildProcessReadiness.FreeLoopbackPort();
 
         var result = await CorralCli.RunAsync($"127.0.0.1:{port}", fixture.Home, ["list"]);
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Corral.Testing.Registry;
@@ -52,7 +50,7 @@ public sealed class LocalRegistry : IAsyncDisposable
                 $"{BinaryPath} is missing: install it with 'apt-get update && apt-get install -y docker-registry' (test.sh does this)");
         }
 
-        var port = FreePort();
+        var port = ChildProcessReadiness.FreeLoopbackPort();
         var root = Directory.CreateTempSubdirectory("corral-registry-").FullName;
         var storage = Path.Combine(root, "storage");
         Directory.CreateDirectory(storage);
@@ -101,44 +99,9 @@ public sealed class LocalRegistry : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilUpAsync()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode}:\n{Log}");
-            }
+    private Task WaitUntilUpAsync() =>
+        ChildProcessReadiness.WaitForHttpOkAsync(_process, new Uri(BaseAddress, "v2/"), "docker-registry", TimeSpan.FromSeconds(30), () => Log);
 
-            try
-            {
-                using var response = await http.GetAsync(new Uri(BaseAddress, "v2/"));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"docker-registry did not come up:\n{Log}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
