@@ -22,6 +22,8 @@ internal static class CommandDispatcher
                 var app = CorralServer.Build(ServerSettings.FromEnvironment());
                 await app.RunAsync().ConfigureAwait(false);
                 return 0;
+            case "keys":
+                return KeysVerb.Run(args[1..]);
             case "runner":
                 return await RunRunnerAsync(args[1..]).ConfigureAwait(false);
             case "help" or "--help" or "-h":
@@ -76,6 +78,12 @@ internal static class CommandDispatcher
 
     private static int Help(string? verb)
     {
+        if (verb == KeysVerb.Spec.Name)
+        {
+            Console.Out.Write(KeysVerb.Spec.Help());
+            return 0;
+        }
+
         if (verb is not null && VerbCatalog.Find(verb) is { } spec)
         {
             Console.Out.Write(spec.Help());

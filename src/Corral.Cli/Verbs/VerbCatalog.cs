@@ -71,6 +71,7 @@ internal static class VerbCatalog
           ps          List running models
           cp          Copy a model
           rm          Remove a model
+          keys        Manage API keys (CORRAL_API_KEYS_FILE)
           help        Help about any command
 
         Flags:

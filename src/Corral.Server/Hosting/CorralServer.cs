@@ -53,13 +53,22 @@ public static class CorralServer
         builder.Services.AddSingleton<CompletionPreparer>();
         builder.Services.AddSingleton<MetricsCollector>();
 
-        // Read once at start-up; a missing or malformed file stops the server rather than leaving it open.
-        var apiKeys = settings.ApiKeysFile is { } keysFile ? ApiKeyStore.Load(keysFile) : null;
-
         var app = builder.Build();
+
+        // Read at start-up, where a missing or malformed file stops the server rather than leaving it
+        // open; later changes are picked up while it runs (ApiKeyFile).
+        var apiKeys = settings.ApiKeysFile is { } keysFile
+            ? ApiKeyFile.Open(keysFile, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ApiKeyFile>())
+            : null;
 
         // The collector must listen from the first request on, not from the first scrape.
         app.Services.GetRequiredService<MetricsCollector>();
+        var otlp = OtlpExport.StartIfConfigured(Environment.GetEnvironmentVariable, app.Services.GetRequiredService<ModelScheduler>(), SystemRoutes.Version);
+        if (otlp is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(otlp.Dispose);
+        }
+
         app.UseMiddleware<RequestObservationMiddleware>();
         app.UseMiddleware<HttpHygieneMiddleware>();
         if (apiKeys is not null)

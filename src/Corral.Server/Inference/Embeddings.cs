@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using Corral.Api.Native;
 using Corral.Server.Http;
 using Corral.Server.Models;
+using Corral.Server.Observability;
 using RunnerEmbeddingRequest = Corral.Runner.Protocol.EmbeddingRequest;
 
 namespace Corral.Server.Inference;
@@ -45,6 +46,7 @@ public static class Embeddings
         var result = await lease.Client.EmbedAsync(
             new RunnerEmbeddingRequest { Inputs = inputs.ToArray(), Truncate = truncate, Normalize = true },
             cancellation).ConfigureAwait(false);
+        ServerMetrics.RecordEmbedding(model.Name.DisplayShortest(), result.PromptEvalCount);
         var vectors = dimensions > 0 ? result.Embeddings.Select(e => Shorten(e, dimensions)).ToArray() : result.Embeddings;
         return new EmbeddingResult(vectors, result.PromptEvalCount, lease.LoadDuration);
     }

@@ -67,4 +67,14 @@ public static class ServerMetrics
 
         RequestObservation.Current?.AddCompletion(model, done.PromptEvalCount, done.EvalCount);
     }
+
+    /// <summary>
+    /// Records an embedding (or rerank) batch: its prompt tokens count like a completion's, with no
+    /// generated tokens, so <c>corral_prompt_tokens_total</c> covers every token a model evaluated.
+    /// </summary>
+    public static void RecordEmbedding(string model, int promptTokens)
+    {
+        PromptTokens.Add(promptTokens, new KeyValuePair<string, object?>("model", model));
+        RequestObservation.Current?.AddCompletion(model, promptTokens, 0);
+    }
 }

@@ -37,6 +37,9 @@ public sealed partial class ModelScheduler : IAsyncDisposable
 
     public int QueueDepth => Volatile.Read(ref _pending);
 
+    /// <summary>Models held by runners (dead ones included until noticed), read without the lock: a gauge may be a moment stale.</summary>
+    public int LoadedCount => _loaded.Count;
+
     /// <summary>A snapshot of loaded models for /api/ps.</summary>
     public async Task<IReadOnlyList<LoadedModel>> SnapshotAsync(CancellationToken cancellation)
     {

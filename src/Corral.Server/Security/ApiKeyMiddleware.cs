@@ -12,7 +12,7 @@ namespace Corral.Server.Security;
 /// <c>x-api-key</c>. 401 for a missing or unknown key, 403 for a key without the scope; /v1 answers
 /// in OpenAI's error shape. Keys are never logged or echoed.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys)
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyFile keys)
 {
     public Task InvokeAsync(HttpContext http)
     {
@@ -28,7 +28,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys)
             return DenyAsync(http, StatusCodes.Status401Unauthorized, "unauthorized: missing API key (send 'Authorization: Bearer <key>')", "invalid_api_key");
         }
 
-        if (keys.Authenticate(presented) is not { } scope)
+        if (keys.Current.Authenticate(presented) is not { } scope)
         {
             return DenyAsync(http, StatusCodes.Status401Unauthorized, "unauthorized: invalid API key", "invalid_api_key");
         }

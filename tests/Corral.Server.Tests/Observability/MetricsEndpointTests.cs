@@ -98,6 +98,36 @@ public sealed class MetricsEndpointTests(MetricsServerFixture fx) : IClassFixtur
     }
 
     [Fact]
+    public async Task Embeddings_count_their_prompt_tokens_on_every_embedding_route()
+    {
+        const string embedder = "embedder:latest";
+        var before = await ScrapeAsync();
+        int reported;
+        using (var response = await fx.Http.PostAsync("/api/embed", Json("""{"model":"embedder","input":["hello world","a second input"]}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            reported = body.RootElement.GetProperty("prompt_eval_count").GetInt32();
+        }
+
+        using (var response = await fx.Http.PostAsync("/v1/embeddings", Json("""{"model":"embedder","input":"hello world"}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            reported += body.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32();
+        }
+
+        var after = await ScrapeAsync();
+        Assert.True(reported > 4, $"two inputs and one input evaluate several tokens, got {reported}");
+        Assert.Equal(reported, after.Value("corral_prompt_tokens_total", ("model", embedder)) - before.Value("corral_prompt_tokens_total", ("model", embedder)));
+        Assert.Equal(0, after.Value("corral_generated_tokens_total", ("model", embedder)) - before.Value("corral_generated_tokens_total", ("model", embedder)));
+        await WaitForAsync(() => fx.Server.Log.Contains("POST /v1/embeddings 200", StringComparison.Ordinal));
+        var line = fx.Server.Log.Split('\n').Last(l => l.Contains("POST /v1/embeddings 200", StringComparison.Ordinal));
+        Assert.Contains("model=embedder:latest", line, StringComparison.Ordinal);
+        Assert.Matches(@"prompt_tokens=[1-9]\d*", line);
+    }
+
+    [Fact]
     public async Task Request_log_has_one_line_per_request_with_model_and_tokens_but_never_the_prompt()
     {
         await GenerateAsync("quokkas 3", 5);

@@ -13,6 +13,7 @@ public sealed class MetricsServerFixture : IAsyncLifetime
     {
         var models = Directory.CreateTempSubdirectory("corral-metrics-").FullName;
         await StoreSeeder.SeedAsync(models, "successor", GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}");
+        await StoreSeeder.SeedAsync(models, "embedder", GeneratedModels.Embedding, family: "bert");
         Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "512" }, models);
         Http = Server.CreateClient();
     }

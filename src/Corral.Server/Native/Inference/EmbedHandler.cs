@@ -3,6 +3,7 @@ using Corral.Api.Native;
 using Corral.Server.Http;
 using Corral.Server.Inference;
 using Corral.Server.Models;
+using Corral.Server.Observability;
 using Microsoft.AspNetCore.Http;
 using RunnerEmbeddingRequest = Corral.Runner.Protocol.EmbeddingRequest;
 
@@ -46,6 +47,7 @@ internal static class EmbedHandler
             var result = await lease.Client.EmbedAsync(
                 new RunnerEmbeddingRequest { Inputs = [request.Prompt], Truncate = true, Normalize = false },
                 http.RequestAborted).ConfigureAwait(false);
+            ServerMetrics.RecordEmbedding(model.Name.DisplayShortest(), result.PromptEvalCount);
             response.Embedding = Array.ConvertAll(result.Embeddings[0], f => (double)f);
         }
 
