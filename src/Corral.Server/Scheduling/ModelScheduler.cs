@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Corral.Runner.Client;
+using Corral.Runner.Hosting;
 using Corral.Server.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private readonly ServerSettings _settings;
     private readonly ILogger _logger;
     private readonly Dictionary<string, LoadedModel> _loaded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (Task<LoadedModel> Task, long Need)> _loading = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _reaper;
@@ -67,20 +69,40 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         {
             while (true)
             {
-                var (model, loadDuration, waitFor) = await ReserveAsync(request, cancellation).ConfigureAwait(false);
-                if (model is null)
+                var reservation = await ReserveAsync(request, cancellation).ConfigureAwait(false);
+                if (reservation.WaitFor is { } waitFor)
                 {
-                    await waitFor!.WaitAsync(cancellation).ConfigureAwait(false);
+                    // Another request's load of this model (its failure is ours too), or room to free up.
+                    await waitFor.WaitAsync(cancellation).ConfigureAwait(false);
                     continue;
+                }
+
+                long loadDuration = 0;
+                var model = reservation.Model;
+                if (reservation.Load is { } load)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        model = await load.WaitAsync(cancellation).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                    {
+                        // The load goes on without us (as Ollama's does); our user count goes when it ends.
+                        _ = UnreserveWhenLoadedAsync(load, request.KeepAlive);
+                        throw;
+                    }
+
+                    loadDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds;
                 }
 
                 try
                 {
-                    await model.Slots.WaitAsync(cancellation).ConfigureAwait(false);
+                    await model!.Slots.WaitAsync(cancellation).ConfigureAwait(false);
                 }
                 catch
                 {
-                    await UnreserveAsync(model, request.KeepAlive).ConfigureAwait(false);
+                    await UnreserveAsync(model!, request.KeepAlive).ConfigureAwait(false);
                     throw;
                 }
 
@@ -102,46 +124,53 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     }
 
     /// <summary>
-    /// Under the lock: finds or loads the model and counts this request as a user, or says
-    /// what to wait for (another model's requests to finish) before trying again.
+    /// Under the lock: finds the model and counts this request as a user, starts loading it (the
+    /// load runs outside the lock, so /api/ps, other models and finishing requests never wait on
+    /// it), or says what to wait for before trying again.
     /// </summary>
-    private async Task<(LoadedModel? Model, long LoadDuration, Task? WaitFor)> ReserveAsync(ModelLoadRequest request, CancellationToken cancellation)
+    private async Task<Reservation> ReserveAsync(ModelLoadRequest request, CancellationToken cancellation)
     {
         await _lock.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
+            if (_loading.TryGetValue(request.Name, out var loading))
+            {
+                return Reservation.Wait(loading.Task);
+            }
+
             if (_loaded.TryGetValue(request.Name, out var existing))
             {
                 if (!existing.IsDead && request.IsServedBy(existing.Request.Launch))
                 {
                     AddUser(existing);
-                    return (existing, 0, null);
+                    return Reservation.Ready(existing);
                 }
 
                 if (!existing.IsDead && existing.Users > 0)
                 {
                     // Options changed (num_ctx, ...): reload once the current requests finish.
-                    return (null, 0, existing.Idle.Task);
+                    return Reservation.Wait(existing.Idle.Task);
                 }
 
                 await UnloadLockedAsync(existing, "reload").ConfigureAwait(false);
             }
 
-            while (_loaded.Count >= _settings.MaxLoadedModels)
+            while (_loaded.Count + _loading.Count >= _settings.MaxLoadedModels)
             {
                 var victim = _loaded.Values.Where(m => m.Users == 0 || m.IsDead).OrderBy(m => m.LastUsed).FirstOrDefault();
                 if (victim is null)
                 {
-                    return (null, 0, Task.WhenAny(_loaded.Values.Select(m => m.Idle.Task)));
+                    var busy = _loaded.Values.Select(m => m.Idle.Task).Concat(_loading.Values.Select(l => (Task)l.Task));
+                    return Reservation.Wait(Task.WhenAny(busy));
                 }
 
                 await UnloadLockedAsync(victim, "evict").ConfigureAwait(false);
             }
 
-            var started = Stopwatch.GetTimestamp();
-            var model = await LoadLockedAsync(request, cancellation).ConfigureAwait(false);
-            AddUser(model);
-            return (model, (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds, null);
+            var (launch, need) = PlanLocked(request);
+            var load = LoadAsync(request, launch, need);
+            _loading[request.Name] = (load, need);
+            return Reservation.Loading(load);
         }
         finally
         {
@@ -160,11 +189,17 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         model.LastUsed = ++_clock;
     }
 
-    private async Task<LoadedModel> LoadLockedAsync(ModelLoadRequest request, CancellationToken cancellation)
+    /// <summary>The memory check and the parallel choice, under the lock (memory promised to loads still running counts as used).</summary>
+    private (RunnerLaunchOptions Launch, long Need) PlanLocked(ModelLoadRequest request)
     {
         var parallel = _settings.NumParallel > 0 ? _settings.NumParallel : 1;
         var need = request.ModelBytes + (request.KvBytesPerToken * request.Launch.ContextPerSlot * parallel);
         var available = _availableMemory();
+        if (available > 0)
+        {
+            available = Math.Max(available - _loading.Values.Sum(l => l.Need), 1);
+        }
+
         if (_settings.NumParallel == 0)
         {
             // Ollama's auto choice: 4 parallel requests when memory allows, else 1.
@@ -183,26 +218,81 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         }
 
         var launch = request.Launch with { Parallel = request.Launch.Embedding ? Math.Max(parallel, 1) : parallel };
+        return (launch, need);
+    }
+
+    /// <summary>
+    /// Starts the runner outside the lock, then registers the model with one user (the request that
+    /// started the load). Not tied to that request's cancellation: a load, once begun, finishes.
+    /// </summary>
+    private async Task<LoadedModel> LoadAsync(ModelLoadRequest request, RunnerLaunchOptions launch, long need)
+    {
+        await Task.Yield(); // return the task to ReserveAsync before doing any work
         LogLoading(request.Name, launch.ContextPerSlot, launch.Parallel);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _shutdown.Token);
-        timeout.CancelAfter(_settings.LoadTimeout);
-        RunnerProcess runner;
-        try
+        RunnerProcess? runner = null;
+        Exception? failure = null;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token))
         {
-            runner = await RunnerProcess.StartAsync(launch, progress: null, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw new RunnerException($"timed out waiting for the model to load ({_settings.LoadTimeout})");
+            timeout.CancelAfter(_settings.LoadTimeout);
+            try
+            {
+                runner = await RunnerProcess.StartAsync(launch, progress: null, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_shutdown.IsCancellationRequested)
+            {
+                failure = new RunnerException($"timed out waiting for the model to load ({_settings.LoadTimeout})");
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
         }
 
-        var model = new LoadedModel(request with { Launch = launch }, runner, launch.Parallel)
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
         {
-            KeepAlive = request.KeepAlive ?? _settings.KeepAlive,
-        };
-        _loaded[request.Name] = model;
-        _ = WatchAsync(model);
-        return model;
+            _loading.Remove(request.Name);
+            if (failure is null && _shutdown.IsCancellationRequested)
+            {
+                failure = new OperationCanceledException("the server is shutting down");
+            }
+
+            if (failure is not null)
+            {
+                if (runner is not null)
+                {
+                    await runner.DisposeAsync().ConfigureAwait(false);
+                }
+
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            var model = new LoadedModel(request with { Launch = launch }, runner!, launch.Parallel)
+            {
+                KeepAlive = request.KeepAlive ?? _settings.KeepAlive,
+            };
+            _loaded[request.Name] = model;
+            AddUser(model);
+            _ = WatchAsync(model);
+            return model;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task UnreserveWhenLoadedAsync(Task<LoadedModel> load, TimeSpan? keepAlive)
+    {
+        try
+        {
+            var model = await load.ConfigureAwait(false);
+            await UnreserveAsync(model, keepAlive).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The load failed: there is no user to give back, and nobody left to tell.
+        }
     }
 
     /// <summary>Notices a runner that exits on its own (a crash): its requests fail on their own streams; it is dropped so the next request loads afresh.</summary>
@@ -362,6 +452,20 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+
+        // Loads still running see the shutdown token, dispose their runner and end.
+        Task[] loads;
+        await _lock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            loads = [.. _loading.Values.Select(l => (Task)l.Task)];
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        await Task.WhenAll(loads.Select(t => t.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
 
         await _lock.WaitAsync().ConfigureAwait(false);
         foreach (var model in _loaded.Values.ToList())

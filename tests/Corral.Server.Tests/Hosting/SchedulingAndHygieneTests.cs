@@ -30,6 +30,57 @@ public sealed class SchedulingAndHygieneTests
     }
 
     [Fact]
+    public async Task Concurrent_first_requests_share_one_load_and_two_models_load_side_by_side()
+    {
+        await using var server = await StartAsync(new() { ["OLLAMA_MAX_LOADED_MODELS"] = "2", ["OLLAMA_NUM_PARALLEL"] = "2" });
+        using var http = server.CreateClient();
+        var requests = Enumerable.Range(0, 6)
+            .Select(i => http.PostAsync("/api/generate", Json($$$"""{"model":"{{{(i % 3 == 2 ? "two" : "one")}}}","prompt":"x","stream":false,"options":{"num_predict":3}}""")))
+            .ToArray();
+        var responses = await Task.WhenAll(requests);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        // Exactly one load per model, however many requests asked for it at once.
+        Assert.Equal(1, Count(server.Log, "loading model one:latest"));
+        Assert.Equal(1, Count(server.Log, "loading model two:latest"));
+        using var client = new OllamaClient(server.CreateClient(), ownsHttpClient: true);
+        Assert.Equal(["one:latest", "two:latest"], (await client.PsAsync()).Models.Select(m => m.Name).Order());
+
+        static int Count(string text, string what) => text.Split('\n').Count(l => l.Contains(what, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_load_finishes_even_when_the_request_that_started_it_goes_away()
+    {
+        await using var server = await StartAsync([]);
+        using var http = server.CreateClient();
+        using (var gone = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                http.PostAsync("/api/generate", Json("""{"model":"one","prompt":"x","stream":false}"""), gone.Token));
+        }
+
+        using var client = new OllamaClient(server.CreateClient(), ownsHttpClient: true);
+        IReadOnlyList<string> loaded = [];
+        for (var i = 0; i < 100 && loaded.Count == 0; i++)
+        {
+            await Task.Delay(100);
+            loaded = [.. (await client.PsAsync()).Models.Select(m => m.Name)];
+        }
+
+        Assert.True(loaded.SequenceEqual(["one:latest"]), server.Log);
+
+        // Its user count was given back: keep_alive 0 now unloads it at once.
+        await http.PostAsync("/api/generate", Json("""{"model":"one","keep_alive":0}"""));
+        for (var i = 0; i < 50 && (await client.PsAsync()).Models.Count > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty((await client.PsAsync()).Models);
+    }
+
+    [Fact]
     public async Task Changing_num_ctx_reloads_the_model_with_the_new_context()
     {
         await using var server = await StartAsync([]);
