@@ -78,7 +78,7 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
                 Write("message_delta", new StreamEvent
                 {
                     Type = "message_delta",
-                    Delta = new StreamDelta { StopReason = StopReasons.For(final.DoneReason, _hadToolCalls) },
+                    Delta = new StreamDelta { StopReason = StopReasons.For(final, _hadToolCalls), StopSequence = StopReasons.SequenceFor(final, _hadToolCalls) },
                     Usage = new MessageUsage { InputTokens = final.PromptEvalCount, CacheReadInputTokens = final.CachedTokens, OutputTokens = final.EvalCount },
                 });
                 Write("message_stop", new StreamEvent { Type = "message_stop" });
