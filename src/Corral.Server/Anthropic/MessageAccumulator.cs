@@ -41,6 +41,7 @@ internal sealed class MessageAccumulator
                     Type = "tool_use",
                     Id = AnthropicIds.NewToolUseId(),
                     Name = e.ToolCall!.Name,
+                    Caller = ToolUseCaller.Direct,
                     Input = JsonDocument.Parse(e.ToolCall.ArgumentsJson).RootElement,
                 });
                 break;

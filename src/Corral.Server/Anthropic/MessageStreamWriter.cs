@@ -65,7 +65,7 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
                 Close();
                 _hadToolCalls = true;
                 _index++;
-                WriteEdge("content_block_start", new ContentBlock { Type = "tool_use", Id = AnthropicIds.NewToolUseId(), Name = e.ToolCall!.Name, Input = EmptyInput });
+                WriteEdge("content_block_start", new ContentBlock { Type = "tool_use", Id = AnthropicIds.NewToolUseId(), Name = e.ToolCall!.Name, Input = EmptyInput, Caller = ToolUseCaller.Direct });
                 _delta.Delta!.Type = "input_json_delta";
                 _delta.Delta.PartialJson = e.ToolCall.ArgumentsJson;
                 WriteDelta();

@@ -23,6 +23,7 @@ public sealed class AnthropicToolUseTests(InferenceServerFixture fx) : IClassFix
         Assert.Equal("tool_use", block.GetProperty("type").GetString());
         Assert.Matches("^toolu_[A-Za-z0-9]+$", block.GetProperty("id").GetString());
         Assert.Equal(ToolCallerModel.ToolName, block.GetProperty("name").GetString());
+        Assert.Equal("direct", block.GetProperty("caller").GetProperty("type").GetString());
         var input = block.GetProperty("input");
         Assert.Equal(JsonValueKind.Object, input.ValueKind);
         Assert.Equal(ToolCallerModel.ArgumentValue, input.GetProperty(ToolCallerModel.ArgumentName).GetString());
