@@ -4,6 +4,7 @@ using Corral.TestModels;
 
 // Writes the generated GGUF test models on demand:
 //   corral-make-model random|successor|tool-caller|embedding|bench-f16 OUT.gguf
+//     (tool-caller also writes OUT.gguf.gotmpl, the Go template it answers with a tool call)
 //   corral-make-model bench-q4 OUT.gguf     (1B-shaped F16, then llama_model_quantize to Q4_K_M)
 if (args.Length != 2)
 {
@@ -22,7 +23,9 @@ switch (kind)
         TestModelWriter.WriteSuccessor(output);
         break;
     case "tool-caller":
-        TestModelWriter.WriteToolCaller(output); // chat with ToolCallerModel.Template as its TEMPLATE
+        // Its Go template goes next to it (OUT.gotmpl): create the model with it as TEMPLATE.
+        TestModelWriter.WriteToolCaller(output);
+        File.WriteAllText(output + ".gotmpl", ToolCallerModel.Template);
         break;
     case "embedding":
         TestModelWriter.WriteEmbedding(output);
