@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import { startServer, makeModel, uploadBlob } from './harness.mjs';
+import { startServer, makeModel, makeToolCaller, uploadBlob } from './harness.mjs';
 
 const TEMPLATE = '{{- if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>{{ end }}{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
@@ -19,7 +19,16 @@ before(async () => {
     body: JSON.stringify({ model: 'succ', files: { 'successor.gguf': successor }, template: TEMPLATE, parameters: { temperature: 0 }, stream: false }),
   });
   assert.equal(res.status, 200, await res.text());
+  const toolCaller = makeToolCaller();
+  const digest = await uploadBlob(server.host, toolCaller.path);
+  const created = await fetch(server.host + '/api/create', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'caller', files: { 'tool-caller.gguf': digest }, template: toolCaller.template, parameters: { temperature: 0 }, stream: false }),
+  });
+  assert.equal(created.status, 200, await created.text());
 });
+
+const WEATHER = { name: 'get_weather', description: 'weather of a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 
 after(async () => {
   await server?.stop();
@@ -81,4 +90,49 @@ test('an unknown model is a NotFoundError', async () => {
     client.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
     (err) => err instanceof Anthropic.NotFoundError && err.status === 404 && err.error?.error?.type === 'not_found_error',
   );
+});
+
+test('a matched stop sequence gives stop_reason stop_sequence', async () => {
+  const msg = await client.messages.create({ model: 'succ', max_tokens: 100, stop_sequences: ['xyz', 'fgh'], messages: [{ role: 'user', content: 'hi' }] });
+  assert.equal(msg.content[0].text, 'abcde');
+  assert.equal(msg.stop_reason, 'stop_sequence');
+  assert.equal(msg.stop_sequence, 'fgh');
+
+  const final = await client.messages.stream({ model: 'succ', max_tokens: 100, stop_sequences: ['fgh'], messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+  assert.equal(final.stop_reason, 'stop_sequence');
+  assert.equal(final.stop_sequence, 'fgh');
+});
+
+test('tool use: a tool_use block, then the tool_result is answered', async () => {
+  const msg = await client.messages.create({ model: 'caller', max_tokens: 100, tools: [WEATHER], messages: [{ role: 'user', content: 'weather in Paris?' }] });
+  assert.equal(msg.stop_reason, 'tool_use');
+  assert.equal(msg.content.length, 1);
+  const [use] = msg.content;
+  assert.equal(use.type, 'tool_use');
+  assert.match(use.id, /^toolu_/);
+  assert.equal(use.name, 'get_weather');
+  assert.deepEqual(use.input, { city: 'Paris' });
+
+  const answer = await client.messages.create({
+    model: 'caller', max_tokens: 100, tools: [WEATHER],
+    messages: [
+      { role: 'user', content: 'weather in Paris?' },
+      { role: 'assistant', content: msg.content },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: 'sunny, 24 C' }] },
+    ],
+  });
+  assert.equal(answer.stop_reason, 'end_turn');
+  assert.equal(answer.content[0].text, ALPHABET);
+});
+
+test('streamed tool use: the SDK assembles the input from input_json_delta', async () => {
+  const stream = client.messages.stream({ model: 'caller', max_tokens: 100, tools: [WEATHER], messages: [{ role: 'user', content: 'weather in Paris?' }] });
+  const partials = [];
+  stream.on('inputJson', (partial) => { partials.push(partial); });
+  const final = await stream.finalMessage();
+  assert.equal(final.stop_reason, 'tool_use');
+  assert.equal(final.content[0].type, 'tool_use');
+  assert.equal(final.content[0].name, 'get_weather');
+  assert.deepEqual(final.content[0].input, { city: 'Paris' });
+  assert.ok(partials.length >= 1);
 });

@@ -30,6 +30,12 @@ export function makeModel(kind) {
   return path;
 }
 
+/** The tool-caller model and the Go template it answers with a tool call (see ToolCallerModel). */
+export function makeToolCaller() {
+  const path = makeModel('tool-caller');
+  return { path, template: readFileSync(path + '.gotmpl', 'utf8') };
+}
+
 export async function startServer(env = {}) {
   const port = await freePort();
   const models = mkdtempSync(join(tmpdir(), 'corral-js-store-'));

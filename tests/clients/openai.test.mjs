@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { startServer, makeModel, uploadBlob } from './harness.mjs';
+import { startServer, makeModel, makeToolCaller, uploadBlob } from './harness.mjs';
 
 const TEMPLATE = '{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
@@ -21,6 +21,8 @@ before(async () => {
   const embedding = await uploadBlob(server.host, makeModel('embedding'));
   await create({ model: 'succ', files: { 'successor.gguf': successor }, template: TEMPLATE });
   await create({ model: 'emb', files: { 'embedding.gguf': embedding } });
+  const toolCaller = makeToolCaller();
+  await create({ model: 'caller', files: { 'tool-caller.gguf': await uploadBlob(server.host, toolCaller.path) }, template: toolCaller.template, parameters: { temperature: 0 } });
 });
 
 after(async () => {
@@ -93,7 +95,7 @@ test('embeddings.create (the SDK asks for base64 and decodes it)', async () => {
 test('models.list and models.retrieve', async () => {
   const ids = [];
   for await (const m of client.models.list()) ids.push(m.id);
-  assert.deepEqual(ids.sort(), ['emb:latest', 'succ:latest']);
+  assert.deepEqual(ids.sort(), ['caller:latest', 'emb:latest', 'succ:latest']);
   const m = await client.models.retrieve('succ');
   assert.equal(m.id, 'succ');
   assert.equal(m.owned_by, 'library');
@@ -108,4 +110,42 @@ test('errors surface as the SDK error types', async () => {
     client.embeddings.create({ model: 'emb', input: [[1, 2, 3]] }),
     (err) => err instanceof OpenAI.BadRequestError && err.error?.type === 'invalid_request_error',
   );
+});
+
+const WEATHER = { type: 'function', function: { name: 'get_weather', description: 'weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+
+test('tools with tool_choice required produce a tool call, and the tool result is answered', async () => {
+  const res = await client.chat.completions.create({ model: 'caller', tools: [WEATHER], tool_choice: 'required', messages: [{ role: 'user', content: 'weather in Paris?' }] });
+  const [choice] = res.choices;
+  assert.equal(choice.finish_reason, 'tool_calls');
+  assert.equal(choice.message.content, null);
+  assert.equal(choice.message.tool_calls.length, 1);
+  const [call] = choice.message.tool_calls;
+  assert.match(call.id, /^call_/);
+  assert.equal(call.type, 'function');
+  assert.equal(call.function.name, 'get_weather');
+  assert.deepEqual(JSON.parse(call.function.arguments), { city: 'Paris' });
+
+  const answer = await client.chat.completions.create({
+    model: 'caller', tools: [WEATHER],
+    messages: [{ role: 'user', content: 'weather in Paris?' }, choice.message, { role: 'tool', tool_call_id: call.id, content: 'sunny, 24 C' }],
+  });
+  assert.equal(answer.choices[0].finish_reason, 'stop');
+  assert.equal(answer.choices[0].message.content, ALPHABET);
+});
+
+test('streamed tool call deltas assemble into the call (runTools-style accumulation)', async () => {
+  const stream = client.chat.completions.stream({ model: 'caller', tools: [WEATHER], messages: [{ role: 'user', content: 'weather in Paris?' }] });
+  const final = await stream.finalChatCompletion();
+  const [choice] = final.choices;
+  assert.equal(choice.finish_reason, 'tool_calls');
+  assert.equal(choice.message.tool_calls[0].function.name, 'get_weather');
+  assert.deepEqual(JSON.parse(choice.message.tool_calls[0].function.arguments), { city: 'Paris' });
+});
+
+test('tool_choice none leaves the model output as text', async () => {
+  const res = await client.chat.completions.create({ model: 'caller', tools: [WEATHER], tool_choice: 'none', messages: [{ role: 'user', content: 'weather in Paris?' }] });
+  assert.equal(res.choices[0].finish_reason, 'stop');
+  assert.match(res.choices[0].message.content, /^<tool_call>\n/);
+  assert.equal(res.choices[0].message.tool_calls, undefined);
 });

@@ -3,11 +3,12 @@ using Corral.Llama;
 using Corral.TestModels;
 
 // Writes the generated GGUF test models on demand:
-//   corral-make-model random|successor|embedding|bench-f16 OUT.gguf
+//   corral-make-model random|successor|tool-caller|embedding|bench-f16 OUT.gguf
+//     (tool-caller also writes OUT.gguf.gotmpl, the Go template it answers with a tool call)
 //   corral-make-model bench-q4 OUT.gguf     (1B-shaped F16, then llama_model_quantize to Q4_K_M)
 if (args.Length != 2)
 {
-    Console.Error.WriteLine("usage: corral-make-model random|successor|embedding|bench-f16|bench-q4 OUT.gguf");
+    Console.Error.WriteLine("usage: corral-make-model random|successor|tool-caller|embedding|bench-f16|bench-q4 OUT.gguf");
     return 2;
 }
 
@@ -20,6 +21,11 @@ switch (kind)
         break;
     case "successor":
         TestModelWriter.WriteSuccessor(output);
+        break;
+    case "tool-caller":
+        // Its Go template goes next to it (OUT.gotmpl): create the model with it as TEMPLATE.
+        TestModelWriter.WriteToolCaller(output);
+        File.WriteAllText(output + ".gotmpl", ToolCallerModel.Template);
         break;
     case "embedding":
         TestModelWriter.WriteEmbedding(output);

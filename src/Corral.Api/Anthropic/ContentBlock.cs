@@ -33,6 +33,10 @@ public sealed class ContentBlock
     [JsonPropertyName("input")]
     public JsonElement? Input { get; set; }
 
+    /// <summary>A tool_use block's caller (written on every tool_use Corral produces; ignored when read).</summary>
+    [JsonPropertyName("caller")]
+    public ToolUseCaller? Caller { get; set; }
+
     [JsonPropertyName("tool_use_id")]
     public string? ToolUseId { get; set; }
 

@@ -110,6 +110,7 @@ internal sealed class ActiveCompletion : IDisposable
         {
             Done = true,
             DoneReason = doneReason,
+            StopSequence = stoppedBySequence ? Stops.Matched : null,
             PromptEvalCount = PromptEvalCount,
             PromptEvalDuration = ToNanoseconds(firstToken - Started),
             EvalCount = Generated,

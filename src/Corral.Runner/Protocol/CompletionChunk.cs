@@ -13,6 +13,10 @@ public sealed class CompletionChunk
     [JsonPropertyName("logprobs")] public List<TokenLogprob>? Logprobs { get; set; }
     [JsonPropertyName("done"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Done { get; set; }
     [JsonPropertyName("done_reason")] public string? DoneReason { get; set; }
+
+    /// <summary>On the last chunk: the stop string that ended the completion (done_reason stays "stop"); null otherwise.</summary>
+    [JsonPropertyName("stop_sequence"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StopSequence { get; set; }
+
     [JsonPropertyName("prompt_eval_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int PromptEvalCount { get; set; }
     [JsonPropertyName("prompt_eval_duration"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long PromptEvalDuration { get; set; }
     [JsonPropertyName("eval_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int EvalCount { get; set; }

@@ -18,6 +18,9 @@ public sealed class StopSequenceMatcher
 
     public bool HasStops => _stops.Length > 0;
 
+    /// <summary>The stop sequence that ended the text (the earliest match), once <see cref="Push"/> returned true.</summary>
+    public string? Matched { get; private set; }
+
     /// <summary>
     /// Adds <paramref name="text"/> and appends to <paramref name="emit"/> what is now safe to send.
     /// Returns true when a stop sequence was found; the text before it has been emitted and the
@@ -41,6 +44,7 @@ public sealed class StopSequenceMatcher
             if (at >= 0 && (first < 0 || at < first))
             {
                 first = at;
+                Matched = stop;
             }
         }
 

@@ -20,6 +20,9 @@ internal sealed class MessageAccumulator
 
     public string StopReason { get; private set; } = "end_turn";
 
+    /// <summary>The stop string that ended the answer, when <see cref="StopReason"/> is stop_sequence.</summary>
+    public string? StopSequence { get; private set; }
+
     public void Add(CompletionEvent e)
     {
         switch (e.Kind)
@@ -38,6 +41,7 @@ internal sealed class MessageAccumulator
                     Type = "tool_use",
                     Id = AnthropicIds.NewToolUseId(),
                     Name = e.ToolCall!.Name,
+                    Caller = ToolUseCaller.Direct,
                     Input = JsonDocument.Parse(e.ToolCall.ArgumentsJson).RootElement,
                 });
                 break;
@@ -46,7 +50,8 @@ internal sealed class MessageAccumulator
                 Usage.InputTokens = e.Final!.PromptEvalCount;
                 Usage.CacheReadInputTokens = e.Final.CachedTokens;
                 Usage.OutputTokens = e.Final.EvalCount;
-                StopReason = StopReasons.For(e.Final.DoneReason, _hadToolCalls);
+                StopReason = StopReasons.For(e.Final, _hadToolCalls);
+                StopSequence = StopReasons.SequenceFor(e.Final, _hadToolCalls);
                 break;
         }
     }

@@ -65,7 +65,7 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
                 Close();
                 _hadToolCalls = true;
                 _index++;
-                WriteEdge("content_block_start", new ContentBlock { Type = "tool_use", Id = AnthropicIds.NewToolUseId(), Name = e.ToolCall!.Name, Input = EmptyInput });
+                WriteEdge("content_block_start", new ContentBlock { Type = "tool_use", Id = AnthropicIds.NewToolUseId(), Name = e.ToolCall!.Name, Input = EmptyInput, Caller = ToolUseCaller.Direct });
                 _delta.Delta!.Type = "input_json_delta";
                 _delta.Delta.PartialJson = e.ToolCall.ArgumentsJson;
                 WriteDelta();
@@ -78,7 +78,7 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
                 Write("message_delta", new StreamEvent
                 {
                     Type = "message_delta",
-                    Delta = new StreamDelta { StopReason = StopReasons.For(final.DoneReason, _hadToolCalls) },
+                    Delta = new StreamDelta { StopReason = StopReasons.For(final, _hadToolCalls), StopSequence = StopReasons.SequenceFor(final, _hadToolCalls) },
                     Usage = new MessageUsage { InputTokens = final.PromptEvalCount, CacheReadInputTokens = final.CachedTokens, OutputTokens = final.EvalCount },
                 });
                 Write("message_stop", new StreamEvent { Type = "message_stop" });

@@ -37,6 +37,7 @@ internal static class MessagesHandler
             Model = request.Model,
             Content = accumulator.Blocks,
             StopReason = accumulator.StopReason,
+            StopSequence = accumulator.StopSequence,
             Usage = accumulator.Usage,
         }, AnthropicJsonContext.Wire.MessageResponse).ConfigureAwait(false);
     }

@@ -44,7 +44,9 @@ public static class RouteScopes
     /// <summary>
     /// The scope <paramref name="routePattern"/> needs; null pattern (no route matched, the answer
     /// will be 404 or 405) needs only a valid key, so that unauthenticated callers learn nothing.
+    /// A group's root route (MapGroup("/v1/messages") + MapPost("")) has the pattern "/v1/messages/": the table lists it
+    /// without the trailing slash.
     /// </summary>
     public static ApiScope Required(string? routePattern) =>
-        routePattern is null ? ApiScope.Read : ByRoute.GetValueOrDefault(routePattern, ApiScope.Admin);
+        routePattern is null ? ApiScope.Read : ByRoute.GetValueOrDefault(routePattern.Length > 1 ? routePattern.TrimEnd('/') : routePattern, ApiScope.Admin);
 }

@@ -41,6 +41,24 @@ public sealed class SuccessorGenerationTests(RunnerFixture fixture) : IClassFixt
 
         Assert.Equal("123", result.Text);
         Assert.Equal("stop", result.Final.DoneReason);
+        Assert.Equal("45", result.Final.StopSequence);
+    }
+
+    [Fact]
+    public async Task Final_chunk_names_the_stop_string_that_matched_and_none_when_eog_ended()
+    {
+        var stopped = await RunnerCompletion.RunAsync(fixture.Successor.Client, RunnerCompletion.Greedy("hello a", 50, "xyz", "fgh", "never"));
+        Assert.Equal("bcde", stopped.Text);
+        Assert.Equal("stop", stopped.Final.DoneReason);
+        Assert.Equal("fgh", stopped.Final.StopSequence);
+
+        var ended = await RunnerCompletion.RunAsync(fixture.Successor.Client, RunnerCompletion.Greedy("hello a", 50, "never"));
+        Assert.Equal("stop", ended.Final.DoneReason);
+        Assert.Null(ended.Final.StopSequence);
+
+        var limited = await RunnerCompletion.RunAsync(fixture.Successor.Client, RunnerCompletion.Greedy("hello a", 3, "never"));
+        Assert.Equal("length", limited.Final.DoneReason);
+        Assert.Null(limited.Final.StopSequence);
     }
 
     [Fact]

@@ -49,6 +49,17 @@ public sealed class StopSequenceMatcherTests
     }
 
     [Fact]
+    public void Matched_names_the_stop_that_ended_the_text()
+    {
+        var matcher = new StopSequenceMatcher(["world", "lo", "zzz"]);
+        var output = new StringBuilder();
+        Assert.False(matcher.Push("hel", output));
+        Assert.Null(matcher.Matched);
+        Assert.True(matcher.Push("lo world", output));
+        Assert.Equal("lo", matcher.Matched);
+    }
+
+    [Fact]
     public void Without_stops_everything_passes_through()
     {
         var (emitted, stopped) = Feed([], "a", "b");

@@ -37,7 +37,24 @@ public sealed class AnthropicMessagesTests(InferenceServerFixture fx) : IClassFi
 
         using var stopped = await PostOkAsync("/v1/messages", """{"model":"successor-chat","max_tokens":100,"stop_sequences":["fg","xyz"],"messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}]}""");
         Assert.Equal("abcde", stopped.RootElement.GetProperty("content")[0].GetProperty("text").GetString());
-        Assert.Equal("end_turn", stopped.RootElement.GetProperty("stop_reason").GetString());
+        Assert.Equal("stop_sequence", stopped.RootElement.GetProperty("stop_reason").GetString());
+        Assert.Equal("fg", stopped.RootElement.GetProperty("stop_sequence").GetString());
+
+        // A stop sequence that never matches: the end-of-turn token ends the answer.
+        using var unmatched = await PostOkAsync("/v1/messages", """{"model":"successor-chat","max_tokens":100,"stop_sequences":["never"],"messages":[{"role":"user","content":"hi"}]}""");
+        Assert.Equal("end_turn", unmatched.RootElement.GetProperty("stop_reason").GetString());
+        Assert.Equal(JsonValueKind.Null, unmatched.RootElement.GetProperty("stop_sequence").ValueKind);
+    }
+
+    [Fact]
+    public async Task Streamed_stop_sequence_is_reported_in_message_delta()
+    {
+        var events = await PostSseAsync("/v1/messages", """{"model":"successor-chat","max_tokens":100,"stream":true,"stop_sequences":["fgh"],"messages":[{"role":"user","content":"hi"}]}""");
+        var text = string.Concat(events.Where(e => e.Name == "content_block_delta").Select(e => e.Data.GetProperty("delta").GetProperty("text").GetString()));
+        Assert.Equal("abcde", text);
+        var delta = events.Single(e => e.Name == "message_delta").Data.GetProperty("delta");
+        Assert.Equal("stop_sequence", delta.GetProperty("stop_reason").GetString());
+        Assert.Equal("fgh", delta.GetProperty("stop_sequence").GetString());
     }
 
     [Fact]
