@@ -7,11 +7,15 @@ public static class GeneratedModels
 {
     private static readonly string Folder = Directory.CreateTempSubdirectory("corral-models-").FullName;
     private static readonly Lazy<string> SuccessorPath = new(() => Write("successor.gguf", TestModelWriter.WriteSuccessor));
+    private static readonly Lazy<string> ToolCallerPath = new(() => Write("tool-caller.gguf", TestModelWriter.WriteToolCaller));
     private static readonly Lazy<string> RandomPath = new(() => Write("random.gguf", p => TestModelWriter.WriteRandom(p)));
     private static readonly Lazy<string> EmbeddingPath = new(() => Write("embedding.gguf", p => TestModelWriter.WriteEmbedding(p)));
 
     /// <summary>Hand-built weights: greedy output follows <see cref="SuccessorModel"/> exactly.</summary>
     public static string Successor => SuccessorPath.Value;
+
+    /// <summary>Hand-built weights that answer a chat turn with one tool call: see <see cref="ToolCallerModel"/> (seed with its template).</summary>
+    public static string ToolCaller => ToolCallerPath.Value;
 
     /// <summary>Random weights, llama architecture, byte-level BPE vocabulary and a chat template.</summary>
     public static string Random => RandomPath.Value;

@@ -2,6 +2,7 @@ using System.Text;
 using Corral.Models.Manifests;
 using Corral.Models.Names;
 using Corral.Models.Store;
+using Corral.TestModels;
 
 namespace Corral.Testing;
 
@@ -42,6 +43,13 @@ public static class StoreSeeder
         };
         store.WriteManifest(ModelName.ParseValid(name), manifest);
     }
+
+    /// <summary>
+    /// Seeds <see cref="GeneratedModels.ToolCaller"/> with <see cref="ToolCallerModel.Template"/> and temperature 0,
+    /// so a chat turn with tools is answered with <see cref="ToolCallerModel"/>'s tool call.
+    /// </summary>
+    public static Task SeedToolCallerAsync(string modelsPath, string name = "tool-caller") =>
+        SeedAsync(modelsPath, name, GeneratedModels.ToolCaller, template: ToolCallerModel.Template, paramsJson: "{\"temperature\":0}");
 
     private static async Task AddTextAsync(ModelStore store, List<ManifestLayer> layers, string mediaType, string? text)
     {

@@ -65,6 +65,45 @@ public sealed class ByteLevelBpeVocab
         return Create(filler, reservedSpecialCount: 256 - 5);
     }
 
+    /// <summary>
+    /// This vocabulary with <paramref name="texts"/> appended as normal tokens (spelled in the byte-to-unicode
+    /// alphabet). No merge leads to them, so the tokenizer never produces them from text, but they detokenize to
+    /// their text: a model can emit a multi-character piece as one distinct token.
+    /// </summary>
+    public ByteLevelBpeVocab WithNormalTokens(IEnumerable<string> texts)
+    {
+        var tokens = Tokens.ToList();
+        var types = TokenTypes.ToList();
+        foreach (string text in texts)
+        {
+            string spelled = Encode(text);
+            if (tokens.Contains(spelled))
+            {
+                throw new ArgumentException($"Token '{text}' is already in the vocabulary.", nameof(texts));
+            }
+
+            tokens.Add(spelled);
+            types.Add(LlamaTokenType.Normal);
+        }
+
+        return new ByteLevelBpeVocab(tokens, types, Merges.ToList());
+    }
+
+    /// <summary>Id of the token spelled <paramref name="text"/> (plain text, as <see cref="Encode"/> takes it); -1 if absent.</summary>
+    public int IdOf(string text)
+    {
+        string spelled = Encode(text);
+        for (int i = 0; i < Tokens.Count; i++)
+        {
+            if (Tokens[i] == spelled)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>GPT-2's reversible byte → printable-character mapping.</summary>
     public static char ByteToUnicode(byte b)
     {

@@ -54,17 +54,28 @@ public static class TestModelWriter
     /// outputs are zero, so the residual stream stays the one-hot embedding of the last token; output.weight
     /// maps token i to its successor.
     /// </summary>
-    public static void WriteSuccessor(string path)
+    public static void WriteSuccessor(string path) =>
+        WriteNextTokenModel(path, "corral-test-successor", SuccessorModel.Vocab, SuccessorModel.NextToken);
+
+    /// <summary>
+    /// The successor model plus tokens that spell one tool call: its greedy output is what <see cref="ToolCallerModel"/>
+    /// documents (use it with <see cref="ToolCallerModel.Template"/>).
+    /// </summary>
+    public static void WriteToolCaller(string path) =>
+        WriteNextTokenModel(path, "corral-test-tool-caller", ToolCallerModel.Vocab, ToolCallerModel.NextToken);
+
+    // Attention and FFN outputs are zero, so the residual stream stays the one-hot embedding of the last token, and
+    // output.weight turns it into one logit for the chosen next token.
+    private static void WriteNextTokenModel(string path, string modelName, ByteLevelBpeVocab vocab, Func<int, int> nextToken)
     {
-        ByteLevelBpeVocab vocab = SuccessorModel.Vocab;
         long embd = SuccessorShape.EmbeddingLength;
         if (embd < vocab.Count)
         {
-            throw new InvalidOperationException("Successor embeddings must be at least as wide as the vocabulary.");
+            throw new InvalidOperationException("Next-token model embeddings must be at least as wide as the vocabulary.");
         }
 
-        int[] successor = Enumerable.Range(0, vocab.Count).Select(SuccessorModel.NextToken).ToArray();
-        LlamaModelWriter.Write(path, "corral-test-successor", SuccessorShape, vocab, (name, dims, type, output) =>
+        int[] successor = Enumerable.Range(0, vocab.Count).Select(nextToken).ToArray();
+        LlamaModelWriter.Write(path, modelName, SuccessorShape, vocab, (name, dims, type, output) =>
         {
             long count = dims.Aggregate(1L, (a, b) => a * b);
             Func<long, float> value = name switch

@@ -22,6 +22,7 @@ public sealed class InferenceServerFixture : IAsyncLifetime
         var models = Directory.CreateTempSubdirectory("corral-e2e-").FullName;
         await StoreSeeder.SeedAsync(models, "successor", GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}");
         await StoreSeeder.SeedAsync(models, "successor-chat", GeneratedModels.Successor, template: ChatTemplate, system: "be brief", paramsJson: "{\"temperature\":0}");
+        await StoreSeeder.SeedToolCallerAsync(models);
         await StoreSeeder.SeedAsync(models, "random", GeneratedModels.Random);
         await StoreSeeder.SeedAsync(models, "embedder", GeneratedModels.Embedding, family: "bert");
         Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "4", ["OLLAMA_CONTEXT_LENGTH"] = "1024" }, models);
