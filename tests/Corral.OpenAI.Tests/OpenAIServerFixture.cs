@@ -23,6 +23,7 @@ public sealed class OpenAIServerFixture : IAsyncLifetime
         var models = Directory.CreateTempSubdirectory("corral-openai-").FullName;
         await StoreSeeder.SeedAsync(models, "successor-chat", GeneratedModels.Successor, template: ChatTemplate);
         await StoreSeeder.SeedAsync(models, "random", GeneratedModels.Random);
+        await StoreSeeder.SeedToolCallerAsync(models);
         await StoreSeeder.SeedAsync(models, "embedder", GeneratedModels.Embedding, family: "bert");
         Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "1024" }, models);
         Options = new OpenAIClientOptions { Endpoint = new Uri(Server.BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromMinutes(5) };

@@ -6,6 +6,10 @@ import { startServer, makeModel, makeToolCaller, uploadBlob } from './harness.mj
 
 const TEMPLATE = '{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
+const WEATHER_TOOL = {
+  type: 'function', name: 'get_weather', description: 'weather of a city', strict: true,
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+};
 let server;
 let client;
 
@@ -148,4 +152,85 @@ test('tool_choice none leaves the model output as text', async () => {
   assert.equal(res.choices[0].finish_reason, 'stop');
   assert.match(res.choices[0].message.content, /^<tool_call>\n/);
   assert.equal(res.choices[0].message.tool_calls, undefined);
+});
+
+test('responses.create without streaming', async () => {
+  const res = await client.responses.create({ model: 'succ', temperature: 0, instructions: 'be brief', input: 'hi' });
+  assert.match(res.id, /^resp_/);
+  assert.equal(res.object, 'response');
+  assert.equal(res.status, 'completed');
+  assert.equal(res.output_text, ALPHABET);
+  assert.equal(res.output[0].type, 'message');
+  assert.equal(res.instructions, 'be brief');
+  assert.equal(res.usage.output_tokens, 26);
+  assert.equal(res.usage.total_tokens, res.usage.input_tokens + 26);
+
+  const limited = await client.responses.create({
+    model: 'succ', temperature: 0, max_output_tokens: 4,
+    input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }] }],
+  });
+  assert.equal(limited.status, 'incomplete');
+  assert.equal(limited.incomplete_details.reason, 'max_output_tokens');
+  assert.equal(limited.output_text, 'abcd');
+});
+
+test('responses.create streaming and responses.stream', async () => {
+  const stream = await client.responses.create({ model: 'succ', temperature: 0, max_output_tokens: 6, stream: true, input: 'hi' });
+  const types = [];
+  let text = '';
+  let last = -1;
+  let final;
+  for await (const event of stream) {
+    types.push(event.type);
+    assert.ok(event.sequence_number > last);
+    last = event.sequence_number;
+    if (event.type === 'response.output_text.delta') text += event.delta;
+    if (event.type === 'response.incomplete') final = event.response;
+  }
+  assert.equal(text, 'abcdef');
+  assert.equal(types[0], 'response.created');
+  assert.equal(types.at(-1), 'response.incomplete');
+  assert.equal(final.output[0].content[0].text, 'abcdef');
+
+  // The helper accumulates the events into the final response itself.
+  const helper = client.responses.stream({ model: 'succ', temperature: 0, input: 'hi' });
+  let deltas = '';
+  helper.on('response.output_text.delta', (e) => { deltas += e.delta; });
+  const response = await helper.finalResponse();
+  assert.equal(deltas, ALPHABET);
+  assert.equal(response.output_text, ALPHABET);
+  assert.equal(response.status, 'completed');
+});
+
+test('responses with function calls: a call, then its output in a second stateless turn', async () => {
+  const first = await client.responses.create({ model: 'caller', temperature: 0, tools: [WEATHER_TOOL], input: 'weather in Paris?' });
+  const call = first.output.find((o) => o.type === 'function_call');
+  assert.equal(call.name, 'get_weather');
+  assert.deepEqual(JSON.parse(call.arguments), { city: 'Paris' });
+  assert.match(call.call_id, /^call_/);
+
+  const second = await client.responses.create({
+    model: 'caller', temperature: 0, tools: [WEATHER_TOOL],
+    input: [{ role: 'user', content: 'weather in Paris?' }, call, { type: 'function_call_output', call_id: call.call_id, output: 'sunny' }],
+  });
+  assert.equal(second.output_text, ALPHABET);
+
+  const streamed = client.responses.stream({ model: 'caller', temperature: 0, tools: [WEATHER_TOOL], input: 'weather in Paris?' });
+  let args = '';
+  streamed.on('response.function_call_arguments.delta', (e) => { args += e.delta; });
+  const response = await streamed.finalResponse();
+  assert.deepEqual(JSON.parse(args), { city: 'Paris' });
+  assert.equal(response.output[0].type, 'function_call');
+  assert.equal(response.output[0].arguments, args);
+});
+
+test('responses errors surface as the SDK error types', async () => {
+  await assert.rejects(
+    client.responses.create({ model: 'missing', input: 'hi' }),
+    (err) => err instanceof OpenAI.NotFoundError && err.status === 404 && /missing/.test(err.message),
+  );
+  await assert.rejects(
+    client.responses.create({ model: 'succ', input: 'hi', previous_response_id: 'resp_1' }),
+    (err) => err instanceof OpenAI.BadRequestError && /stateless/.test(err.message),
+  );
 });

@@ -1,3 +1,4 @@
+using Corral.Server.OpenAI.Responses;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,6 +15,7 @@ public static class OpenAIRoutes
         v1.MapPost("/chat/completions", ChatCompletionsHandler.HandleAsync);
         v1.MapPost("/completions", CompletionsHandler.HandleAsync);
         v1.MapPost("/embeddings", EmbeddingsHandler.HandleAsync);
+        v1.MapPost("/responses", ResponsesHandler.HandleAsync);
         v1.MapMethods("/models", [HttpMethods.Get], ModelsHandler.ListAsync);
         v1.MapMethods("/models/{**model}", [HttpMethods.Get], ModelsHandler.GetAsync);
         return routes;

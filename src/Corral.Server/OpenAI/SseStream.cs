@@ -14,6 +14,8 @@ namespace Corral.Server.OpenAI;
 internal sealed class SseStream(HttpContext http) : IDisposable
 {
     private static readonly byte[] Prefix = "data: "u8.ToArray();
+    private static readonly byte[] EventPrefix = "event: "u8.ToArray();
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
     private static readonly byte[] Separator = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
     private Utf8JsonWriter? _json;
@@ -44,6 +46,16 @@ internal sealed class SseStream(HttpContext http) : IDisposable
         JsonSerializer.Serialize(_json, value, typeInfo);
         _json.Flush();
         Pipe.Write(Separator);
+    }
+
+    /// <summary>Buffers one named event (<c>event: name</c> before the data), as the Responses API streams.</summary>
+    public void Write<T>(string eventName, T value, JsonTypeInfo<T> typeInfo)
+    {
+        Start();
+        Pipe.Write(EventPrefix);
+        System.Text.EncodingExtensions.GetBytes(System.Text.Encoding.UTF8, eventName, (IBufferWriter<byte>)Pipe);
+        Pipe.Write(NewLine);
+        Write(value, typeInfo);
     }
 
     public async ValueTask WriteAsync<T>(T value, JsonTypeInfo<T> typeInfo)

@@ -26,6 +26,7 @@ public static class RouteScopes
         ["/v1/chat/completions"] = ApiScope.Infer,
         ["/v1/completions"] = ApiScope.Infer,
         ["/v1/embeddings"] = ApiScope.Infer,
+        ["/v1/responses"] = ApiScope.Infer,
         ["/v1/messages"] = ApiScope.Infer,
         ["/v1/messages/count_tokens"] = ApiScope.Infer,
 

@@ -1,0 +1,25 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Corral.Api.OpenAI.Responses;
+
+/// <summary>
+/// Source-generated metadata for the Responses API wire types. Nulls are left out except where OpenAI
+/// always writes the field. Use <see cref="Wire"/> for writing.
+/// </summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(ResponseObject))]
+[JsonSerializable(typeof(ResponseStreamEvent))]
+[JsonSerializable(typeof(IReadOnlyList<ResponsesInputItem>))]
+[JsonSerializable(typeof(IReadOnlyList<ResponsesContentPart>))]
+public sealed partial class ResponsesJsonContext : JsonSerializerContext
+{
+    /// <summary>Same metadata with a relaxed encoder: UTF-8 text stays as-is.</summary>
+    public static ResponsesJsonContext Wire { get; } = new(new JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
