@@ -67,4 +67,14 @@ public static class ServerMetrics
 
         RequestObservation.Current?.AddCompletion(model, done.PromptEvalCount, done.EvalCount);
     }
+
+    /// <summary>
+    /// Records a finished rerank: its (query, document) pair tokens count as prompt tokens of the model,
+    /// and the request log shows them. The request itself is counted by route like every other.
+    /// </summary>
+    public static void RecordRerank(string model, int promptTokens)
+    {
+        PromptTokens.Add(promptTokens, new KeyValuePair<string, object?>("model", model));
+        RequestObservation.Current?.AddCompletion(model, promptTokens, 0);
+    }
 }
