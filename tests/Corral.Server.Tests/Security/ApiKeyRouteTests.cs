@@ -27,6 +27,8 @@ public sealed class ApiKeyRouteTests(ApiKeyServerFixture fx) : IClassFixture<Api
         ("POST", "/v1/chat/completions", """{"model":"successor-chat","messages":[{"role":"user","content":"hi"}],"max_tokens":1}""", ApiScope.Infer, HttpStatusCode.OK),
         ("POST", "/v1/completions", """{"model":"successor","prompt":"x 3","max_tokens":1}""", ApiScope.Infer, HttpStatusCode.OK),
         ("POST", "/v1/embeddings", """{"input":"hi"}""", ApiScope.Infer, HttpStatusCode.BadRequest),
+        ("POST", "/api/rerank", """{"query":"q","documents":["a"]}""", ApiScope.Infer, HttpStatusCode.BadRequest),
+        ("POST", "/v1/rerank", """{"query":"q","documents":["a"]}""", ApiScope.Infer, HttpStatusCode.BadRequest),
         ("POST", "/api/copy", """{"source":"successor","destination":"successor-copy"}""", ApiScope.Admin, HttpStatusCode.OK),
         ("DELETE", "/api/delete", """{"model":"no-such-model"}""", ApiScope.Admin, HttpStatusCode.NotFound),
         ("HEAD", "/api/blobs/" + ZeroDigest, null, ApiScope.Admin, HttpStatusCode.NotFound),
