@@ -54,6 +54,9 @@ public sealed unsafe class LlamaVocab
     /// <summary>Whether tokenizing with addSpecial appends EOS.</summary>
     public bool AddEos => LlamaNative.llama_vocab_get_add_eos(NativePointer);
 
+    /// <summary>Whether the tokenizer separates paired inputs with SEP (BERT-style vocabularies).</summary>
+    public bool AddSep => LlamaNative.llama_vocab_get_add_sep(NativePointer);
+
     /// <summary>True for tokens that end generation (EOS, EOT, and model-specific ones).</summary>
     public bool IsEog(LlamaToken token) => LlamaNative.llama_vocab_is_eog(NativePointer, token.Value);
 

@@ -92,5 +92,36 @@ public sealed class GeneratedModelTests : IDisposable
         Assert.All(vector, v => Assert.True(float.IsFinite(v)));
     }
 
+    [Fact]
+    public void Reranker_model_gives_one_finite_score_per_sequence_that_varies_with_the_document()
+    {
+        var path = Path.Combine(_folder, "reranker.gguf");
+        TestModelWriter.WriteReranker(path);
+        using var model = LlamaModel.Load(path);
+        Assert.Equal("corral-test-reranker", model.GetMetadata("general.name"));
+        using var context = LlamaContext.Create(model, new LlamaContextOptions { ContextSize = 256, BatchSize = 128, UBatchSize = 128, SeqMax = 2, Embeddings = true, Threads = 1, BatchThreads = 1 });
+        Assert.Equal(LlamaPoolingType.Rank, context.PoolingType);
+        Assert.True(model.Vocab.AddSep);
+        using var batch = new LlamaBatch(128);
+        string[] documents = ["the cat is on the road", "blue sky and green tree"];
+        for (var s = 0; s < documents.Length; s++)
+        {
+            var tokens = model.Vocab.Tokenize("where is the cat", addSpecial: true, parseSpecial: false)
+                .Concat(model.Vocab.Tokenize(documents[s], addSpecial: false, parseSpecial: false)).ToArray();
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                batch.Add(tokens[i], i, new LlamaSeqId(s), logits: true);
+            }
+        }
+
+        context.Decode(batch);
+        var first = context.GetSequenceEmbeddings(new LlamaSeqId(0)).ToArray();
+        var second = context.GetSequenceEmbeddings(new LlamaSeqId(1)).ToArray();
+        Assert.Single(first);
+        Assert.Single(second);
+        Assert.True(float.IsFinite(first[0]) && float.IsFinite(second[0]));
+        Assert.NotEqual(first[0], second[0]);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

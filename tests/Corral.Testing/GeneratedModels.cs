@@ -10,6 +10,7 @@ public static class GeneratedModels
     private static readonly Lazy<string> ToolCallerPath = new(() => Write("tool-caller.gguf", TestModelWriter.WriteToolCaller));
     private static readonly Lazy<string> RandomPath = new(() => Write("random.gguf", p => TestModelWriter.WriteRandom(p)));
     private static readonly Lazy<string> EmbeddingPath = new(() => Write("embedding.gguf", p => TestModelWriter.WriteEmbedding(p)));
+    private static readonly Lazy<string> RerankerPath = new(() => Write("reranker.gguf", p => TestModelWriter.WriteReranker(p)));
 
     /// <summary>Hand-built weights: greedy output follows <see cref="SuccessorModel"/> exactly.</summary>
     public static string Successor => SuccessorPath.Value;
@@ -22,6 +23,9 @@ public static class GeneratedModels
 
     /// <summary>A tiny BERT with mean pooling.</summary>
     public static string Embedding => EmbeddingPath.Value;
+
+    /// <summary>A tiny BERT cross-encoder: rank pooling and a one-score classification head.</summary>
+    public static string Reranker => RerankerPath.Value;
 
     private static string Write(string name, Action<string> writer)
     {

@@ -2,7 +2,11 @@ using Corral.Models.Gguf;
 
 namespace Corral.TestModels;
 
-/// <summary>Writes a tiny arch "bert" embedding model with mean pooling and deterministic random weights.</summary>
+/// <summary>
+/// Writes a tiny arch "bert" model with deterministic random weights: an embedding model with mean
+/// pooling, or a reranker (a cross-encoder: rank pooling over the [CLS] token and a one-label
+/// classification head, <c>cls</c> then <c>cls.output</c>, as llama.cpp's BERT rerankers have).
+/// </summary>
 internal static class BertModelWriter
 {
     public const int EmbeddingLength = 32;
@@ -11,13 +15,16 @@ internal static class BertModelWriter
     public const int FeedForwardLength = 64;
     public const int ContextLength = 512;
 
-    public static void Write(string path, ulong seed)
+    /// <summary>llama.cpp's LLAMA_POOLING_TYPE_MEAN and LLAMA_POOLING_TYPE_RANK.</summary>
+    private const uint MeanPooling = 1, RankPooling = 4;
+
+    public static void Write(string path, ulong seed, bool reranker = false)
     {
         WordPieceVocab vocab = WordPieceVocab.Create();
         const string arch = "bert";
         var w = new GgufWriter();
         w.AddString(GgufKeys.Architecture, arch);
-        w.AddString(GgufKeys.Name, "corral-test-embedding");
+        w.AddString(GgufKeys.Name, reranker ? "corral-test-reranker" : "corral-test-embedding");
         w.AddUInt32(GgufKeys.FileType, 0);
         w.AddUInt32($"{arch}.{GgufKeys.ContextLengthSuffix}", ContextLength);
         w.AddUInt32($"{arch}.{GgufKeys.EmbeddingLengthSuffix}", EmbeddingLength);
@@ -26,7 +33,12 @@ internal static class BertModelWriter
         w.AddUInt32($"{arch}.{GgufKeys.HeadCountSuffix}", HeadCount);
         w.AddFloat32($"{arch}.{GgufKeys.LayerNormEpsilonSuffix}", 1e-12f);
         w.AddBool($"{arch}.{GgufKeys.CausalSuffix}", false);
-        w.AddUInt32($"{arch}.{GgufKeys.PoolingTypeSuffix}", 1); // LLAMA_POOLING_TYPE_MEAN
+        w.AddUInt32($"{arch}.{GgufKeys.PoolingTypeSuffix}", reranker ? RankPooling : MeanPooling);
+        if (reranker)
+        {
+            // One label: the relevance logit (n_cls_out = 1).
+            w.AddStrings($"{arch}.classifier.output_labels", ["LABEL_0"]);
+        }
 
         w.AddString(GgufKeys.TokenizerModel, "bert");
         w.AddStrings(GgufKeys.Tokens, vocab.Tokens);
@@ -69,6 +81,15 @@ internal static class BertModelWriter
             Random($"blk.{i}.ffn_down.bias", 0.02f, e);
             Constant($"blk.{i}.layer_output_norm.weight", 1f, e);
             Constant($"blk.{i}.layer_output_norm.bias", 0f, e);
+        }
+
+        if (reranker)
+        {
+            // Classification head: tanh(cls · h_[CLS] + b), then the projection to one score.
+            Random("cls.weight", 1f / MathF.Sqrt(e), e, e);
+            Random("cls.bias", 0.02f, e);
+            Random("cls.output.weight", 1f, e, 1);
+            Random("cls.output.bias", 0.02f, 1);
         }
 
         w.WriteTo(path);

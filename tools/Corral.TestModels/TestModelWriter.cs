@@ -95,6 +95,13 @@ public static class TestModelWriter
     public static void WriteEmbedding(string path, ulong seed = 7) => BertModelWriter.Write(path, seed);
 
     /// <summary>
+    /// A tiny BERT reranker (cross-encoder): the embedding model's shape with pooling_type rank and a
+    /// classification head, so llama.cpp returns one relevance score per sequence. Random weights: the
+    /// scores vary with the input but mean nothing.
+    /// </summary>
+    public static void WriteReranker(string path, ulong seed = 11) => BertModelWriter.Write(path, seed, reranker: true);
+
+    /// <summary>
     /// A Llama-3.2-1B-shaped F16 model (about 2.5 GB) with random weights, streamed to disk. For benchmarks only:
     /// generate on demand, never commit.
     /// </summary>

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Corral.Api.Native;
+using Corral.Api.Rerank;
 
 namespace Corral.Api.Client;
 
@@ -94,6 +95,10 @@ public sealed class OllamaClient : IDisposable
     /// <summary>Legacy single-prompt embedding (<c>/api/embeddings</c>).</summary>
     public Task<EmbeddingResponse> EmbeddingsAsync(EmbeddingRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "api/embeddings", Content(request, Json.EmbeddingRequest), Json.EmbeddingResponse, cancellationToken);
+
+    /// <summary>Scores documents against a query with a reranker model (<c>/api/rerank</c>, a Corral extension); results best first.</summary>
+    public Task<RerankResponse> RerankAsync(RerankRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "api/rerank", Content(request, RerankJsonContext.Default.RerankRequest), RerankJsonContext.Default.RerankResponse, cancellationToken);
 
     /// <summary>Creates a model, streaming progress (a non-streaming request yields its single final line).</summary>
     public IAsyncEnumerable<ProgressResponse> CreateAsync(CreateRequest request, CancellationToken cancellationToken = default) =>

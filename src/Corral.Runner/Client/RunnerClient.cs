@@ -134,6 +134,23 @@ public sealed class RunnerClient : IDisposable
         }
     }
 
+    /// <summary>One relevance score per document, in order; a runner-side failure (not a reranker, too long) is a <see cref="RunnerException"/>.</summary>
+    public async Task<RerankResponse> RerankAsync(RerankRequest request, CancellationToken cancellation)
+    {
+        try
+        {
+            using var response = await _http.PostAsJsonAsync("rerank", request, RunnerJsonContext.Default.RerankRequest, cancellation).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.RerankResponse, cancellation).ConfigureAwait(false)
+                ?? throw new RunnerException("runner sent an empty rerank response");
+            return result.Error is null ? result : throw new RunnerException(result.Error);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
+        {
+            throw new RunnerException("model runner stopped unexpectedly", ex);
+        }
+    }
+
     public async Task<int[]> TokenizeAsync(string content, CancellationToken cancellation, bool addSpecial = true)
     {
         using var response = await _http.PostAsJsonAsync("tokenize", new TokenizeRequest { Content = content, AddSpecial = addSpecial }, RunnerJsonContext.Default.TokenizeRequest, cancellation).ConfigureAwait(false);

@@ -35,6 +35,11 @@ public sealed partial class InferenceEngine
             throw new ArgumentException("this model does not support embeddings");
         }
 
+        if (_context.PoolingType == LlamaPoolingType.Rank)
+        {
+            throw new ArgumentException("this model is a reranker: it scores (query, document) pairs and has no embeddings");
+        }
+
         var limit = Math.Min(_options.ContextPerSlot, _batch.Capacity);
         var inputs = new LlamaToken[request.Inputs.Length][];
         var total = 0;
@@ -55,11 +60,33 @@ public sealed partial class InferenceEngine
             total += tokens.Length;
         }
 
-        var vectors = new float[inputs.Length][];
+        var vectors = PoolSequences(inputs);
+        if (request.Normalize)
+        {
+            foreach (var vector in vectors)
+            {
+                var norm = TensorPrimitives.Norm(vector);
+                if (norm > 0)
+                {
+                    TensorPrimitives.Divide(vector, norm, vector);
+                }
+            }
+        }
+
+        return new EmbeddingResponse { Embeddings = vectors, PromptEvalCount = total };
+    }
+
+    /// <summary>
+    /// Evaluates each input as its own sequence, packing as many whole inputs into one batch as fit
+    /// (at most one per slot), and returns each sequence's pooled output: the embedding, or under
+    /// rank pooling the classifier's scores. Leaves the memory and every slot's cache empty.
+    /// </summary>
+    private float[][] PoolSequences(LlamaToken[][] inputs)
+    {
+        var pooled = new float[inputs.Length][];
         var next = 0;
         while (next < inputs.Length)
         {
-            // Pack as many whole inputs as fit, each in its own sequence.
             _batch.Clear();
             _context.ClearMemory();
             var first = next;
@@ -78,17 +105,7 @@ public sealed partial class InferenceEngine
             _context.Decode(_batch);
             for (var i = first; i < next; i++)
             {
-                var vector = _context.GetSequenceEmbeddings(new LlamaSeqId(i - first)).ToArray();
-                if (request.Normalize)
-                {
-                    var norm = TensorPrimitives.Norm(vector);
-                    if (norm > 0)
-                    {
-                        TensorPrimitives.Divide(vector, norm, vector);
-                    }
-                }
-
-                vectors[i] = vector;
+                pooled[i] = _context.GetSequenceEmbeddings(new LlamaSeqId(i - first)).ToArray();
             }
         }
 
@@ -98,6 +115,6 @@ public sealed partial class InferenceEngine
             slot.Cached.Clear();
         }
 
-        return new EmbeddingResponse { Embeddings = vectors, PromptEvalCount = total };
+        return pooled;
     }
 }

@@ -185,6 +185,7 @@ public sealed partial class InferenceEngine : IDisposable
             while (!_stop.IsCancellationRequested)
             {
                 ServeEmbeddings();
+                ServeReranks();
                 AdmitWaiting();
                 if (!Step())
                 {

@@ -14,7 +14,7 @@ namespace Corral.Runner.Hosting;
 /// <summary>
 /// The <c>corral runner</c> process: listens on a Unix socket at once (so the server can
 /// watch load progress), loads the model in the background, then serves completions,
-/// embeddings and tokenization over the private NDJSON protocol.
+/// embeddings, rerank scores and tokenization over the private NDJSON protocol.
 /// </summary>
 public sealed partial class RunnerHost
 {
@@ -47,6 +47,7 @@ public sealed partial class RunnerHost
         app.MapGet("/health", () => Results.Json(Snapshot(), RunnerJsonContext.Default.RunnerHealth));
         app.MapPost("/completion", CompletionAsync);
         app.MapPost("/embedding", EmbeddingAsync);
+        app.MapPost("/rerank", RerankAsync);
         app.MapPost("/tokenize", TokenizeAsync);
         app.MapPost("/detokenize", DetokenizeAsync);
 
@@ -258,6 +259,19 @@ public sealed partial class RunnerHost
         var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.EmbeddingRequest, http.RequestAborted).ConfigureAwait(false);
         var response = await engine.EmbedAsync(request ?? new EmbeddingRequest(), http.RequestAborted).ConfigureAwait(false);
         await Results.Json(response, RunnerJsonContext.Default.EmbeddingResponse).ExecuteAsync(http).ConfigureAwait(false);
+    }
+
+    private async Task RerankAsync(HttpContext http)
+    {
+        var engine = ReadyEngine(http);
+        if (engine is null)
+        {
+            return;
+        }
+
+        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.RerankRequest, http.RequestAborted).ConfigureAwait(false);
+        var response = await engine.RerankAsync(request ?? new RerankRequest(), http.RequestAborted).ConfigureAwait(false);
+        await Results.Json(response, RunnerJsonContext.Default.RerankResponse).ExecuteAsync(http).ConfigureAwait(false);
     }
 
     private async Task TokenizeAsync(HttpContext http)

@@ -8,6 +8,8 @@ namespace Corral.Runner.Protocol;
 [JsonSerializable(typeof(CompletionChunk))]
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(EmbeddingResponse))]
+[JsonSerializable(typeof(RerankRequest))]
+[JsonSerializable(typeof(RerankResponse))]
 [JsonSerializable(typeof(TokenizeRequest))]
 [JsonSerializable(typeof(TokenizeResponse))]
 [JsonSerializable(typeof(DetokenizeRequest))]

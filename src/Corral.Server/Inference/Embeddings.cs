@@ -15,7 +15,7 @@ public static class Embeddings
 {
     public static void RequireEmbeddingModel(ResolvedModel model, string name)
     {
-        if (!model.IsEmbeddingModel)
+        if (!model.IsEmbeddingModel || model.IsRerankModel)
         {
             throw ApiException.BadRequest($"\"{name}\" does not support embeddings");
         }

@@ -90,6 +90,7 @@ public sealed class ModelResolver(ModelStore store)
         }
 
         var isEmbedding = IsEmbedding(gguf);
+        var isRerank = IsRerank(gguf);
         return new ResolvedModel
         {
             Name = name,
@@ -105,7 +106,8 @@ public sealed class ModelResolver(ModelStore store)
             Messages = messages,
             Gguf = gguf,
             IsEmbeddingModel = isEmbedding,
-            Capabilities = Capabilities(gguf, template, isEmbedding, projector is not null, config),
+            IsRerankModel = isRerank,
+            Capabilities = Capabilities(gguf, template, isEmbedding, isRerank, projector is not null, config),
         };
     }
 
@@ -131,10 +133,22 @@ public sealed class ModelResolver(ModelStore store)
         return gguf.Metadata.ContainsKey(arch + ".pooling_type") || arch is "bert" or "nomic-bert" or "jina-bert-v2" or "t5encoder";
     }
 
-    private static List<string> Capabilities(GgufFile gguf, string? template, bool embedding, bool vision, ModelConfig config)
+    /// <summary>
+    /// Rerankers declare llama.cpp's rank pooling (LLAMA_POOLING_TYPE_RANK = 4), which runs the GGUF's
+    /// classification head; only such models can score (query, document) pairs.
+    /// </summary>
+    private static bool IsRerank(GgufFile gguf) =>
+        gguf.Architecture is { } arch && gguf.TryGetUInt32(arch + "." + GgufKeys.PoolingTypeSuffix, out var pooling) && pooling == 4;
+
+    private static List<string> Capabilities(GgufFile gguf, string? template, bool embedding, bool rerank, bool vision, ModelConfig config)
     {
         var caps = new List<string>();
-        if (embedding)
+        if (rerank)
+        {
+            // Not one of Ollama's capabilities (Ollama has no rerank); a reranker has no embeddings to offer.
+            caps.Add("rerank");
+        }
+        else if (embedding)
         {
             caps.Add("embedding");
         }

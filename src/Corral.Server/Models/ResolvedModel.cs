@@ -42,6 +42,9 @@ public sealed class ResolvedModel
 
     public bool IsEmbeddingModel { get; init; }
 
+    /// <summary>A reranker (cross-encoder): the GGUF declares rank pooling. It is also an embedding-mode model (no generation) but has no embeddings.</summary>
+    public bool IsRerankModel { get; init; }
+
     public IReadOnlyList<string> Capabilities { get; init; } = [];
 
     /// <summary>The model's trained context length (0 when unknown).</summary>

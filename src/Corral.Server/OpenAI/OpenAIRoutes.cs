@@ -16,6 +16,7 @@ public static class OpenAIRoutes
         v1.MapPost("/completions", CompletionsHandler.HandleAsync);
         v1.MapPost("/embeddings", EmbeddingsHandler.HandleAsync);
         v1.MapPost("/responses", ResponsesHandler.HandleAsync);
+        v1.MapPost("/rerank", Native.Inference.RerankHandler.HandleAsync); // llama-server's and Jina's path; not an OpenAI API
         v1.MapMethods("/models", [HttpMethods.Get], ModelsHandler.ListAsync);
         v1.MapMethods("/models/{**model}", [HttpMethods.Get], ModelsHandler.GetAsync);
         return routes;

@@ -6,7 +6,7 @@ public enum ApiScope
     /// <summary>List, show, ps, version, metrics.</summary>
     Read = 1,
 
-    /// <summary>Read plus generate, chat and embeddings (native and /v1).</summary>
+    /// <summary>Read plus generate, chat, embeddings and rerank (native and /v1).</summary>
     Infer = 2,
 
     /// <summary>Everything, including create, copy, delete, pull, push and blobs.</summary>

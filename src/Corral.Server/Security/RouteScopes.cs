@@ -23,10 +23,12 @@ public static class RouteScopes
         ["/api/chat"] = ApiScope.Infer,
         ["/api/embed"] = ApiScope.Infer,
         ["/api/embeddings"] = ApiScope.Infer,
+        ["/api/rerank"] = ApiScope.Infer,
         ["/v1/chat/completions"] = ApiScope.Infer,
         ["/v1/completions"] = ApiScope.Infer,
         ["/v1/embeddings"] = ApiScope.Infer,
         ["/v1/responses"] = ApiScope.Infer,
+        ["/v1/rerank"] = ApiScope.Infer,
         ["/v1/messages"] = ApiScope.Infer,
         ["/v1/messages/count_tokens"] = ApiScope.Infer,
 

@@ -30,6 +30,8 @@ public sealed class ApiKeyRouteTests(ApiKeyServerFixture fx) : IClassFixture<Api
         ("POST", "/v1/messages", """{"model":"successor-chat","max_tokens":1,"messages":[{"role":"user","content":"hi"}]}""", ApiScope.Infer, HttpStatusCode.OK),
         ("POST", "/v1/messages/count_tokens", """{"model":"successor-chat","messages":[{"role":"user","content":"hi"}]}""", ApiScope.Infer, HttpStatusCode.OK),
         ("POST", "/v1/responses", """{"model":"successor-chat","input":"hi","max_output_tokens":1}""", ApiScope.Infer, HttpStatusCode.OK),
+        ("POST", "/api/rerank", """{"query":"q","documents":["a"]}""", ApiScope.Infer, HttpStatusCode.BadRequest),
+        ("POST", "/v1/rerank", """{"query":"q","documents":["a"]}""", ApiScope.Infer, HttpStatusCode.BadRequest),
         ("POST", "/api/copy", """{"source":"successor","destination":"successor-copy"}""", ApiScope.Admin, HttpStatusCode.OK),
         ("DELETE", "/api/delete", """{"model":"no-such-model"}""", ApiScope.Admin, HttpStatusCode.NotFound),
         ("HEAD", "/api/blobs/" + ZeroDigest, null, ApiScope.Admin, HttpStatusCode.NotFound),

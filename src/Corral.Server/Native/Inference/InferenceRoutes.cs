@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Corral.Server.Native.Inference;
 
-/// <summary>generate, chat, embed, embeddings, ps.</summary>
+/// <summary>generate, chat, embed, embeddings, rerank (a Corral extension), ps.</summary>
 public static class InferenceRoutes
 {
     public static IEndpointRouteBuilder MapInferenceRoutes(this IEndpointRouteBuilder routes)
@@ -13,6 +13,7 @@ public static class InferenceRoutes
         routes.MapPost("/api/chat", ChatHandler.HandleAsync);
         routes.MapPost("/api/embed", EmbedHandler.EmbedAsync);
         routes.MapPost("/api/embeddings", EmbedHandler.EmbeddingsAsync);
+        routes.MapPost("/api/rerank", RerankHandler.HandleAsync);
         routes.MapMethods("/api/ps", [HttpMethods.Get], PsHandler.HandleAsync);
         return routes;
     }

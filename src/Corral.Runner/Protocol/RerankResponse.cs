@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace Corral.Runner.Protocol;
+
+public sealed class RerankResponse
+{
+    /// <summary>One relevance score per document, in the request's order (the classifier's first output, unnormalised).</summary>
+    [JsonPropertyName("scores")] public float[] Scores { get; set; } = [];
+
+    /// <summary>Tokens of every (query, document) pair of the request; a repeated document counts each time though it is evaluated once.</summary>
+    [JsonPropertyName("prompt_eval_count")] public int PromptEvalCount { get; set; }
+
+    [JsonPropertyName("error")] public string? Error { get; set; }
+}
