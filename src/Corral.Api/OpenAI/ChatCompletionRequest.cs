@@ -63,6 +63,10 @@ public sealed class ChatCompletionRequest
     [JsonPropertyName("tool_choice")]
     public JsonElement? ToolChoice { get; set; }
 
+    /// <summary>False: at most one tool call (matters where a call is required).</summary>
+    [JsonPropertyName("parallel_tool_calls")]
+    public bool? ParallelToolCalls { get; set; }
+
     [JsonPropertyName("response_format")]
     public ResponseFormatSpec? ResponseFormat { get; set; }
 

@@ -32,6 +32,19 @@ internal sealed partial class SchemaConverter
         return converter._rules.ToString();
     }
 
+    /// <summary>
+    /// Converts <paramref name="schema"/> into a rule of its own and lets <paramref name="frame"/> write the
+    /// root around it (given that rule's name and the whitespace rule's name).
+    /// </summary>
+    public static string ConvertFramed(JsonElement schema, Func<string, string, string> frame)
+    {
+        var converter = new SchemaConverter(schema);
+        var root = converter._rules.Reserve("root");
+        var value = converter.Sub(schema, "value");
+        converter._rules.Define(root, frame(value, converter.Ws));
+        return converter._rules.ToString();
+    }
+
     private string Ws => JsonPrimitives.Ws(_rules);
 
     /// <summary>Adds a rule for a sub-schema and returns its name (one symbol).</summary>

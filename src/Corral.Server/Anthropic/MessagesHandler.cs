@@ -16,7 +16,12 @@ internal static class MessagesHandler
         var native = MessagesTranslation.ToNative(request, requireMaxTokens: true);
         var model = preparer.ResolveForChat(native);
         var options = preparer.Inference.EffectiveOptions(model, native.Options);
-        await using var prepared = await preparer.PrepareChatAsync(model, native, options, started, http.RequestAborted).ConfigureAwait(false);
+        await using var prepared = await preparer.PrepareChatAsync(model, native, options, started, http.RequestAborted, request.ToolChoice switch
+        {
+            { Type: "any" or "tool", DisableParallelToolUse: true } => ToolCallRequirement.One,
+            { Type: "any" or "tool" } => ToolCallRequirement.OneOrMore,
+            _ => ToolCallRequirement.None,
+        }).ConfigureAwait(false);
         var id = AnthropicIds.NewMessageId();
         var events = prepared.EventsAsync(http.RequestAborted);
         if (request.Stream)

@@ -69,8 +69,8 @@ internal static class MessagesTranslation
     };
 
     /// <summary>
-    /// tool_choice: "none" offers no tools; "tool" offers only the named one; "auto" and "any" offer all
-    /// (the model still decides whether to call one: Corral cannot force a call).
+    /// tool_choice: "none" offers no tools; "tool" offers only the named one; "auto" and "any" offer all.
+    /// "any" and "tool" also hold the output to a call (<see cref="Inference.RequiredToolCall"/>).
     /// </summary>
     public static IReadOnlyList<Tool>? Tools(IReadOnlyList<AnthropicTool>? tools, ToolChoice? choice)
     {

@@ -48,7 +48,8 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         return model;
     }
 
-    public async Task<PreparedCompletion> PrepareChatAsync(ResolvedModel model, ChatRequest request, ModelOptions options, long started, CancellationToken cancellation)
+    /// <param name="toolCalls">Whether the caller's tool_choice demands a call: then the output is held to tool calls (<see cref="RequiredToolCall"/>).</param>
+    public async Task<PreparedCompletion> PrepareChatAsync(ResolvedModel model, ChatRequest request, ModelOptions options, long started, CancellationToken cancellation, ToolCallRequirement toolCalls = ToolCallRequirement.None)
     {
         var grammar = StructuredOutput.GrammarFor(request.Format);
         var lease = await Inference.AcquireAsync(model, options, request.KeepAlive, cancellation).ConfigureAwait(false);
@@ -70,8 +71,14 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
                 }
             }
 
+            var parser = PromptBuilder.ParserOptions(model, prompt.Prompt, request.Tools, request.Think);
+            if (toolCalls != ToolCallRequirement.None && RequiredToolCall.GrammarFor(request.Tools, parser, toolCalls == ToolCallRequirement.OneOrMore) is { } toolGrammar)
+            {
+                grammar = toolGrammar;
+            }
+
             var completion = InferenceService.Completion(prompt.Prompt, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
-            return new PreparedCompletion(model, lease, completion, started, PromptBuilder.ParserOptions(model, prompt.Prompt, request.Tools, request.Think));
+            return new PreparedCompletion(model, lease, completion, started, parser);
         }
         catch
         {

@@ -28,7 +28,7 @@ internal static class ChatCompletionsHandler
         StructuredOutput.GrammarFor(native.Format); // validate before loading anything
 
         Task<PreparedCompletion> PrepareAsync(int choice, CancellationToken cancellation) =>
-            PrepareChoiceAsync(preparer, model, native, count, bias, started, cancellation);
+            PrepareChoiceAsync(preparer, model, native, count, bias, ToolChoices.Requirement(request.ToolChoice, request.ParallelToolCalls), started, cancellation);
 
         await using var first = await PrepareAsync(0, http.RequestAborted).ConfigureAwait(false);
         var id = ToolCallIds.NewCompletionId("chatcmpl-");
@@ -64,7 +64,7 @@ internal static class ChatCompletionsHandler
     }
 
     private static async Task<PreparedCompletion> PrepareChoiceAsync(
-        CompletionPreparer preparer, ResolvedModel model, ChatRequest native, int count, Dictionary<int, float>? bias, long started, CancellationToken cancellation)
+        CompletionPreparer preparer, ResolvedModel model, ChatRequest native, int count, Dictionary<int, float>? bias, ToolCallRequirement toolCalls, long started, CancellationToken cancellation)
     {
         var options = preparer.Inference.EffectiveOptions(model, native.Options);
         if (count > 1 && native.Options?.Seed is null)
@@ -72,7 +72,7 @@ internal static class ChatCompletionsHandler
             options.Seed = Random.Shared.Next(); // n choices should differ unless the caller fixed the seed
         }
 
-        var prepared = await preparer.PrepareChatAsync(model, native, options, started, cancellation).ConfigureAwait(false);
+        var prepared = await preparer.PrepareChatAsync(model, native, options, started, cancellation, toolCalls).ConfigureAwait(false);
         prepared.Request.Sampling.LogitBias = bias;
         return prepared;
     }

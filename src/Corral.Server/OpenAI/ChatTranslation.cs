@@ -58,7 +58,8 @@ internal static class ChatTranslation
 
     /// <summary>
     /// tool_choice: "none" offers no tools; a named function offers only that tool; "auto" and "required"
-    /// offer all of them (the model still decides whether to call one: Corral cannot force a call).
+    /// offer all of them. "required" and a named function also hold the output to a call
+    /// (<see cref="Inference.RequiredToolCall"/>), which Ollama does not.
     /// </summary>
     public static IReadOnlyList<Tool>? Tools(IReadOnlyList<OpenAITool>? tools, JsonElement? choice)
     {

@@ -76,6 +76,31 @@ public sealed class GrammarConversionTests(VocabFixture fixture) : IClassFixture
         Assert.Contains(keyword == "false" ? "false" : keyword, ex.Message);
     }
 
+    [Theory]
+    [InlineData("<tool_call>", "</tool_call>", false, true)]
+    [InlineData("<tool_call>", "</tool_call>", false, false)]
+    [InlineData("[TOOL_CALLS]", null, false, true)]
+    [InlineData("<|python_tag|>", null, true, false)]
+    [InlineData(null, null, false, true)]
+    public void Tool_call_grammars_parse_in_llama_cpp_and_frame_the_calls(string? open, string? close, bool openOptional, bool several)
+    {
+        using var schema = JsonDocument.Parse("""
+            {"anyOf":[
+              {"type":"object","properties":{"name":{"const":"get_weather"},"arguments":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}},"required":["name","arguments"],"additionalProperties":false},
+              {"type":"object","properties":{"name":{"const":"now"},"arguments":{"type":"object"}},"required":["name","arguments"],"additionalProperties":false}]}
+            """);
+        var gbnf = AssertParses(ToolCallGrammar.Convert(schema.RootElement, open, close, openOptional, several));
+        var root = gbnf.Split('\n').Single(l => l.StartsWith("root ::= ", StringComparison.Ordinal));
+        if (open is not null)
+        {
+            Assert.Contains("\"" + open.Replace("|", "|", StringComparison.Ordinal), root);
+            Assert.Equal(openOptional, root.Contains("\"" + open + "\"?", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(close is not null, close is not null && root.Contains("\"" + close + "\"", StringComparison.Ordinal));
+        Assert.Equal(several, root.Contains(")*", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Properties_keep_schema_order_with_required_ones_first()
     {

@@ -19,7 +19,7 @@ internal static class ResponsesHandler
         var native = ResponsesTranslation.ToNative(request);
         var model = preparer.ResolveForChat(native);
         var options = preparer.Inference.EffectiveOptions(model, native.Options);
-        await using var prepared = await preparer.PrepareChatAsync(model, native, options, started, http.RequestAborted).ConfigureAwait(false);
+        await using var prepared = await preparer.PrepareChatAsync(model, native, options, started, http.RequestAborted, ToolChoices.Requirement(request.ToolChoice, request.ParallelToolCalls)).ConfigureAwait(false);
         var response = ResponseEcho.Create(request);
         var events = prepared.EventsAsync(http.RequestAborted);
         if (request.Stream)

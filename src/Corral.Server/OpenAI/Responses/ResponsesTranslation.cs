@@ -74,7 +74,8 @@ internal static class ResponsesTranslation
 
     /// <summary>
     /// Only function tools run locally. tool_choice as in chat completions: "none" offers no tools, a named
-    /// function offers only that one, "auto" and "required" offer all (the model decides whether to call).
+    /// function offers only that one, "auto" and "required" offer all; "required" and a named function also
+    /// hold the output to a call (<see cref="Inference.RequiredToolCall"/>).
     /// </summary>
     public static IReadOnlyList<Tool>? Tools(IReadOnlyList<ResponsesTool>? tools, JsonElement? choice)
     {
