@@ -17,6 +17,7 @@ internal static class MessagesHandler
         var model = preparer.ResolveForChat(native);
         var options = preparer.Inference.EffectiveOptions(model, native.Options);
         await using var prepared = await preparer.PrepareChatAsync(model, native, options, started, http.RequestAborted).ConfigureAwait(false);
+        await prepared.EnsureAcceptedAsync(http.RequestAborted).ConfigureAwait(false);
         var id = AnthropicIds.NewMessageId();
         var events = prepared.EventsAsync(http.RequestAborted);
         if (request.Stream)
