@@ -16,6 +16,7 @@ export CORRAL_REPO_ROOT="$repo"
 echo "== native llama.cpp libraries and headers"
 corral_ensure_llama_libs || exit 1
 corral_ensure_llama_source || exit 1
+corral_ensure_mtmd >/dev/null || exit 1
 
 echo "== docker-registry (a real OCI registry for the pull/push tests)"
 command -v docker-registry >/dev/null || (apt-get update -qq && apt-get install -y -qq docker-registry >/dev/null) || exit 1

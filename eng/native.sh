@@ -3,6 +3,7 @@
 # cache outside the source tree. Sourced by ./corral and ./test.sh; also runnable:
 #   eng/native.sh libs     -> prints the library folder
 #   eng/native.sh source   -> prints the llama.cpp source folder (llama.h, ...)
+#   eng/native.sh mtmd     -> builds libmtmd once (into the library folder), prints it
 # The cache layout is mirrored in src/Corral.Llama/Native/NativeLibraryLocator.cs.
 set -euo pipefail
 
@@ -90,10 +91,104 @@ corral_ensure_llama_source() {
   echo "$root/src"
 }
 
+# libmtmd (llama.cpp's multimodal library: image/audio projectors) is not in the
+# prebuilt npm package, so it is compiled once from the pinned source tree against
+# the prebuilt libllama/libggml and placed next to them as libmtmd.so (the name
+# Corral.Llama's "mtmd" import resolves; its RUNPATH $ORIGIN finds libllama there).
+# The npm sha256 check covers the tarball only, so adding a file to libs/ is safe; a
+# re-fetch of libs/ drops libmtmd.so with it and the next call rebuilds it against
+# the new libraries. A CORRAL_LLAMA_LIB_DIR that lacks libmtmd is left alone (vision
+# is then unavailable; the library folder belongs to whoever provided it).
+# Prints the folder holding libmtmd.so.
+corral_ensure_mtmd() {
+  local libs
+  libs="$(corral_ensure_llama_libs)"
+  if [ -n "${CORRAL_LLAMA_LIB_DIR:-}" ]; then
+    ls "$libs"/libmtmd*.so* >/dev/null 2>&1 ||
+      echo "corral: $libs has no libmtmd; image input will be unavailable" >&2
+    echo "$libs"
+    return
+  fi
+  if [ -f "$libs/libmtmd.so" ] && [ -f "$libs/.mtmd-complete" ]; then
+    echo "$libs"
+    return
+  fi
+  local src
+  src="$(corral_ensure_llama_source)"
+  _corral_ensure_cxx
+  local tmp
+  tmp="$(mktemp -d)"
+  local jobs="${CORRAL_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+  echo "corral: building libmtmd from the llama.cpp $LLAMA_CPP_TAG source (once, a few minutes) ..." >&2
+  local started=$SECONDS
+  # The `mtmd` target of tools/mtmd/CMakeLists.txt: library sources + models/, with
+  # vendor::hash compiled in (sha1.c is C++ by CMake's LANGUAGE CXX; the others are C).
+  # MTMD_VIDEO stays off (it needs ffmpeg at run time); LLAMA_SHARED+LLAMA_BUILD export
+  # the MTMD_API symbols as CMake's shared build does.
+  local flags=(-O2 -DNDEBUG -fPIC -pthread -DLLAMA_SHARED -DLLAMA_BUILD
+    -I"$src/include" -I"$src/ggml/include" -I"$src/tools/mtmd" -I"$src/vendor" -I"$src/vendor/hash")
+  {
+    for f in mtmd.cpp mtmd-audio.cpp mtmd-image.cpp mtmd-helper.cpp mtmd-helper-gen.cpp clip.cpp; do
+      echo "g++ -std=c++17 -x c++ $src/tools/mtmd/$f"
+    done
+    for f in "$src"/tools/mtmd/models/*.cpp; do echo "g++ -std=c++17 -x c++ $f"; done
+    echo "g++ -std=c++17 -x c++ $src/vendor/hash/hash.cpp"
+    echo "g++ -std=c++17 -w -x c++ $src/vendor/hash/sha1/sha1.c"
+    echo "gcc -std=c11 -w -x c $src/vendor/hash/sha256/sha256.c"
+    echo "gcc -std=c11 -w -x c $src/vendor/hash/xxhash/xxhash.c"
+  } >"$tmp/units"
+  # One compile per line of $tmp/units, $jobs at a time. Objects are named after the
+  # path inside the tree so models/x.cpp and x.cpp cannot collide.
+  {
+    echo 'set -eu'
+    echo 'file="${!#}"; rel="${file#'"$src"'/}"; obj="'"$tmp"'/${rel//\//_}.o"'
+    printf '"$@" -c -o "$obj"'; printf ' %q' "${flags[@]}"; echo ' 2>"$obj.log" || { cat "$obj.log" >&2; exit 255; }'
+  } >"$tmp/compile.sh"
+  if ! xargs -P "$jobs" -L 1 bash "$tmp/compile.sh" <"$tmp/units"; then
+    rm -rf "$tmp"
+    _corral_die "compiling libmtmd failed (see above)"
+  fi
+  if ! g++ -shared -pthread -o "$tmp/libmtmd.so" "$tmp"/*.o -Wl,-soname,libmtmd.so -Wl,--no-undefined \
+    -Wl,-rpath,'$ORIGIN' -L"$libs" -l:"libllama.$LLAMA_CPP_TAG.so" -l:"libggml.$LLAMA_CPP_TAG.so" -l:libggml-base.so; then
+    rm -rf "$tmp"
+    _corral_die "linking libmtmd failed (see above)"
+  fi
+  # Load it once (all symbols bound now) before it is published, so a broken build
+  # fails here with the loader's message rather than later inside a runner.
+  printf '%s\n' '#include <dlfcn.h>' '#include <stdio.h>' \
+    'int main(int c, char **v) { (void)c; if (!dlopen(v[1], RTLD_NOW)) { fprintf(stderr, "%s\n", dlerror()); return 1; } return 0; }' \
+    >"$tmp/check.c"
+  if ! gcc -o "$tmp/check" "$tmp/check.c" -ldl || ! LD_LIBRARY_PATH="$libs" "$tmp/check" "$tmp/libmtmd.so"; then
+    rm -rf "$tmp"
+    _corral_die "the libmtmd just built does not load (see above)"
+  fi
+  # Same folder, so the final mv is an atomic rename; readers never see a half file.
+  mv "$tmp/libmtmd.so" "$libs/.libmtmd.so.partial"
+  mv "$libs/.libmtmd.so.partial" "$libs/libmtmd.so"
+  touch "$libs/.mtmd-complete"
+  rm -rf "$tmp"
+  echo "corral: libmtmd built in $((SECONDS - started)) s" >&2
+  echo "$libs"
+}
+
+# g++ (and gcc) for libmtmd; on Debian/Ubuntu installed with apt when missing.
+_corral_ensure_cxx() {
+  command -v g++ >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 && return
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "corral: installing g++ (needed once to build libmtmd) ..." >&2
+    { apt-get install -y -qq g++ >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq g++ >/dev/null 2>&1; }; } ||
+      _corral_die "could not install g++ with apt-get; install a C++17 compiler (g++) to build libmtmd"
+  else
+    _corral_die "g++ is needed once to build libmtmd (llama.cpp's multimodal library); install it"
+  fi
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-libs}" in
     libs) corral_ensure_llama_libs ;;
     source) corral_ensure_llama_source ;;
-    *) _corral_die "usage: eng/native.sh libs|source" ;;
+    mtmd) corral_ensure_mtmd ;;
+    *) _corral_die "usage: eng/native.sh libs|source|mtmd" ;;
   esac
 fi

@@ -33,6 +33,9 @@ public sealed unsafe class LlamaModel : IDisposable
 
     public int EmbeddingLength => LlamaNative.llama_model_n_embd(Handle);
 
+    /// <summary>Width of input embeddings, e.g. the rows a vision projector feeds in (usually = <see cref="EmbeddingLength"/>).</summary>
+    public int InputEmbeddingLength => LlamaNative.llama_model_n_embd_inp(Handle);
+
     /// <summary>Width of the vectors returned by the embedding getters of a context.</summary>
     public int OutputEmbeddingLength => LlamaNative.llama_model_n_embd_out(Handle);
 

@@ -22,6 +22,7 @@ public sealed class AbiTests
     {
         var names = NativeStructs.Select(t => t.GetCustomAttribute<NativeStructAttribute>()!.CName).ToHashSet();
         Assert.Superset(new HashSet<string> { "llama_model_params", "llama_context_params", "llama_batch", "llama_model_quantize_params" }, names);
+        Assert.Superset(new HashSet<string> { "mtmd_context_params", "mtmd_input_text", "mtmd_helper_init_opt", "mtmd_helper_bitmap_wrapper" }, names);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class AbiTests
         {
             var cName = type.GetCustomAttribute<NativeStructAttribute>()!.CName;
             var cFields = CFieldNames(header, cName);
-            Assert.True(cFields.Count > 0, $"Could not find struct {cName} in llama.h");
+            Assert.True(cFields.Count > 0, $"Could not find struct {cName} in llama.h, mtmd.h or mtmd-helper.h");
             var declared = Fields(type).Select(f => f.Name).ToList();
             if (!cFields.SequenceEqual(declared))
             {
@@ -94,6 +95,8 @@ public sealed class AbiTests
         source.AppendLine("#include <stdio.h>");
         source.AppendLine("#include <stddef.h>");
         source.AppendLine("#include \"llama.h\"");
+        source.AppendLine("#include \"mtmd.h\"");
+        source.AppendLine("#include \"mtmd-helper.h\"");
         source.AppendLine("int main(void) {");
         foreach (var type in NativeStructs)
         {
@@ -117,7 +120,7 @@ public sealed class AbiTests
             File.WriteAllText(cFile, source.ToString());
             var llama = TestEnvironment.LlamaSource;
             var compile = TestEnvironment.Run("gcc", "-std=c11", "-I", Path.Combine(llama, "include"),
-                "-I", Path.Combine(llama, "ggml", "include"), cFile, "-o", exe);
+                "-I", Path.Combine(llama, "ggml", "include"), "-I", Path.Combine(llama, "tools", "mtmd"), cFile, "-o", exe);
             Assert.True(compile.ExitCode == 0, $"gcc failed:\n{compile.Stderr}\n--- source ---\n{source}");
 
             var run = TestEnvironment.Run(exe);
@@ -137,7 +140,10 @@ public sealed class AbiTests
         }
     }
 
-    private static string ReadHeaders() => File.ReadAllText(Path.Combine(TestEnvironment.LlamaSource, "include", "llama.h"));
+    private static string ReadHeaders() =>
+        File.ReadAllText(Path.Combine(TestEnvironment.LlamaSource, "include", "llama.h")) +
+        File.ReadAllText(Path.Combine(TestEnvironment.LlamaSource, "tools", "mtmd", "mtmd.h")) +
+        File.ReadAllText(Path.Combine(TestEnvironment.LlamaSource, "tools", "mtmd", "mtmd-helper.h"));
 
     /// <summary>Field names of <c>struct name { ... }</c> in declaration order, from the header text.</summary>
     private static List<string> CFieldNames(string header, string name)

@@ -36,6 +36,11 @@ public static unsafe partial class LlamaNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial int llama_model_n_embd(SafeLlamaModelHandle model);
 
+    /// <summary>Width of input embeddings (what a multimodal projector must produce).</summary>
+    [LibraryImport(LlamaLibrary)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial int llama_model_n_embd_inp(SafeLlamaModelHandle model);
+
     /// <summary>Width of the embeddings llama_get_embeddings_ith/_seq return.</summary>
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

@@ -132,7 +132,7 @@ public static class NativeLibraryLocator
     }
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
-        libraryName is LlamaNative.LlamaLibrary or LlamaNative.GgmlLibrary or LlamaNative.GgmlBaseLibrary
+        libraryName is LlamaNative.LlamaLibrary or LlamaNative.GgmlLibrary or LlamaNative.GgmlBaseLibrary or MtmdNative.MtmdLibrary
             ? Load(libraryName)
             : 0;
 }

@@ -37,6 +37,10 @@ internal static unsafe class NativeLogRouter
     public static void Install() =>
         LlamaNative.llama_log_set((nint)(delegate* unmanaged[Cdecl]<int, byte*, nint, void>)&OnLog, 0);
 
+    /// <summary>Routes libmtmd's (and its clip's) log through the same callback; they have their own hook.</summary>
+    public static void InstallMtmd() =>
+        MtmdNative.mtmd_helper_log_set((nint)(delegate* unmanaged[Cdecl]<int, byte*, nint, void>)&OnLog, 0);
+
     /// <summary>Starts collecting error lines logged on this thread; dispose to stop.</summary>
     public static ErrorCapture BeginCapture()
     {
