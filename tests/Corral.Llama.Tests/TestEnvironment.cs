@@ -7,11 +7,15 @@ internal static class TestEnvironment
 {
     private static readonly Lazy<string> LazyRepoRoot = new(FindRepoRoot);
     private static readonly Lazy<string> LazyLlamaSource = new(FetchLlamaSource);
+    private static readonly Lazy<bool> LazyMtmd = new(BuildMtmd);
 
     public static string RepoRoot => LazyRepoRoot.Value;
 
     /// <summary>The llama.cpp source folder, obtained like the build obtains the libraries (eng/native.sh).</summary>
     public static string LlamaSource => LazyLlamaSource.Value;
+
+    /// <summary>Builds libmtmd once if missing (eng/native.sh mtmd; a no-op when it is there).</summary>
+    public static void EnsureMtmd() => _ = LazyMtmd.Value;
 
     public static string VocabPath(string name) => Path.Combine(LlamaSource, "models", $"ggml-vocab-{name}.gguf");
 
@@ -64,5 +68,16 @@ internal static class TestEnvironment
         }
 
         return folder;
+    }
+
+    private static bool BuildMtmd()
+    {
+        var (exitCode, _, stderr) = Run("bash", Path.Combine(RepoRoot, "eng", "native.sh"), "mtmd");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"eng/native.sh mtmd failed ({exitCode}): {stderr}");
+        }
+
+        return true;
     }
 }

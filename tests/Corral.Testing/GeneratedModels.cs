@@ -9,6 +9,7 @@ public static class GeneratedModels
     private static readonly Lazy<string> SuccessorPath = new(() => Write("successor.gguf", TestModelWriter.WriteSuccessor));
     private static readonly Lazy<string> RandomPath = new(() => Write("random.gguf", p => TestModelWriter.WriteRandom(p)));
     private static readonly Lazy<string> EmbeddingPath = new(() => Write("embedding.gguf", p => TestModelWriter.WriteEmbedding(p)));
+    private static readonly Lazy<string> VisionProjectorPath = new(() => Write("vision-projector.gguf", p => TestModelWriter.WriteVisionProjector(p)));
 
     /// <summary>Hand-built weights: greedy output follows <see cref="SuccessorModel"/> exactly.</summary>
     public static string Successor => SuccessorPath.Value;
@@ -18,6 +19,15 @@ public static class GeneratedModels
 
     /// <summary>A tiny BERT with mean pooling.</summary>
     public static string Embedding => EmbeddingPath.Value;
+
+    /// <summary>
+    /// A tiny CLIP-style mmproj (llava "mlp"; 32×32 images → 16 embeddings, see
+    /// <see cref="TestModelWriter.VisionProjectorShape"/>) for <see cref="VisionText"/>.
+    /// </summary>
+    public static string VisionProjector => VisionProjectorPath.Value;
+
+    /// <summary>The text model <see cref="VisionProjector"/> feeds: the <see cref="Random"/> model (n_embd 64).</summary>
+    public static string VisionText => Random;
 
     private static string Write(string name, Action<string> writer)
     {

@@ -4,10 +4,11 @@ using Corral.TestModels;
 
 // Writes the generated GGUF test models on demand:
 //   corral-make-model random|successor|embedding|bench-f16 OUT.gguf
+//   corral-make-model vision-projector OUT.gguf   (mmproj for the `random` model)
 //   corral-make-model bench-q4 OUT.gguf     (1B-shaped F16, then llama_model_quantize to Q4_K_M)
 if (args.Length != 2)
 {
-    Console.Error.WriteLine("usage: corral-make-model random|successor|embedding|bench-f16|bench-q4 OUT.gguf");
+    Console.Error.WriteLine("usage: corral-make-model random|successor|embedding|vision-projector|bench-f16|bench-q4 OUT.gguf");
     return 2;
 }
 
@@ -23,6 +24,9 @@ switch (kind)
         break;
     case "embedding":
         TestModelWriter.WriteEmbedding(output);
+        break;
+    case "vision-projector":
+        TestModelWriter.WriteVisionProjector(output);
         break;
     case "bench-f16":
         TestModelWriter.WriteBenchLlama1B(output);

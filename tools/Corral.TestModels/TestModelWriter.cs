@@ -84,6 +84,19 @@ public static class TestModelWriter
     public static void WriteEmbedding(string path, ulong seed = 7) => BertModelWriter.Write(path, seed);
 
     /// <summary>
+    /// Shape of <see cref="WriteVisionProjector"/>: 32×32 images in 8×8 patches (16 embeddings per image),
+    /// ViT width 32, projection 64 = <see cref="RandomShape"/>'s n_embd.
+    /// </summary>
+    public static ClipProjectorShape VisionProjectorShape { get; } = new() { ProjectionLength = RandomShape.EmbeddingLength };
+
+    /// <summary>
+    /// A tiny CLIP-style vision projector (mmproj, llava "mlp" type) for the <see cref="WriteRandom"/> text
+    /// model (its output width is that model's n_embd); random weights, so different images give different
+    /// embeddings and so different logits.
+    /// </summary>
+    public static void WriteVisionProjector(string path, ulong seed = 11) => ClipProjectorWriter.Write(path, VisionProjectorShape, seed);
+
+    /// <summary>
     /// A Llama-3.2-1B-shaped F16 model (about 2.5 GB) with random weights, streamed to disk. For benchmarks only:
     /// generate on demand, never commit.
     /// </summary>

@@ -105,6 +105,9 @@ public sealed unsafe class MtmdContext : IDisposable
     /// <summary>
     /// Decodes an encoded image (png, jpeg, bmp, gif, tga, psd, ...: whatever stb_image reads). The
     /// bitmap's <see cref="MtmdBitmap.Id"/> is the SHA-256 of <paramref name="encoded"/>. Thread-safe.
+    /// stb_image is lenient with a JPEG cut off inside its scan data (the missing part decodes as grey);
+    /// it rejects anything cut before the frame header, and PNGs with missing data. It allocates the full
+    /// pixel buffer (width × height × 3 bytes), so callers should bound the dimensions from the header first.
     /// </summary>
     /// <exception cref="MtmdImageException">Empty, truncated, corrupt, or not an image.</exception>
     public MtmdBitmap DecodeImage(ReadOnlySpan<byte> encoded)
@@ -150,13 +153,20 @@ public sealed unsafe class MtmdContext : IDisposable
     /// vocabulary) and one image chunk per marker, preprocessing <paramref name="bitmaps"/> in order.
     /// The projector may wrap an image in its own begin/end tokens (added to the text chunks). Thread-safe.
     /// </summary>
-    /// <exception cref="MtmdException">The marker count differs from the bitmap count (<see cref="MtmdException.Code"/> 1).</exception>
+    /// <exception cref="MtmdException">The marker count differs from the bitmap count (<see cref="MtmdException.Code"/> 1, checked before libmtmd runs).</exception>
     /// <exception cref="MtmdImageException">An image failed preprocessing (code 2).</exception>
     public MtmdChunks Tokenize(string promptWithMarkers, IReadOnlyList<MtmdBitmap> bitmaps, bool addSpecial = true, bool parseSpecial = true)
     {
         ArgumentNullException.ThrowIfNull(promptWithMarkers);
         ArgumentNullException.ThrowIfNull(bitmaps);
         ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+
+        // Checked here: libmtmd reports this mismatch with the same code as a preprocessing failure.
+        var markers = CountMarkers(promptWithMarkers);
+        if (markers != bitmaps.Count)
+        {
+            throw new MtmdException($"The prompt has {markers} image markers ('{Marker}') but {bitmaps.Count} images were given", 1);
+        }
 
         var text = new byte[Encoding.UTF8.GetByteCount(promptWithMarkers) + 1];
         var textLength = Encoding.UTF8.GetBytes(promptWithMarkers, text);
@@ -191,9 +201,6 @@ public sealed unsafe class MtmdContext : IDisposable
             {
                 case 0:
                     return new MtmdChunks(chunks);
-                case 1:
-                    throw new MtmdException(
-                        $"The prompt has {CountMarkers(promptWithMarkers)} image markers ('{Marker}') but {bitmaps.Count} images were given", code);
                 case 2:
                     throw new MtmdImageException(LlamaException.WithNativeReason("An image could not be preprocessed", capture.Text), code);
                 default:
