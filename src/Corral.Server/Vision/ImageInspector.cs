@@ -109,7 +109,10 @@ public static class ImageInspector
 
     private static (ImageFormat, long, long, string?) Jpeg(ReadOnlySpan<byte> data)
     {
-        // Walk the marker segments up to the first start-of-frame, which holds the dimensions.
+        // Walk the marker segments: the start-of-frame holds the dimensions, and the start-of-scan must
+        // follow it (a file that ends before its scan has no pixels; stb_image would make up grey ones).
+        long width = 0, height = 0;
+        var sawFrame = false;
         var i = 2;
         while (true)
         {
@@ -120,7 +123,7 @@ public static class ImageInspector
 
             if (i >= data.Length)
             {
-                return (ImageFormat.Jpeg, 0, 0, "truncated JPEG header (no frame header)");
+                return (ImageFormat.Jpeg, 0, 0, sawFrame ? "truncated JPEG (it ends before its image data)" : "truncated JPEG header");
             }
 
             var marker = data[i++];
@@ -129,9 +132,14 @@ public static class ImageInspector
                 continue; // markers without a length
             }
 
-            if (marker is 0xD9 or 0xDA)
+            if (marker is 0xD9 || (marker is 0xDA && !sawFrame))
             {
                 return (ImageFormat.Jpeg, 0, 0, "corrupt JPEG: image data before any frame header");
+            }
+
+            if (marker is 0xDA)
+            {
+                return (ImageFormat.Jpeg, width, height, null);
             }
 
             if (i + 2 > data.Length)
@@ -146,7 +154,7 @@ public static class ImageInspector
             }
 
             var isFrame = marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC;
-            if (isFrame)
+            if (isFrame && !sawFrame)
             {
                 if (marker is not (0xC0 or 0xC1 or 0xC2))
                 {
@@ -159,7 +167,9 @@ public static class ImageInspector
                     return (ImageFormat.Jpeg, 0, 0, "truncated JPEG header");
                 }
 
-                return (ImageFormat.Jpeg, BinaryPrimitives.ReadUInt16BigEndian(data[(i + 5)..]), BinaryPrimitives.ReadUInt16BigEndian(data[(i + 3)..]), null);
+                height = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 3)..]);
+                width = BinaryPrimitives.ReadUInt16BigEndian(data[(i + 5)..]);
+                sawFrame = true;
             }
 
             i += length;

@@ -16,7 +16,7 @@ public sealed class BadImageTests(VisionFixture fx) : IClassFixture<VisionFixtur
             data.Add(api, "not-an-image", "invalid image input: image 1: unsupported image format (expected PNG, JPEG, GIF or BMP)");
             data.Add(api, "truncated-png", "invalid image input: image 1: The image could not be decoded");
             data.Add(api, "truncated-png-header", "invalid image input: image 1: truncated PNG header");
-            data.Add(api, "truncated-jpeg", "invalid image input: image 1: The image could not be decoded");
+            data.Add(api, "truncated-jpeg", "invalid image input: image 1: truncated JPEG (it ends before its image data)");
             data.Add(api, "truncated-jpeg-header", "invalid image input: image 1: truncated JPEG header");
             data.Add(api, "absurd-size", "invalid image input: image 1: image is 100000x100000 pixels; the limit is 16384 pixels a side");
             data.Add(api, "text-only-model", "\"text-only\" does not support images: this model is missing data required for image input");

@@ -10,7 +10,7 @@ public sealed class ImageInspectorTests
         Assert.True(ImageInspector.TryInspect(TestImages.Png((_, _) => (1, 2, 3), 40, 24), out var png, out _));
         Assert.Equal(new ImageHeader(ImageFormat.Png, 40, 24), png);
 
-        Assert.True(ImageInspector.TryInspect(TestImages.TruncatedJpeg, out var jpeg, out _));
+        Assert.True(ImageInspector.TryInspect(TestImages.JpegUpToScan, out var jpeg, out _));
         Assert.Equal(new ImageHeader(ImageFormat.Jpeg, 16, 16), jpeg);
 
         byte[] gif = [.. "GIF89a"u8, 0x0A, 0x00, 0x07, 0x00, 0x00, 0x00, 0x00];
@@ -27,6 +27,7 @@ public sealed class ImageInspectorTests
     [InlineData("webp", "WebP images are not supported (expected PNG, JPEG, GIF or BMP)")]
     [InlineData("png-header", "truncated PNG header")]
     [InlineData("jpeg-header", "truncated JPEG header")]
+    [InlineData("jpeg-no-scan", "truncated JPEG (it ends before its image data)")]
     [InlineData("wide", "image is 20000x10 pixels; the limit is 16384 pixels a side")]
     [InlineData("huge", "image is 10000x10000 pixels; the limit is 64 megapixels")]
     [InlineData("zero", "PNG header has no valid dimensions (0x10)")]
@@ -40,6 +41,7 @@ public sealed class ImageInspectorTests
             "webp" => [.. "RIFF"u8, 0, 0, 0, 0, .. "WEBPVP8 "u8],
             "png-header" => TestImages.Gradient[..20],
             "jpeg-header" => TestImages.TruncatedJpegHeader,
+            "jpeg-no-scan" => TestImages.TruncatedJpeg,
             "wide" => TestImages.PngHeaderOnly(20000, 10),
             "huge" => TestImages.PngHeaderOnly(10000, 10000),
             "zero" => TestImages.PngHeaderOnly(0, 10),

@@ -74,7 +74,12 @@ internal static class TestImages
     }
 
     /// <summary>A JPEG whose start-of-frame is complete (16×16) but which ends right after it: no tables, no scan.</summary>
-    public static byte[] TruncatedJpeg =>
+    public static byte[] TruncatedJpeg => [.. JpegHead];
+
+    /// <summary><see cref="TruncatedJpeg"/> followed by a start-of-scan header: the inspector reads 16×16 from it.</summary>
+    public static byte[] JpegUpToScan => [.. JpegHead, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00];
+
+    private static byte[] JpegHead =>
     [
         0xFF, 0xD8,
         0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
