@@ -67,6 +67,13 @@ public sealed class RunnerClient : IDisposable
 
         using (response)
         {
+            if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+            {
+                // The runner refused the request before starting it; its body is one chunk with the reason.
+                var refusal = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.CompletionChunk, cancellation).ConfigureAwait(false);
+                throw new RunnerException(refusal?.Error ?? "model runner refused the request") { IsBadRequest = true };
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new RunnerException($"model runner answered {(int)response.StatusCode}");

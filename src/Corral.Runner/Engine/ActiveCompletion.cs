@@ -49,6 +49,12 @@ internal sealed class ActiveCompletion : IDisposable
 
     public int CachedTokens { get; set; }
 
+    /// <summary>The prompt's images by their first prompt position (null for a text-only prompt).</summary>
+    public Dictionary<int, MediaSpan>? Media { get; init; }
+
+    /// <summary>Owns the image chunks <see cref="Media"/> points into.</summary>
+    public Llama.Multimodal.MtmdChunks? MediaChunks { get; init; }
+
     public int PromptEvalCount { get; set; }
 
     public int Generated { get; set; }
@@ -140,7 +146,11 @@ internal sealed class ActiveCompletion : IDisposable
         _output.TryComplete();
     }
 
-    public void Dispose() => Sampler?.Dispose();
+    public void Dispose()
+    {
+        Sampler?.Dispose();
+        MediaChunks?.Dispose();
+    }
 
     private static long ToNanoseconds(long ticks) => (long)(ticks * (1_000_000_000.0 / Stopwatch.Frequency));
 }

@@ -31,10 +31,12 @@ public sealed partial class InferenceEngine : IDisposable
     private long _useClock;
     private long _prefixHitTokens;
 
-    public InferenceEngine(LlamaModel model, LlamaContext context, EngineOptions options, ILogger logger)
+    /// <param name="projector">The multimodal projector for images, owned by the engine from now on; null for a text-only model.</param>
+    public InferenceEngine(LlamaModel model, LlamaContext context, EngineOptions options, ILogger logger, Llama.Multimodal.MtmdContext? projector = null)
     {
         _model = model;
         _context = context;
+        _projector = projector;
         _options = options;
         _logger = logger;
         _slots = new Slot[options.Slots];
@@ -74,9 +76,12 @@ public sealed partial class InferenceEngine : IDisposable
         }
 
         LlamaToken[] prompt;
+        Llama.Multimodal.MtmdChunks? mediaChunks = null;
+        Dictionary<int, MediaSpan>? media = null;
         try
         {
-            prompt = BuildPrompt(request);
+            // An image the runner cannot use throws InvalidCompletionException: the host answers 400.
+            prompt = request.Images is { Count: > 0 } ? BuildMediaPrompt(request, out mediaChunks, out media) : BuildPrompt(request);
         }
         catch (Exception ex) when (ex is ArgumentException or LlamaException)
         {
@@ -85,7 +90,7 @@ public sealed partial class InferenceEngine : IDisposable
             return channel.Reader;
         }
 
-        _incoming.Enqueue(new ActiveCompletion(request, prompt, channel.Writer, cancellation));
+        _incoming.Enqueue(new ActiveCompletion(request, prompt, channel.Writer, cancellation) { Media = media, MediaChunks = mediaChunks });
         _wake.Release();
         cancellation.Register(static s => ((SemaphoreSlim)s!).Release(), _wake);
         return channel.Reader;
@@ -106,6 +111,7 @@ public sealed partial class InferenceEngine : IDisposable
         _wake.Release();
         _thread.Join(TimeSpan.FromSeconds(10));
         _batch.Dispose();
+        _projector?.Dispose();
         _stop.Dispose();
         _wake.Dispose();
     }
@@ -235,6 +241,7 @@ public sealed partial class InferenceEngine : IDisposable
             if (request.Cancellation.IsCancellationRequested)
             {
                 request.Abandon();
+                request.Dispose();
                 _waiting.RemoveAt(w--);
                 continue;
             }
@@ -280,6 +287,8 @@ public sealed partial class InferenceEngine : IDisposable
             reuse--; // the last prompt token must be evaluated again to get its logits
         }
 
+        reuse = AlignReuseToMedia(request, reuse);
+
         if (reuse < slot.Cached.Count)
         {
             if (!_context.SeqRemove(slot.Seq, reuse, -1))
@@ -299,6 +308,7 @@ public sealed partial class InferenceEngine : IDisposable
         catch (Exception ex) when (ex is LlamaException or ArgumentException)
         {
             request.Fail(ex.Message);
+            request.Dispose();
             return;
         }
 
@@ -311,7 +321,10 @@ public sealed partial class InferenceEngine : IDisposable
             request.AllTokens = new List<int>(request.Prompt.Length + 64);
             foreach (var t in request.Prompt)
             {
-                request.AllTokens.Add(t.Value);
+                if (t.Value >= 0) // image positions (pseudo tokens) cannot travel back as context
+                {
+                    request.AllTokens.Add(t.Value);
+                }
             }
         }
 
@@ -323,6 +336,7 @@ public sealed partial class InferenceEngine : IDisposable
     /// <summary>Builds and decodes one batch, then samples for every slot that got logits. Returns false when idle.</summary>
     private bool Step()
     {
+        var mediaEvaluated = _projector is not null && EvaluateMediaAtCursors();
         _batch.Clear();
         var capacity = _batch.Capacity;
 
@@ -366,7 +380,7 @@ public sealed partial class InferenceEngine : IDisposable
                 continue;
             }
 
-            while (request.Prefilling && _batch.Count < capacity)
+            while (request.Prefilling && _batch.Count < capacity && request.Media?.ContainsKey(request.PromptCursor) != true)
             {
                 var token = request.Prompt[request.PromptCursor++];
                 var last = !request.Prefilling;
@@ -382,7 +396,7 @@ public sealed partial class InferenceEngine : IDisposable
 
         if (_batch.Count == 0)
         {
-            return false;
+            return mediaEvaluated;
         }
 
         try

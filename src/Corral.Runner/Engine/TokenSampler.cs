@@ -25,7 +25,10 @@ internal sealed class TokenSampler : IDisposable
         var chain = SamplerFactory.Create(model, parameters, contextLength);
         foreach (var token in prompt)
         {
-            chain.Accept(token);
+            if (token.Value >= 0) // negative ids stand for image positions
+            {
+                chain.Accept(token);
+            }
         }
 
         if (string.IsNullOrEmpty(parameters.Grammar))

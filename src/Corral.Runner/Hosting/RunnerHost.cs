@@ -139,13 +139,17 @@ public sealed partial class RunnerHost
                 TypeK = ParseCacheType(_options.KvCacheType),
                 TypeV = ParseCacheType(_options.KvCacheType),
             });
+            // The projector (vision models) loads with the model: a broken one fails the load, not a request.
+            var projector = _options.ProjectorPath is { } projectorPath
+                ? Llama.Multimodal.MtmdContext.Load(projectorPath, model, threads, useGpu: _options.GpuLayers != 0)
+                : null;
             var engine = new InferenceEngine(model, context, new EngineOptions
             {
                 ContextPerSlot = _options.ContextPerSlot,
                 Slots = slots,
                 BatchSize = batch,
                 Embedding = _options.Embedding,
-            }, _logger);
+            }, _logger, projector);
             lock (_health)
             {
                 _engine = engine;
@@ -226,7 +230,18 @@ public sealed partial class RunnerHost
             return;
         }
 
-        var reader = engine.Submit(request, abort);
+        System.Threading.Channels.ChannelReader<CompletionChunk> reader;
+        try
+        {
+            reader = engine.Submit(request, abort);
+        }
+        catch (InvalidCompletionException ex)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await Results.Json(new CompletionChunk { Done = true, Error = ex.Message }, RunnerJsonContext.Default.CompletionChunk, statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
         http.Response.ContentType = "application/x-ndjson";
         using var writer = new NdjsonWriter(http.Response.BodyWriter);
         try

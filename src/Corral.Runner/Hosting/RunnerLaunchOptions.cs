@@ -12,6 +12,9 @@ public sealed record RunnerLaunchOptions
 
     public required string SocketPath { get; init; }
 
+    /// <summary>The multimodal projector GGUF loaded with the model (vision models), or null.</summary>
+    public string? ProjectorPath { get; init; }
+
     public int ContextPerSlot { get; init; } = 4096;
 
     public int Parallel { get; init; } = 1;
@@ -52,6 +55,12 @@ public sealed record RunnerLaunchOptions
             "--flash-attn", FlashAttention,
             "--kv-cache-type", KvCacheType,
         };
+        if (ProjectorPath is not null)
+        {
+            args.Add("--mmproj");
+            args.Add(ProjectorPath);
+        }
+
         if (!UseMmap)
         {
             args.Add("--no-mmap");
@@ -78,6 +87,7 @@ public sealed record RunnerLaunchOptions
             {
                 case "--model": model = Next(); break;
                 case "--socket": socket = Next(); break;
+                case "--mmproj": options = options with { ProjectorPath = Next() }; break;
                 case "--ctx-size": options = options with { ContextPerSlot = NextInt() }; break;
                 case "--parallel": options = options with { Parallel = NextInt() }; break;
                 case "--batch-size": options = options with { BatchSize = NextInt() }; break;

@@ -14,6 +14,12 @@ public sealed class CompletionRequest
     /// <summary>Tokens prepended to the prompt tokens (a previous exchange's context).</summary>
     [JsonPropertyName("prefix_tokens")] public int[]? PrefixTokens { get; set; }
 
+    /// <summary>
+    /// Image bytes (base64 on the wire); the prompt refers to image N with an <c>[img-N]</c> tag, which the
+    /// runner replaces with its projector's media marker. Images no tag refers to are ignored.
+    /// </summary>
+    [JsonPropertyName("images")] public List<byte[]>? Images { get; set; }
+
     [JsonPropertyName("num_predict")] public int NumPredict { get; set; } = -1;
     [JsonPropertyName("num_keep")] public int NumKeep { get; set; } = 4;
     [JsonPropertyName("stop")] public string[]? Stop { get; set; }

@@ -37,6 +37,7 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
         ModelNotFoundException nf => (StatusCodes.Status404NotFound, nf.Message),
         ServerBusyException busy => (StatusCodes.Status503ServiceUnavailable, busy.Message),
         ModelMemoryException memory => (StatusCodes.Status500InternalServerError, memory.Message),
+        RunnerException { IsBadRequest: true } refused => (StatusCodes.Status400BadRequest, refused.Message),
         RunnerException runner => (StatusCodes.Status500InternalServerError, runner.Message),
         BadHttpRequestException bad => (bad.StatusCode, bad.Message),
         ArgumentException arg => (StatusCodes.Status400BadRequest, arg.Message),

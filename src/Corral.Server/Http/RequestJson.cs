@@ -34,6 +34,12 @@ public static class RequestJson
         var message = ex.InnerException is FormatException or InvalidOperationException or ArgumentException
             ? ex.InnerException.Message
             : ex.Message;
+        if (ex.Path is { } imagePath && imagePath.Contains(".images[", StringComparison.Ordinal) && ex.InnerException is FormatException)
+        {
+            // byte[] fields read as base64; say which image in plain words.
+            return $"invalid image input: {imagePath.TrimStart('$', '.')} is not valid base64";
+        }
+
         var path = ex.Path is { Length: > 1 } p ? $" at {p}" : string.Empty;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut > 0)

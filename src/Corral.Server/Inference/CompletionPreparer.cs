@@ -1,6 +1,7 @@
 using Corral.Api.Native;
 using Corral.Server.Http;
 using Corral.Server.Models;
+using Corral.Server.Vision;
 
 namespace Corral.Server.Inference;
 
@@ -34,6 +35,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             throw ApiException.BadRequest($"\"{request.Model}\" does not support thinking");
         }
 
+        ImageValidation.Check(model, request.Model, request.Messages?.SelectMany(m => m.Images ?? []));
         return model;
     }
 
@@ -45,6 +47,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             throw ApiException.BadRequest($"\"{request.Model}\" does not support generate");
         }
 
+        ImageValidation.Check(model, request.Model, request.Images);
         return model;
     }
 
@@ -78,6 +81,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             }
 
             var completion = InferenceService.Completion(prompt.Prompt, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
+            completion.Images = prompt.Images.Count > 0 ? prompt.Images.ToList() : null;
             return new PreparedCompletion(model, lease, completion, started, parser);
         }
         catch
@@ -94,6 +98,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         var completion = InferenceService.Completion(rendered, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
         completion.ReturnTokens = !request.Raw;
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;
+        completion.Images = request.Images is { Count: > 0 } images ? images.ToList() : null;
         var lease = await Inference.AcquireAsync(model, options, request.KeepAlive, cancellation).ConfigureAwait(false);
         return new PreparedCompletion(model, lease, completion, started, PromptBuilder.ParserOptions(model, rendered, null, request.Think));
     }

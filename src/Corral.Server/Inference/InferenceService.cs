@@ -72,6 +72,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             Launch = new RunnerLaunchOptions
             {
                 ModelPath = model.ModelPath,
+                ProjectorPath = model.ProjectorPath,
                 SocketPath = string.Empty,
                 ContextPerSlot = options.NumCtx ?? settings.ContextLength,
                 BatchSize = options.NumBatch ?? 512,
@@ -84,7 +85,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
                 Embedding = model.IsEmbeddingModel,
             },
             KeepAlive = ToTimeSpan(keepAlive),
-            ModelBytes = new FileInfo(model.ModelPath).Length,
+            ModelBytes = new FileInfo(model.ModelPath).Length + (model.ProjectorPath is { } projector ? new FileInfo(projector).Length : 0),
             KvBytesPerToken = model.KvBytesPerToken(settings.KvCacheType),
         };
     }

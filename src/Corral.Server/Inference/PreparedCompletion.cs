@@ -26,7 +26,54 @@ public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, C
     /// <summary>How the output is split into content, thinking and tool calls.</summary>
     public OutputParserOptions Parsing { get; } = parsing;
 
-    public IAsyncEnumerable<CompletionChunk> StreamAsync(CancellationToken cancellation) => Lease.Client.CompleteAsync(Request, cancellation);
+    private IAsyncEnumerator<CompletionChunk>? _opened;
+    private bool _openedHasFirst;
+
+    public IAsyncEnumerable<CompletionChunk> StreamAsync(CancellationToken cancellation) =>
+        _opened is { } opened ? ContinueOpenedAsync(opened) : Lease.Client.CompleteAsync(Request, cancellation);
+
+    /// <summary>
+    /// For a request with images, waits for the runner's first answer so that an image the runner cannot
+    /// decode fails here, as a 400, before a caller starts an SSE stream (whose status is then fixed).
+    /// Requests without images return at once.
+    /// </summary>
+    public async Task EnsureAcceptedAsync(CancellationToken cancellation)
+    {
+        if (Request.Images is not { Count: > 0 } || _opened is not null)
+        {
+            return;
+        }
+
+        var enumerator = Lease.Client.CompleteAsync(Request, cancellation).GetAsyncEnumerator(cancellation);
+        try
+        {
+            _openedHasFirst = await enumerator.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _opened = enumerator;
+    }
+
+    private async IAsyncEnumerable<CompletionChunk> ContinueOpenedAsync(IAsyncEnumerator<CompletionChunk> opened)
+    {
+        await using (opened.ConfigureAwait(false))
+        {
+            if (!_openedHasFirst)
+            {
+                yield break;
+            }
+
+            yield return opened.Current;
+            while (await opened.MoveNextAsync().ConfigureAwait(false))
+            {
+                yield return opened.Current;
+            }
+        }
+    }
 
     /// <summary>The runner's stream with thinking and tool calls parsed out as they complete.</summary>
     public async IAsyncEnumerable<CompletionEvent> EventsAsync([EnumeratorCancellation] CancellationToken cancellation)
@@ -81,5 +128,14 @@ public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, C
         }
     }
 
-    public ValueTask DisposeAsync() => Lease.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_opened is { } opened)
+        {
+            _opened = null;
+            await opened.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Lease.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -43,7 +43,8 @@ public sealed class PromptBuilder
                 messages.Add(new Message { Role = "system", Content = system });
             }
 
-            messages.Add(new Message { Role = "user", Content = request.Prompt ?? string.Empty });
+            var tags = string.Concat(Enumerable.Range(0, request.Images?.Count ?? 0).Select(i => $"[img-{i}]"));
+            messages.Add(new Message { Role = "user", Content = tags + (request.Prompt ?? string.Empty) });
             return JinjaPrompts.Render(jinja, messages, null, request.Think);
         }
 
@@ -90,6 +91,54 @@ public sealed class PromptBuilder
     }
 
     /// <summary>
+    /// Replaces each message that has images by a copy whose content carries <c>[img-N]</c> tags (in a
+    /// "[img]" placeholder, else before the text; N counts across the conversation), as the Go-template
+    /// path does; returns the images in tag order.
+    /// </summary>
+    private static List<byte[]> TagImages(List<Message> messages)
+    {
+        var images = new List<byte[]>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            if (message.Images is not { Count: > 0 } own)
+            {
+                continue;
+            }
+
+            var content = message.Content ?? string.Empty;
+            var prefix = string.Empty;
+            foreach (var image in own)
+            {
+                var tag = $"[img-{images.Count}]";
+                images.Add(image);
+                var at = content.IndexOf("[img]", StringComparison.Ordinal);
+                if (at < 0)
+                {
+                    prefix += tag;
+                }
+                else
+                {
+                    content = string.Concat(content.AsSpan(0, at), tag, content.AsSpan(at + 5));
+                }
+            }
+
+            messages[i] = new Message
+            {
+                Role = message.Role,
+                Content = prefix + content,
+                Thinking = message.Thinking,
+                Images = message.Images,
+                ToolCalls = message.ToolCalls,
+                ToolName = message.ToolName,
+                ToolCallId = message.ToolCallId,
+            };
+        }
+
+        return images;
+    }
+
+    /// <summary>
     /// Renders a chat: Modelfile SYSTEM and MESSAGEs first (as Ollama prepends them), then the request's
     /// messages; <paramref name="countTokens"/>, when given, drops the oldest turns that don't fit num_ctx.
     /// </summary>
@@ -105,7 +154,8 @@ public sealed class PromptBuilder
 
             all.AddRange(model.Messages.Select(m => new Message { Role = m.Role, Content = m.Content }));
             all.AddRange(request.Messages ?? []);
-            return new ChatPrompt(JinjaPrompts.Render(jinja, all, request.Tools, request.Think), all.SelectMany(m => m.Images ?? []).ToList(), 0);
+            var images = TagImages(all);
+            return new ChatPrompt(JinjaPrompts.Render(jinja, all, request.Tools, request.Think), images, 0);
         }
 
         var template = TemplateFor(model, null);

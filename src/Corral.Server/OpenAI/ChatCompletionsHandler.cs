@@ -74,6 +74,16 @@ internal static class ChatCompletionsHandler
 
         var prepared = await preparer.PrepareChatAsync(model, native, options, started, cancellation, toolCalls).ConfigureAwait(false);
         prepared.Request.Sampling.LogitBias = bias;
+        try
+        {
+            await prepared.EnsureAcceptedAsync(cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            await prepared.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return prepared;
     }
 

@@ -23,6 +23,7 @@ public sealed record ModelLoadRequest
     /// <summary>Whether a loaded runner with <paramref name="other"/> options can serve this request without a reload.</summary>
     public bool IsServedBy(RunnerLaunchOptions other) =>
         other.ModelPath == Launch.ModelPath
+        && other.ProjectorPath == Launch.ProjectorPath
         && other.ContextPerSlot == Launch.ContextPerSlot
         && other.BatchSize == Launch.BatchSize
         && other.GpuLayers == Launch.GpuLayers

@@ -241,7 +241,9 @@ internal sealed class ModelCreator(ModelStore store)
         var arch = gguf.Architecture ?? "unknown";
         var blocks = gguf.TryGetUInt32(arch + "." + GgufKeys.BlockCountSuffix, out var b) ? b : 0;
         var visionBlocks = gguf.TryGetUInt32(arch + ".vision.block_count", out var v) ? v : 0;
-        return (blocks == 0 && visionBlocks == 0) || kind == "projector" ? MediaTypes.Projector : MediaTypes.Model;
+        // llama.cpp's mmproj files are architecture "clip" (general.type "mmproj") and carry only vision blocks.
+        var projector = kind is "projector" or "mmproj" || arch == "clip" || (blocks == 0 && visionBlocks == 0);
+        return projector ? MediaTypes.Projector : MediaTypes.Model;
     }
 
     private static bool HasGgufMagic(string path)
