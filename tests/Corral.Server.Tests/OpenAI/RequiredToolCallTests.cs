@@ -42,7 +42,7 @@ public sealed class RequiredToolCallTests(RequiredToolCallTests.Fixture fx) : IC
     [Fact]
     public async Task A_named_function_forces_that_function()
     {
-        using var doc = await PostOkAsync("/v1/chat/completions", $$"""{"model":"successor-tools","tools":[{{Weather}},{{Now}}],"tool_choice":{"type":"function","function":{"name":"now"}},"parallel_tool_calls":false,"max_tokens":400,"messages":{{Ask}}}""");
+        using var doc = await PostOkAsync("/v1/chat/completions", $$$"""{"model":"successor-tools","tools":[{{{Weather}}},{{{Now}}}],"tool_choice":{"type":"function","function":{"name":"now"}},"parallel_tool_calls":false,"max_tokens":400,"messages":{{{Ask}}}}""");
         var call = Assert.Single(doc.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("tool_calls").EnumerateArray());
         Assert.Equal("now", call.GetProperty("function").GetProperty("name").GetString());
         Assert.Equal("{}", call.GetProperty("function").GetProperty("arguments").GetString());
@@ -51,10 +51,10 @@ public sealed class RequiredToolCallTests(RequiredToolCallTests.Fixture fx) : IC
     [Fact]
     public async Task Anthropic_tool_choice_any_forces_a_tool_use_block()
     {
-        using var doc = await PostOkAsync("/v1/messages", $$"""
+        using var doc = await PostOkAsync("/v1/messages", $$$"""
             {"model":"successor-tools","max_tokens":400,"tool_choice":{"type":"any","disable_parallel_tool_use":true},
              "tools":[{"name":"get_weather","input_schema":{"type":"object","properties":{"city":{"enum":["Paris","Rome"]}},"required":["city"]}}],
-             "messages":{{Ask}}}
+             "messages":{{{Ask}}}}
             """);
         Assert.Equal("tool_use", doc.RootElement.GetProperty("stop_reason").GetString());
         var block = Assert.Single(doc.RootElement.GetProperty("content").EnumerateArray(), b => b.GetProperty("type").GetString() == "tool_use");
