@@ -73,33 +73,7 @@ internal static class ChatTranslation
             Type = t.Type,
             Function = new ToolFunction { Name = t.Function.Name, Description = t.Function.Description, Parameters = t.Function.Parameters },
         }).ToList();
-        if (choice is not { } c || c.ValueKind == JsonValueKind.Null)
-        {
-            return converted;
-        }
-
-        if (c.ValueKind == JsonValueKind.String)
-        {
-            return c.GetString() switch
-            {
-                "none" => null,
-                "auto" or "required" => converted,
-                var other => throw ApiException.BadRequest($"invalid tool_choice \"{other}\" (must be \"none\", \"auto\", \"required\" or a function)"),
-            };
-        }
-
-        if (c.ValueKind == JsonValueKind.Object
-            && c.TryGetProperty("function", out var function)
-            && function.ValueKind == JsonValueKind.Object
-            && function.TryGetProperty("name", out var name)
-            && name.ValueKind == JsonValueKind.String)
-        {
-            var wanted = name.GetString();
-            var only = converted.Where(t => t.Function.Name == wanted).ToList();
-            return only.Count > 0 ? only : throw ApiException.BadRequest($"tool_choice names function \"{wanted}\", which is not in tools");
-        }
-
-        throw ApiException.BadRequest("invalid tool_choice");
+        return ToolChoices.Apply(converted, choice);
     }
 
     public static List<Message> Messages(IReadOnlyList<ChatMessage> messages)

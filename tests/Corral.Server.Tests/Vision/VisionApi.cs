@@ -82,5 +82,20 @@ internal static class VisionApi
         }),
     };
 
+    public static JsonObject Responses(string model, string text, string dataUrl) => new()
+    {
+        ["model"] = model,
+        ["temperature"] = 0,
+        ["seed"] = 1,
+        ["max_output_tokens"] = MaxTokens,
+        ["input"] = new JsonArray(new JsonObject
+        {
+            ["role"] = "user",
+            ["content"] = new JsonArray(
+                new JsonObject { ["type"] = "input_text", ["text"] = text },
+                new JsonObject { ["type"] = "input_image", ["image_url"] = dataUrl }),
+        }),
+    };
+
     public static string B64(byte[] image) => Convert.ToBase64String(image);
 }

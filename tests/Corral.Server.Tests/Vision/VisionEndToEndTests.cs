@@ -95,9 +95,14 @@ public sealed class VisionEndToEndTests(VisionFixture fx) : IClassFixture<Vision
         var anthropicText = anthropic!["content"]![0]!["text"]!.GetValue<string>();
         Assert.NotEmpty(anthropicText);
 
+        (status, var responses, text) = await PostAsync(fx.Http, "/v1/responses", Responses(VisionFixture.Vision, "what is this?", "data:image/png;base64," + Gradient));
+        Assert.True(status == HttpStatusCode.OK, text);
+        var responsesText = responses!["output"]!.AsArray().Single(i => i!["type"]!.GetValue<string>() == "message")!["content"]![0]!["text"]!.GetValue<string>();
+
         // Same image, same text, greedy: every surface renders the same prompt and gets the same answer.
         Assert.Equal(native, openaiText);
         Assert.Equal(native, anthropicText);
+        Assert.Equal(native, responsesText);
     }
 
     [Fact]

@@ -100,31 +100,7 @@ internal static class ResponsesTranslation
             converted.Add(new Tool { Function = new ToolFunction { Name = tool.Name, Description = tool.Description, Parameters = tool.Parameters } });
         }
 
-        if (choice is not { } c || c.ValueKind == JsonValueKind.Null)
-        {
-            return converted;
-        }
-
-        if (c.ValueKind == JsonValueKind.String)
-        {
-            return c.GetString() switch
-            {
-                "none" => null,
-                "auto" or "required" => converted,
-                var other => throw ApiException.BadRequest($"invalid tool_choice \"{other}\" (must be \"none\", \"auto\", \"required\" or a function)"),
-            };
-        }
-
-        if (c.ValueKind == JsonValueKind.Object
-            && c.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "function"
-            && c.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
-        {
-            var wanted = name.GetString();
-            var only = converted.Where(t => t.Function.Name == wanted).ToList();
-            return only.Count > 0 ? only : throw ApiException.BadRequest($"tool_choice names function \"{wanted}\", which is not in tools");
-        }
-
-        throw ApiException.BadRequest("invalid tool_choice: only \"none\", \"auto\", \"required\" and {\"type\": \"function\", \"name\": ...} are supported");
+        return ToolChoices.Apply(converted, choice);
     }
 
     public static List<Message> Messages(ResponsesRequest request)
