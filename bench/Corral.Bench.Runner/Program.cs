@@ -4,7 +4,8 @@ using Corral.Runner.Client;
 using Corral.Runner.Hosting;
 
 // Runner throughput vs a plain in-process llama.cpp loop on the ~1B Q4_K_M model.
-//   dotnet run -c Release --project bench/Corral.Bench.Runner [-- MODEL.gguf] [--tokens 128] [--threads 2] [--skip-throughput] [--skip-grammar] [--skip-determinism]
+//   dotnet run -c Release --project bench/Corral.Bench.Runner [-- MODEL.gguf] [--tokens 128] [--threads 2] [--skip-throughput] [--skip-server] [--skip-grammar] [--skip-determinism]
+// The throughput table also runs the same streams through a real `corral serve` (/v1/completions over HTTP).
 var modelArg = args.FirstOrDefault(a => a.EndsWith(".gguf", StringComparison.Ordinal));
 var tokens = ArgInt("--tokens", 128);
 var threads = ArgInt("--threads", 2);
@@ -40,13 +41,22 @@ await using var runner = await RunnerProcess.StartAsync(new RunnerLaunchOptions
 var load = new RunnerLoad(runner.Client, eog.ToDictionary(t => t.Value, _ => BanBias));
 await load.RunAsync([Prompt(98)], 8);
 
+// The whole stack (HTTP, scheduler, OpenAI adapter, SSE) with its own runner of the same shape.
+await using var server = args.Contains("--skip-server") || args.Contains("--skip-throughput")
+    ? null
+    : await ServerLoad.StartAsync(modelPath, concurrencies.Max(), ContextPerSequence, threads, eog.Select(t => t.Value));
+if (server is not null)
+{
+    await server.RunAsync([Prompt(97)], 8); // loads the model
+}
+
 Console.WriteLine();
-Console.WriteLine("| streams | plain tok/s | runner tok/s | runner/plain | plain TTFT ms | runner TTFT ms |");
-Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+Console.WriteLine("| streams | plain tok/s | runner tok/s | server tok/s | runner/plain | server/runner | plain TTFT ms | runner TTFT ms | server TTFT ms |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 var round = 0;
 foreach (var c in args.Contains("--skip-throughput") ? [] : concurrencies)
 {
-    (double Tps, double Ttft) bestPlain = (0, double.MaxValue), bestRunner = (0, double.MaxValue);
+    (double Tps, double Ttft) bestPlain = (0, double.MaxValue), bestRunner = (0, double.MaxValue), bestServer = (0, double.MaxValue);
     for (var r = 0; r < Rounds; r++)
     {
         // Fresh prompts each time so the prefix cache does not flatter the runner.
@@ -56,9 +66,18 @@ foreach (var c in args.Contains("--skip-throughput") ? [] : concurrencies)
         prompts = Enumerable.Range(1000 * ++round, c).Select(Prompt).ToList();
         var q = await load.RunAsync(prompts, tokens);
         bestRunner = (Math.Max(bestRunner.Tps, q.TokensPerSecond), Math.Min(bestRunner.Ttft, q.MeanTtftMs));
+        if (server is not null)
+        {
+            prompts = Enumerable.Range(1000 * ++round, c).Select(Prompt).ToList();
+            var s = await server.RunAsync(prompts, tokens);
+            bestServer = (Math.Max(bestServer.Tps, s.TokensPerSecond), Math.Min(bestServer.Ttft, s.MeanTtftMs));
+        }
     }
 
-    Console.WriteLine($"| {c} | {bestPlain.Tps:0.00} | {bestRunner.Tps:0.00} | {bestRunner.Tps / bestPlain.Tps:P1} | {bestPlain.Ttft:0} | {bestRunner.Ttft:0} |");
+    var serverTps = server is null ? "-" : bestServer.Tps.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+    var serverShare = server is null ? "-" : (bestServer.Tps / bestRunner.Tps).ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
+    var serverTtft = server is null ? "-" : bestServer.Ttft.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+    Console.WriteLine($"| {c} | {bestPlain.Tps:0.00} | {bestRunner.Tps:0.00} | {serverTps} | {bestRunner.Tps / bestPlain.Tps:P1} | {serverShare} | {bestPlain.Ttft:0} | {bestRunner.Ttft:0} | {serverTtft} |");
 }
 
 model.Dispose();
