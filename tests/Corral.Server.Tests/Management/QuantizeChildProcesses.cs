@@ -34,11 +34,11 @@ internal static class QuantizeChildProcesses
         return found;
     }
 
-    /// <summary>Polls until none is left (true) or the time is up (false).</summary>
+    /// <summary>Polls until no quantizer and no quantizer temp file is left (true) or the time is up (false).</summary>
     public static async Task<bool> WaitUntilNoneAsync(string blobsPath, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
-        while (Find(blobsPath).Count > 0)
+        while (Find(blobsPath).Count > 0 || Directory.EnumerateFiles(blobsPath, ".quantize-*").Any())
         {
             if (DateTime.UtcNow > deadline)
             {
