@@ -50,6 +50,26 @@ public static class TestModelWriter
     }
 
     /// <summary>
+    /// A random F16 model of any <paramref name="shape"/> (small vocabulary), written fast enough for hundreds of
+    /// megabytes: for tests that need work to take a while, such as cancelling a quantization.
+    /// </summary>
+    public static void WriteRandomF16(string path, LlamaShape shape, ulong seed = 1)
+    {
+        LlamaModelWriter.Write(path, "corral-test-random-f16", shape with { WeightType = GgmlType.F16 }, ByteLevelBpeVocab.CreateSmall(), (name, dims, type, output) =>
+        {
+            long count = dims.Aggregate(1L, (a, b) => a * b);
+            if (type == GgmlType.F16)
+            {
+                TensorData.FastRandomF16(output, count, SplitMix64.Derive(seed, name));
+            }
+            else
+            {
+                TensorData.Constant(output, type, count, 1f);
+            }
+        });
+    }
+
+    /// <summary>
     /// The hand-built model whose greedy output <see cref="SuccessorModel"/> predicts exactly. Attention and FFN
     /// outputs are zero, so the residual stream stays the one-hot embedding of the last token; output.weight
     /// maps token i to its successor.

@@ -3,6 +3,7 @@ using Corral.Api.Client;
 using Corral.Cli.Arguments;
 using Corral.Cli.Verbs;
 using Corral.Runner.Hosting;
+using Corral.Runner.Quantizing;
 using Corral.Server.Configuration;
 using Corral.Server.Hosting;
 
@@ -26,6 +27,9 @@ internal static class CommandDispatcher
                 return KeysVerb.Run(args[1..]);
             case "runner":
                 return await RunRunnerAsync(args[1..]).ConfigureAwait(false);
+            case QuantizeLaunchOptions.Verb:
+                // Hidden: the server runs llama_model_quantize in this child so a native crash cannot take it down.
+                return QuantizeCommand.Run(args[1..]);
             case "help" or "--help" or "-h":
                 return Help(args.Length > 1 ? args[1] : null);
             default:

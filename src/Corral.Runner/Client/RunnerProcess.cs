@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using Corral.Runner.Hosting;
 using Corral.Runner.Protocol;
 
@@ -70,23 +69,7 @@ public sealed class RunnerProcess : IAsyncDisposable
         // Unix socket paths are limited to ~107 bytes: keep them short, in a private folder.
         var dir = Directory.CreateTempSubdirectory("corral-");
         var options = launch with { SocketPath = Path.Combine(dir.FullName, "r.sock") };
-        var (fileName, prefix) = SelfCommand();
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in prefix)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var a in options.ToArguments())
-        {
-            info.ArgumentList.Add(a);
-        }
-
+        var info = CorralSelfCommand.StartInfo(options.ToArguments());
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var client = new RunnerClient(options.SocketPath);
         var runner = new RunnerProcess(process, dir.FullName, client, options);
@@ -184,21 +167,6 @@ public sealed class RunnerProcess : IAsyncDisposable
                 _stderrTail.Remove(0, _stderrTail.Length - 4096);
             }
         }
-    }
-
-    /// <summary>How to start this same executable again: the apphost directly, or <c>dotnet corral.dll</c>.</summary>
-    private static (string FileName, string[] Prefix) SelfCommand()
-    {
-        var processPath = Environment.ProcessPath ?? throw new RunnerException("cannot determine the corral executable path");
-        var entry = Assembly.GetEntryAssembly()?.Location;
-        var isDotnetHost = Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
-        var overridePath = Environment.GetEnvironmentVariable("CORRAL_RUNNER_DLL");
-        if (!string.IsNullOrEmpty(overridePath))
-        {
-            return (isDotnetHost ? processPath : "dotnet", [overridePath]);
-        }
-
-        return isDotnetHost && entry is not null ? (processPath, [entry]) : (processPath, []);
     }
 
     public async ValueTask DisposeAsync()

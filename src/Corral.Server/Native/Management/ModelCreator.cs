@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Corral.Api.Native;
-using Corral.Llama;
 using Corral.Models.Gguf;
 using Corral.Models.Manifests;
 using Corral.Models.Names;
 using Corral.Models.Store;
+using Corral.Runner.Quantizing;
 using Corral.Server.Http;
 using Corral.Templates.GoTemplates;
 using Corral.Templates.Prompting;
@@ -295,16 +295,26 @@ internal sealed class ModelCreator(ModelStore store)
 
         var input = store.Blobs.GetPath(source.Layer.Digest);
         var output = Path.Combine(store.Blobs.Directory, $".quantize-{Guid.NewGuid():N}.tmp");
+        var reported = 0L;
         try
         {
-            // llama_model_quantize blocks for as long as it takes and cannot be cancelled: keep it off the thread pool.
-            await Task.Factory.StartNew(
-                () => LlamaQuantizer.Quantize(input, output, target.FileType),
-                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            // In a child process: a native crash there cannot take the server down, and a client that goes away
+            // (cancellation) kills it. It deletes the output itself on failure or cancellation.
+            await QuantizeProcess.RunAsync(
+                new QuantizeLaunchOptions { InputPath = input, OutputPath = output, FileType = target.FileType },
+                async fraction =>
+                {
+                    var completed = (long)(total * fraction);
+                    if (completed > reported && completed < total)
+                    {
+                        reported = completed;
+                        await progress(new ProgressResponse { Status = status, Digest = QuantizeProgressDigest, Total = total, Completed = completed }).ConfigureAwait(false);
+                    }
+                },
+                cancellation).ConfigureAwait(false);
         }
-        catch (LlamaQuantizeException ex)
+        catch (QuantizeFailedException ex)
         {
-            File.Delete(output);
             throw new ApiException(StatusCodes.Status500InternalServerError, ex.Message);
         }
 

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Corral.Runner.Client;
+
+/// <summary>
+/// How the server starts this same executable again for a hidden subcommand (<c>corral runner</c>,
+/// <c>corral quantize</c>): the apphost directly, or <c>dotnet corral.dll</c>; <c>CORRAL_RUNNER_DLL</c>
+/// points tests (whose entry assembly is the test host) at the right dll. The child inherits the environment.
+/// </summary>
+internal static class CorralSelfCommand
+{
+    public const string DllOverrideVariable = "CORRAL_RUNNER_DLL";
+
+    /// <summary>A start info with every standard stream redirected, ready for <paramref name="arguments"/>.</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
+    {
+        var (fileName, prefix) = Resolve();
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in prefix.Concat(arguments))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return info;
+    }
+
+    private static (string FileName, string[] Prefix) Resolve()
+    {
+        var processPath = Environment.ProcessPath ?? throw new RunnerException("cannot determine the corral executable path");
+        var entry = Assembly.GetEntryAssembly()?.Location;
+        var isDotnetHost = Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        var overridePath = Environment.GetEnvironmentVariable(DllOverrideVariable);
+        if (!string.IsNullOrEmpty(overridePath))
+        {
+            return (isDotnetHost ? processPath : "dotnet", [overridePath]);
+        }
+
+        return isDotnetHost && entry is not null ? (processPath, [entry]) : (processPath, []);
+    }
+}
