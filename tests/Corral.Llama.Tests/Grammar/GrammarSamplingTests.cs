@@ -31,9 +31,47 @@ public sealed class GrammarSamplingTests(RandomModelFixture fixture) : IClassFix
         SampleAndValidate(schemaName, Seeds / 4, gbnf => (uint seed) =>
         {
             var sampler = new GrammarConstrainedSampler(
-                AsciiOnly().AddTopK(40).AddTemperature(1.0f).AddDist(seed), fixture.Model.Vocab, gbnf);
+                new LlamaSamplerChain().AddTopK(40).AddTemperature(1.0f).AddDist(seed), fixture.Model.Vocab, gbnf);
             return (sampler.Sample, sampler);
         });
+
+    [Theory]
+    [MemberData(nameof(FreeStringSchemaNames))]
+    public void Constrained_sampler_keeps_free_strings_valid_utf8(string schemaName)
+    {
+        const int seeds = 120;
+        var nonAscii = SampleAndValidate(TestSchemas.FreeStrings[schemaName], schemaName, seeds, gbnf => (uint seed) =>
+        {
+            var sampler = new GrammarConstrainedSampler(
+                new LlamaSamplerChain().AddTopK(40).AddTemperature(1.0f).AddDist(seed), fixture.Model.Vocab, gbnf);
+            return (sampler.Sample, sampler);
+        });
+
+        // Random weights pick bytes >= 0x80 about half the time: most documents must hold multi-byte characters.
+        Assert.True(nonAscii >= seeds / 3, $"only {nonAscii} of {seeds} documents had non-ASCII text");
+    }
+
+    [Fact]
+    public void Grammar_alone_lets_broken_utf8_through()
+    {
+        // The reason for the guard in GrammarConstrainedSampler, and proof that the check above can fail.
+        using var schemaDocument = JsonDocument.Parse(TestSchemas.FreeStrings["free-object"]);
+        var gbnf = JsonSchemaGrammar.Convert(schemaDocument.RootElement);
+        using var ctx = CreateContext();
+        using var batch = new LlamaBatch(1);
+        var broken = 0;
+        for (uint seed = 1; seed <= 60; seed++)
+        {
+            using var chain = new LlamaSamplerChain().AddGrammar(fixture.Model.Vocab, gbnf).AddTopK(40).AddTemperature(1.0f).AddDist(seed);
+            var (bytes, _) = GenerateBytes(ctx, batch, chain.Sample);
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                broken++;
+            }
+        }
+
+        Assert.True(broken > 0, "llama.cpp's grammar kept every output valid UTF-8: the guard may be unnecessary now");
+    }
 
     [Fact]
     public void Any_json_grammar_yields_objects()
@@ -43,15 +81,18 @@ public sealed class GrammarSamplingTests(RandomModelFixture fixture) : IClassFix
         using var batch = new LlamaBatch(1);
         for (uint seed = 0; seed < 50; seed++)
         {
-            using var chain = AsciiOnly().AddGrammar(fixture.Model.Vocab, JsonGrammar.ForAnyJson()).AddTopK(40).AddTemperature(1.0f).AddDist(seed);
-            var (text, complete) = Generate(ctx, batch, chain.Sample);
+            using var sampler = new GrammarConstrainedSampler(
+                new LlamaSamplerChain().AddTopK(40).AddTemperature(1.0f).AddDist(seed), fixture.Model.Vocab, JsonGrammar.ForAnyJson());
+            var (bytes, complete) = GenerateBytes(ctx, batch, sampler.Sample);
             if (!complete)
             {
-                continue; // unbounded strings may run past the cap; what was written is still checked below when complete
+                // Unbounded strings may run past the cap: what was written must still be UTF-8, bar the end of a character.
+                AssertValidUtf8Prefix(bytes, sampler.Utf8State.PendingContinuations);
+                continue;
             }
 
             completed++;
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonDocument.Parse(StrictUtf8.GetString(bytes));
             Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
         }
 
@@ -64,17 +105,37 @@ public sealed class GrammarSamplingTests(RandomModelFixture fixture) : IClassFix
         using var ctx = CreateContext();
         using var batch = new LlamaBatch(1);
         var gbnf = JsonSchemaGrammar.Convert(TestSchemas.All["person"]);
-        using var sampler = new GrammarConstrainedSampler(AsciiOnly().AddTopK(40).AddTemperature(1.0f).AddDist(3), fixture.Model.Vocab, gbnf);
+        using var sampler = new GrammarConstrainedSampler(new LlamaSamplerChain().AddTopK(40).AddTemperature(1.0f).AddDist(3), fixture.Model.Vocab, gbnf);
         var tokens = 0;
         var (text, complete) = Generate(ctx, batch, (c, i) => { tokens++; return sampler.Sample(c, i); });
         Assert.True(complete, text);
         Assert.InRange(sampler.Resamples, 1, tokens); // random weights rarely pick '{' first on their own
     }
 
+    /// <summary>Valid UTF-8 except for an unfinished last character, which needs exactly <paramref name="pending"/> more bytes.</summary>
+    private static void AssertValidUtf8Prefix(byte[] bytes, int pending)
+    {
+        ReadOnlySpan<byte> rest = bytes;
+        while (!rest.IsEmpty)
+        {
+            var status = Rune.DecodeFromUtf8(rest, out _, out var consumed);
+            if (status == System.Buffers.OperationStatus.NeedMoreData)
+            {
+                Assert.True(pending > 0, $"ends inside a character the sampler thinks is complete: {Convert.ToHexString(bytes)}");
+                break;
+            }
+
+            Assert.True(status == System.Buffers.OperationStatus.Done, $"not UTF-8 at byte {bytes.Length - rest.Length}: {Convert.ToHexString(bytes)}");
+            rest = rest[consumed..];
+        }
+
+        Assert.True(rest.IsEmpty == (pending == 0), $"sampler state ({pending} pending) disagrees with the bytes: {Convert.ToHexString(bytes)}");
+    }
+
     /// <summary>
-    /// A chain that never picks the byte tokens 0x80-0xFF. Random weights would otherwise pick lone or
-    /// truncated UTF-8 bytes, which llama.cpp's grammar decodes leniently (a real model does not write
-    /// broken UTF-8); keeping to ASCII makes a failure here a grammar failure.
+    /// A chain that never picks the byte tokens 0x80-0xFF, for the chains with llama.cpp's grammar alone:
+    /// it decodes bytes leniently (see <see cref="Grammar_alone_lets_broken_utf8_through"/>), so keeping to
+    /// ASCII makes a failure there a grammar failure. <see cref="GrammarConstrainedSampler"/> needs no such help.
     /// </summary>
     private LlamaSamplerChain AsciiOnly()
     {
@@ -84,27 +145,45 @@ public sealed class GrammarSamplingTests(RandomModelFixture fixture) : IClassFix
 
     public static TheoryData<string> SchemaNames() => TestSchemas.Names();
 
-    private void SampleAndValidate(string schemaName, int seeds, Func<string, Func<uint, (Func<LlamaContext, int, LlamaToken> Sample, IDisposable Owner)>> samplerFactory)
+    public static TheoryData<string> FreeStringSchemaNames() => TestSchemas.FreeStringNames();
+
+    private void SampleAndValidate(string schemaName, int seeds, Func<string, Func<uint, (Func<LlamaContext, int, LlamaToken> Sample, IDisposable Owner)>> samplerFactory) =>
+        SampleAndValidate(TestSchemas.All[schemaName], schemaName, seeds, samplerFactory);
+
+    /// <summary>Generates one document per seed and validates it; returns how many held non-ASCII bytes.</summary>
+    private int SampleAndValidate(string schema, string schemaName, int seeds, Func<string, Func<uint, (Func<LlamaContext, int, LlamaToken> Sample, IDisposable Owner)>> samplerFactory)
     {
-        using var schemaDocument = JsonDocument.Parse(TestSchemas.All[schemaName]);
+        using var schemaDocument = JsonDocument.Parse(schema);
         var gbnf = JsonSchemaGrammar.Convert(schemaDocument.RootElement);
         var validator = new SchemaValidator(schemaDocument.RootElement);
         var create = samplerFactory(gbnf);
         using var ctx = CreateContext();
         using var batch = new LlamaBatch(1);
         var incomplete = 0;
+        var nonAscii = 0;
         for (uint seed = 1; seed <= seeds; seed++)
         {
             var (sample, owner) = create(seed);
             using (owner)
             {
-                var (text, complete) = Generate(ctx, batch, sample);
+                var (bytes, complete) = GenerateBytes(ctx, batch, sample);
                 if (!complete)
                 {
                     incomplete++;
                     continue;
                 }
 
+                string text;
+                try
+                {
+                    text = StrictUtf8.GetString(bytes);
+                }
+                catch (DecoderFallbackException)
+                {
+                    throw new Xunit.Sdk.XunitException($"seed {seed}: not valid UTF-8: {Convert.ToHexString(bytes)}\n{gbnf}");
+                }
+
+                nonAscii += bytes.Any(b => b >= 0x80) ? 1 : 0;
                 JsonDocument document;
                 try
                 {
@@ -125,6 +204,7 @@ public sealed class GrammarSamplingTests(RandomModelFixture fixture) : IClassFix
 
         // Only the recursive schema may run past the cap now and then.
         Assert.True(incomplete <= (schemaName == "tree" ? seeds / 10 : 0), $"{incomplete} of {seeds} documents hit the {TokenCap}-token cap");
+        return nonAscii;
     }
 
     private LlamaContext CreateContext() => LlamaContext.Create(fixture.Model, new LlamaContextOptions
@@ -137,8 +217,14 @@ public sealed class GrammarSamplingTests(RandomModelFixture fixture) : IClassFix
         BatchThreads = 1,
     });
 
-    /// <summary>Decodes from BOS until the sampler picks end-of-generation (complete) or the cap.</summary>
     private (string Text, bool Complete) Generate(LlamaContext ctx, LlamaBatch batch, Func<LlamaContext, int, LlamaToken> sample)
+    {
+        var (bytes, complete) = GenerateBytes(ctx, batch, sample);
+        return (StrictUtf8.GetString(bytes), complete);
+    }
+
+    /// <summary>Decodes from BOS until the sampler picks end-of-generation (complete) or the cap.</summary>
+    private (byte[] Bytes, bool Complete) GenerateBytes(LlamaContext ctx, LlamaBatch batch, Func<LlamaContext, int, LlamaToken> sample)
     {
         var vocab = fixture.Model.Vocab;
         var bytes = new List<byte>();
@@ -152,7 +238,7 @@ public sealed class GrammarSamplingTests(RandomModelFixture fixture) : IClassFix
             var token = sample(ctx, 0);
             if (vocab.IsEog(token))
             {
-                return (StrictUtf8.GetString(bytes.ToArray()), true);
+                return (bytes.ToArray(), true);
             }
 
             var length = vocab.TokenToPiece(token, piece, special: false);
@@ -166,6 +252,6 @@ public sealed class GrammarSamplingTests(RandomModelFixture fixture) : IClassFix
             ctx.Decode(batch);
         }
 
-        return (StrictUtf8.GetString(bytes.ToArray()), false);
+        return (bytes.ToArray(), false);
     }
 }

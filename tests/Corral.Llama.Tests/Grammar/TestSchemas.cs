@@ -83,10 +83,44 @@ internal static class TestSchemas
             """,
     };
 
-    public static TheoryData<string> Names()
+    /// <summary>
+    /// Schemas whose strings may hold any character, so byte-level sampling reaches multi-byte UTF-8
+    /// (and, unguarded, broken UTF-8); includes non-ASCII enum and const values.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> FreeStrings = new Dictionary<string, string>
+    {
+        ["free-object"] = """
+            {"type":"object","properties":{
+              "s":{"type":"string","maxLength":6},
+              "list":{"type":"array","items":{"type":"string","maxLength":3},"maxItems":3}},
+             "required":["s","list"]}
+            """,
+        ["free-top-level"] = """
+            {"type":"string","minLength":1,"maxLength":8}
+            """,
+        ["non-ascii-enum"] = """
+            {"type":"object","properties":{
+              "e":{"enum":["é","日本","😀","a"]},
+              "c":{"const":"日本😀é"},
+              "s":{"type":"string","minLength":1,"maxLength":4}},
+             "required":["e","c","s"]}
+            """,
+        ["free-any-of"] = """
+            {"anyOf":[
+              {"type":"string","minLength":2,"maxLength":5},
+              {"enum":["ü","€","𝄞"]},
+              {"type":"array","items":{"type":"string","maxLength":2},"minItems":1,"maxItems":2}]}
+            """,
+    };
+
+    public static TheoryData<string> Names() => NamesOf(All);
+
+    public static TheoryData<string> FreeStringNames() => NamesOf(FreeStrings);
+
+    private static TheoryData<string> NamesOf(IReadOnlyDictionary<string, string> schemas)
     {
         var data = new TheoryData<string>();
-        foreach (var name in All.Keys)
+        foreach (var name in schemas.Keys)
         {
             data.Add(name);
         }

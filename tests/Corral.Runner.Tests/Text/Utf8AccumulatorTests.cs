@@ -1,4 +1,5 @@
 using System.Text;
+using Corral.Llama.Grammar;
 using Corral.Runner.Text;
 
 namespace Corral.Runner.Tests.Text;
@@ -49,5 +50,44 @@ public sealed class Utf8AccumulatorTests
         Assert.Equal("a", output.ToString());
         acc.Flush(output);
         Assert.Equal("a\uFFFD", output.ToString());
+    }
+
+    [Fact]
+    public void Holds_back_exactly_what_the_grammar_sampler_counts_as_an_unfinished_character()
+    {
+        // Whatever byte stream GrammarConstrainedSampler lets through (Utf8SequenceState), streamed in pieces of any
+        // size, comes out whole: never U+FFFD, and everything up to the last character boundary is emitted.
+        var random = new Random(3);
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        for (var run = 0; run < 2000; run++)
+        {
+            var bytes = new List<byte>();
+            var boundaries = new List<int> { 0 };
+            var state = Utf8SequenceState.Start;
+            while (bytes.Count < 24)
+            {
+                var next = (byte)random.Next(256);
+                if (state.TryAdvance(next, out var after))
+                {
+                    bytes.Add(next);
+                    state = after;
+                    if (state.IsAtCharacterBoundary)
+                    {
+                        boundaries.Add(bytes.Count);
+                    }
+                }
+            }
+
+            var acc = new Utf8Accumulator();
+            var output = new StringBuilder();
+            for (var offset = 0; offset < bytes.Count;)
+            {
+                var size = Math.Min(random.Next(1, 5), bytes.Count - offset);
+                acc.Append(bytes.GetRange(offset, size).ToArray(), output);
+                offset += size;
+                var boundary = boundaries.Last(b => b <= offset);
+                Assert.Equal(strict.GetString(bytes.GetRange(0, boundary).ToArray()), output.ToString());
+            }
+        }
     }
 }

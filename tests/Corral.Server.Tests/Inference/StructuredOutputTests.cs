@@ -6,16 +6,16 @@ namespace Corral.Server.Tests.Inference;
 
 /// <summary>
 /// format "json" and JSON Schema through the API: the random-weights model can only produce valid
-/// documents if the grammar works. Strings are kept ASCII by pattern: llama.cpp's grammar accepts
-/// incomplete UTF-8 byte tokens inside strings, which this byte-level test vocabulary emits freely.
+/// documents if the grammar works. Strings are free: the byte-level test vocabulary emits any byte, and
+/// the runner's grammar sampler must keep the output strict UTF-8 (no U+FFFD from broken bytes).
 /// </summary>
 public sealed class StructuredOutputTests(InferenceServerFixture fx) : IClassFixture<InferenceServerFixture>
 {
     private const string Schema = """
         {"type":"object","properties":{
-          "name":{"type":"string","pattern":"^[a-z]{1,8}$"},
+          "name":{"type":"string","maxLength":8},
           "age":{"type":"integer","minimum":0,"maximum":120},
-          "tags":{"type":"array","items":{"enum":["a","b","c"]},"maxItems":3},
+          "tags":{"type":"array","items":{"enum":["a","é","日本","😀"]},"maxItems":3},
           "kind":{"anyOf":[{"const":"cat"},{"type":"null"}]}},
          "required":["name","age","tags","kind"],"additionalProperties":false}
         """;
@@ -35,11 +35,13 @@ public sealed class StructuredOutputTests(InferenceServerFixture fx) : IClassFix
                 continue; // cut off by num_predict: nothing to validate
             }
 
+            Assert.DoesNotContain('\uFFFD', text);
             using var output = JsonDocument.Parse(text);
             var root = output.RootElement;
-            Assert.True(root.GetProperty("name").GetString()!.Length <= 8, text);
+            Assert.True(root.GetProperty("name").GetString()!.EnumerateRunes().Count() <= 8, text);
+            Assert.DoesNotContain('\uFFFD', root.GetProperty("name").GetString()!);
             Assert.InRange(root.GetProperty("age").GetInt32(), 0, 120);
-            Assert.All(root.GetProperty("tags").EnumerateArray(), t => Assert.Contains(t.GetString(), new[] { "a", "b", "c" }));
+            Assert.All(root.GetProperty("tags").EnumerateArray(), t => Assert.Contains(t.GetString(), new[] { "a", "é", "日本", "😀" }));
             Assert.True(root.GetProperty("tags").GetArrayLength() <= 3);
             var kind = root.GetProperty("kind");
             Assert.True(kind.ValueKind == JsonValueKind.Null || kind.GetString() == "cat", text);
@@ -56,6 +58,7 @@ public sealed class StructuredOutputTests(InferenceServerFixture fx) : IClassFix
         var content = doc.RootElement.GetProperty("message").GetProperty("content").GetString()!;
         if (doc.RootElement.GetProperty("done_reason").GetString() == "stop")
         {
+            Assert.DoesNotContain('\uFFFD', content);
             using var output = JsonDocument.Parse(content);
             Assert.Equal(JsonValueKind.Object, output.RootElement.ValueKind);
         }
