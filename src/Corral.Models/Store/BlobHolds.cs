@@ -83,6 +83,4 @@ internal sealed class BlobHolds
 
         return false;
     }
-
-    public int ReservedCount => _reserved.Count;
 }

@@ -85,23 +85,31 @@ public sealed class ReplacementPruningTests(ServerFixture fixture) : IClassFixtu
     public async Task ABlobTheClientWasToldIsPresent_SurvivesADeleteBeforeItsCreate()
     {
         // A GGUF of its own (trailing bytes change the digest, not the model), so no other model holds it.
-        var path = Path.Combine(Directory.CreateTempSubdirectory("corral-hold-").FullName, "held.gguf");
-        File.WriteAllBytes(path, [.. File.ReadAllBytes(GeneratedModels.Random), .. "held"u8]);
-        var digest = ServerFixture.DigestOf(path);
-        await fixture.CreateFromFileAsync("hold-first", path);
+        var folder = Directory.CreateTempSubdirectory("corral-hold-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "held.gguf");
+            File.WriteAllBytes(path, [.. File.ReadAllBytes(GeneratedModels.Random), .. "held"u8]);
+            var digest = ServerFixture.DigestOf(path);
+            await fixture.CreateFromFileAsync("hold-first", path);
 
-        // `ollama create` asks first, and skips the upload when the server has the blob...
-        Assert.True(await Client.HeadBlobAsync(digest));
-        // ...so deleting the only model using it must not take it away before the create comes.
-        await Client.DeleteAsync(new DeleteRequest { Model = "hold-first" });
-        Assert.True(fixture.BlobOnDisk(digest));
+            // `ollama create` asks first, and skips the upload when the server has the blob...
+            Assert.True(await Client.HeadBlobAsync(digest));
+            // ...so deleting the only model using it must not take it away before the create comes.
+            await Client.DeleteAsync(new DeleteRequest { Model = "hold-first" });
+            Assert.True(fixture.BlobOnDisk(digest));
 
-        var create = await ServerFixture.CollectAsync(Client.CreateAsync(new CreateRequest { Model = "hold-second", Files = new() { ["model.gguf"] = digest } }));
-        Assert.Equal("success", create[^1].Status);
+            var create = await ServerFixture.CollectAsync(Client.CreateAsync(new CreateRequest { Model = "hold-second", Files = new() { ["model.gguf"] = digest } }));
+            Assert.Equal("success", create[^1].Status);
 
-        // Claimed by a manifest, it is protected by that manifest alone and goes with it.
-        await Client.DeleteAsync(new DeleteRequest { Model = "hold-second" });
-        Assert.False(fixture.BlobOnDisk(digest));
+            // Claimed by a manifest, it is protected by that manifest alone and goes with it.
+            await Client.DeleteAsync(new DeleteRequest { Model = "hold-second" });
+            Assert.False(fixture.BlobOnDisk(digest));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static Dictionary<string, JsonElement> Params(double temperature)
