@@ -6,7 +6,10 @@ namespace Corral.Models.Registry;
 
 /// <summary>
 /// <c>ollama pull</c>: fetches a manifest, downloads each layer not already in the store, and only
-/// then writes the manifest, reporting progress with Ollama's status lines.
+/// then writes the manifest, reporting progress with Ollama's status lines. The manifest's blobs are
+/// reserved before the store is asked which it already has, so a concurrent delete or re-pull cannot
+/// prune one between that check and the manifest write; writing the manifest prunes the blobs only
+/// the replaced version used (unless OLLAMA_NOPRUNE).
 /// </summary>
 public sealed class ModelPuller(RegistryClient client, ModelStore store)
 {
@@ -30,6 +33,7 @@ public sealed class ModelPuller(RegistryClient client, ModelStore store)
         }
 
         var layers = DistinctBlobs(remote.Manifest);
+        using var reservation = store.ReserveBlobs(layers.Select(l => l.Digest));
         var downloader = new BlobDownloader(client, store.Blobs);
         foreach (var layer in layers)
         {
@@ -50,7 +54,7 @@ public sealed class ModelPuller(RegistryClient client, ModelStore store)
         }
 
         report(new RegistryProgress("writing manifest"));
-        store.WriteManifestBytes(name.WithoutDigest(), remote.Bytes);
+        store.WriteManifestBytes(name.WithoutDigest(), remote.Bytes, requireBlobs: true);
         report(new RegistryProgress("success"));
     }
 

@@ -8,22 +8,38 @@ namespace Corral.Models.Store;
 /// Ollama's on-disk model store: <c>manifests/&lt;host&gt;/&lt;namespace&gt;/&lt;model&gt;/&lt;tag&gt;</c>
 /// plus <see cref="BlobStore"/> under <c>blobs/</c>. A store written by Ollama reads here and the
 /// other way round. Manifest writes are atomic; lookups ignore case as Ollama's do.
+/// <para>
+/// Pruning (unless <see cref="NoPrune"/>): when a manifest is replaced (pull, create, copy onto an
+/// existing name) or deleted, the blobs the old manifest used that no manifest refers to any more are
+/// removed. One store lock orders every manifest write, delete and prune, and the reference scan
+/// runs after the new manifest is on disk, so a blob still in use is never lost. Blobs an operation
+/// in flight will refer to but has not written a manifest for yet are protected by
+/// <see cref="ReserveBlobs"/> and <see cref="HoldUploadedBlob"/> (in this process only; Ollama does
+/// not guard two processes sharing a store either).
+/// </para>
 /// </summary>
 public sealed class ModelStore
 {
     /// <summary>Partial files younger than this are left alone by <see cref="Prune"/> (a write may still be running).</summary>
     public static readonly TimeSpan DefaultPartialFileMaxAge = TimeSpan.FromHours(1);
 
+    /// <summary>How long a blob uploaded (or found present) through <c>/api/blobs</c> waits for the create that uses it.</summary>
+    public static readonly TimeSpan UploadedBlobHold = TimeSpan.FromHours(1);
+
     private readonly Lock _gate = new();
+    private readonly BlobHolds _holds = new();
+    private readonly TimeProvider _time;
 
     /// <param name="root">The models folder (<c>$OLLAMA_MODELS</c>); see <see cref="ResolveRoot"/>.</param>
-    /// <param name="noPrune">OLLAMA_NOPRUNE: keep blobs when a model is deleted.</param>
-    public ModelStore(string root, bool noPrune = false)
+    /// <param name="noPrune">OLLAMA_NOPRUNE: keep blobs when a model is deleted or replaced.</param>
+    /// <param name="time">Clock for timed holds (tests); the system clock by default.</param>
+    public ModelStore(string root, bool noPrune = false, TimeProvider? time = null)
     {
         Root = Path.GetFullPath(root);
         ManifestsDirectory = Path.Combine(Root, "manifests");
         Blobs = new BlobStore(Path.Combine(Root, "blobs"));
         NoPrune = noPrune;
+        _time = time ?? TimeProvider.System;
     }
 
     public string Root { get; }
@@ -93,33 +109,184 @@ public sealed class ModelStore
     public StoredModel GetManifest(ModelName name) =>
         TryGetManifest(name, out var model) ? model : throw new ModelNotFoundException(name);
 
-    /// <summary>Writes (or replaces) a model's manifest atomically.</summary>
-    public StoredModel WriteManifest(ModelName name, Manifest manifest) => WriteManifestBytes(name, manifest.ToJsonBytes());
+    /// <summary>
+    /// Writes (or replaces) a model's manifest atomically; a replaced manifest's unused blobs are pruned.
+    /// With <paramref name="requireBlobs"/>, throws <see cref="MissingBlobException"/> (writing nothing)
+    /// when a blob it refers to is not in the store, checked under the store lock so no prune can slip in.
+    /// </summary>
+    public StoredModel WriteManifest(ModelName name, Manifest manifest, bool requireBlobs = false) =>
+        WriteManifestBytes(name, manifest.ToJsonBytes(), requireBlobs);
 
     /// <summary>
     /// Writes manifest bytes verbatim (e.g. as received from a registry) after checking that they
-    /// parse. An existing case variant of the name is overwritten rather than duplicated.
+    /// parse. An existing case variant of the name is overwritten rather than duplicated. Unless
+    /// <see cref="NoPrune"/>, blobs only the replaced manifest used are then removed (Ollama does the
+    /// same after a pull or create).
     /// </summary>
-    public StoredModel WriteManifestBytes(ModelName name, ReadOnlySpan<byte> json)
+    public StoredModel WriteManifestBytes(ModelName name, ReadOnlySpan<byte> json, bool requireBlobs = false)
     {
         RequireValid(name);
-        _ = Manifest.Parse(json);
+        var manifest = Manifest.Parse(json);
         lock (_gate)
         {
-            var path = TargetManifestPath(name);
-            AtomicFile.WriteAllBytes(path, json);
-            var onDisk = ModelName.FromManifestRelativePath(Path.GetRelativePath(ManifestsDirectory, path))!;
-            return TryRead(onDisk, path) ?? throw new IOException($"manifest for '{name}' vanished after writing");
+            return WriteLocked(name, json, manifest, requireBlobs);
         }
     }
 
-    /// <summary>Copies a manifest byte for byte (so the copy has the same digest), as <c>ollama cp</c>.</summary>
+    /// <summary>
+    /// Copies a manifest byte for byte (so the copy has the same digest), as <c>ollama cp</c>. Read and
+    /// write happen under the store lock, so the source's blobs cannot be pruned in between.
+    /// </summary>
     public StoredModel Copy(ModelName source, ModelName destination)
     {
         RequireValid(destination);
-        var stored = GetManifest(source);
-        var bytes = File.ReadAllBytes(stored.ManifestPath);
-        return WriteManifestBytes(destination, bytes);
+        lock (_gate)
+        {
+            var stored = GetManifest(source);
+            var bytes = File.ReadAllBytes(stored.ManifestPath);
+            return WriteLocked(destination, bytes, Manifest.Parse(bytes), requireBlobs: false);
+        }
+    }
+
+    /// <summary>
+    /// Protects <paramref name="digests"/> from every prune until the returned reservation is
+    /// disposed. Take it before checking a blob is present, so a concurrent delete or re-pull that
+    /// drops the last manifest using it cannot remove it before this operation's manifest exists.
+    /// </summary>
+    public BlobReservation ReserveBlobs(IEnumerable<BlobDigest> digests)
+    {
+        var reservation = new BlobReservation(this);
+        foreach (var digest in digests)
+        {
+            reservation.Add(digest);
+        }
+
+        return reservation;
+    }
+
+    /// <summary>
+    /// Keeps a blob a client is uploading for <see cref="UploadedBlobHold"/> or until a manifest
+    /// refers to it: the create that will use it comes in a later request. Call it before writing.
+    /// </summary>
+    public void HoldUploadedBlob(BlobDigest digest)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            _holds.HoldUntil(digest, now + UploadedBlobHold, now);
+        }
+    }
+
+    /// <summary>
+    /// When the blob is present, holds it as <see cref="HoldUploadedBlob"/> does and returns true; the
+    /// check and the hold are one step, so a client told "present" can rely on it for its create.
+    /// </summary>
+    public bool TryHoldExistingBlob(BlobDigest digest)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        lock (_gate)
+        {
+            if (!Blobs.Exists(digest))
+            {
+                return false;
+            }
+
+            var now = _time.GetUtcNow();
+            _holds.HoldUntil(digest, now + UploadedBlobHold, now);
+            return true;
+        }
+    }
+
+    /// <summary>Whether a reservation or timed hold currently protects the blob.</summary>
+    public bool IsBlobHeld(BlobDigest digest)
+    {
+        lock (_gate)
+        {
+            return _holds.IsHeld(digest, _time.GetUtcNow());
+        }
+    }
+
+    internal void WithHolds(Action<BlobHolds> action)
+    {
+        lock (_gate)
+        {
+            action(_holds);
+        }
+    }
+
+    private StoredModel WriteLocked(ModelName name, ReadOnlySpan<byte> json, Manifest manifest, bool requireBlobs)
+    {
+        if (requireBlobs)
+        {
+            foreach (var blob in manifest.AllBlobs)
+            {
+                if (!Blobs.Exists(blob.Digest))
+                {
+                    throw new MissingBlobException(blob.Digest);
+                }
+            }
+        }
+
+        var path = TargetManifestPath(name);
+        var replaced = TryParseManifestFile(path);
+        AtomicFile.WriteAllBytes(path, json);
+        _holds.Claim(manifest.AllBlobs.Select(l => l.Digest));
+        var onDisk = ModelName.FromManifestRelativePath(Path.GetRelativePath(ManifestsDirectory, path))!;
+        var stored = TryRead(onDisk, path) ?? throw new IOException($"manifest for '{name}' vanished after writing");
+
+        if (!NoPrune && replaced is not null)
+        {
+            // The scan sees the manifest just written, so the blobs the old and new versions share stay.
+            PruneUnreferencedLocked(replaced.AllBlobs.Select(l => l.Digest));
+        }
+
+        return stored;
+    }
+
+    private static Manifest? TryParseManifestFile(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? Manifest.Parse(File.ReadAllBytes(path)) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // A corrupt manifest is replaced all the same; we just cannot know which blobs it held.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Removes those of <paramref name="candidates"/> that no manifest refers to and nothing holds.
+    /// Caller holds the store lock. A blob that cannot be removed stays (the start-up prune retries).
+    /// </summary>
+    private List<BlobDigest> PruneUnreferencedLocked(IEnumerable<BlobDigest> candidates)
+    {
+        var removed = new List<BlobDigest>();
+        var referenced = CollectReferencedDigests();
+        var now = _time.GetUtcNow();
+        foreach (var digest in candidates.Distinct())
+        {
+            if (referenced.Contains(digest) || _holds.IsHeld(digest, now))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (Blobs.Delete(digest))
+                {
+                    removed.Add(digest);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Leave it; a later prune tries again.
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>
@@ -140,29 +307,13 @@ public sealed class ModelStore
                 return false;
             }
 
-            Manifest? manifest = null;
-            try
-            {
-                manifest = Manifest.Parse(File.ReadAllBytes(path));
-            }
-            catch (InvalidDataException)
-            {
-                // A corrupt manifest is still deleted; we just cannot know which blobs it held.
-            }
-
+            var manifest = TryParseManifestFile(path);
             File.Delete(path);
             RemoveEmptyParents(Path.GetDirectoryName(path)!);
 
             if (!NoPrune && manifest is not null)
             {
-                var referenced = CollectReferencedDigests();
-                foreach (var layer in manifest.AllBlobs)
-                {
-                    if (!referenced.Contains(layer.Digest))
-                    {
-                        Blobs.Delete(layer.Digest);
-                    }
-                }
+                PruneUnreferencedLocked(manifest.AllBlobs.Select(l => l.Digest));
             }
 
             return true;
@@ -184,6 +335,7 @@ public sealed class ModelStore
         lock (_gate)
         {
             var referenced = CollectReferencedDigests();
+            var now = _time.GetUtcNow();
             if (Directory.Exists(Blobs.Directory))
             {
                 foreach (var file in Directory.EnumerateFiles(Blobs.Directory, "*", EnumerationOptionsForStore.Flat))
@@ -191,7 +343,7 @@ public sealed class ModelStore
                     var info = new FileInfo(file);
                     if (BlobDigest.TryParseFileName(info.Name, out var digest))
                     {
-                        if (!referenced.Contains(digest) && TryDelete(info, ref freed))
+                        if (!referenced.Contains(digest) && !_holds.IsHeld(digest, now) && TryDelete(info, ref freed))
                         {
                             removedBlobs.Add(digest);
                         }

@@ -19,6 +19,18 @@ public sealed class NoPruneTests(NoPruneServerFixture fixture) : IClassFixture<N
         Assert.True(fixture.BlobOnDisk(weights));
         Assert.True(fixture.BlobOnDisk(ServerFixture.DigestOf("no prune system"u8.ToArray())));
     }
+
+    [Fact]
+    public async Task CreateOverAnExistingName_KeepsTheOldBlobs_WithOllamaNoPrune()
+    {
+        var weights = ServerFixture.DigestOf(GeneratedModels.Random);
+        await fixture.CreateFromFileAsync("keep-replaced", GeneratedModels.Random, r => r.System = "replaced system");
+        await fixture.CreateFromFileAsync("keep-replaced", GeneratedModels.ToolCaller, r => r.System = "replacing system");
+
+        Assert.Equal("replacing system", (await fixture.Client.ShowAsync(new ShowRequest { Model = "keep-replaced" })).System);
+        Assert.True(fixture.BlobOnDisk(weights));
+        Assert.True(fixture.BlobOnDisk(ServerFixture.DigestOf("replaced system"u8.ToArray())));
+    }
 }
 
 /// <summary>Stores written by hand before the server starts: Ollama's layout, startup pruning.</summary>

@@ -9,6 +9,8 @@ namespace Corral.Server.Native.Management;
 /// <c>HEAD /api/blobs/:digest</c> (200 present, 404 absent) and <c>POST /api/blobs/:digest</c>
 /// (streams the body to disk while hashing; 201 stored, 200 already there, 400 on a mismatch).
 /// A digest that is not <c>sha256:</c> + 64 hex characters is refused before any path is built.
+/// Both hold the blob for the create that follows (<see cref="ModelStore.HoldUploadedBlob"/>), the
+/// hold placed before (or with) the presence check, so a prune cannot remove the blob in between.
 /// </summary>
 internal static class BlobEndpoints
 {
@@ -17,7 +19,7 @@ internal static class BlobEndpoints
     public static IResult Head(string? digest, ModelStore store)
     {
         var parsed = Parse(digest);
-        return store.Blobs.Exists(parsed)
+        return store.TryHoldExistingBlob(parsed)
             ? Results.Ok()
             : throw ApiException.NotFound($"blob {GoText.Quote(digest)} not found");
     }
@@ -25,6 +27,7 @@ internal static class BlobEndpoints
     public static async Task PostAsync(HttpContext http, string? digest, ModelStore store)
     {
         var parsed = Parse(digest);
+        store.HoldUploadedBlob(parsed);
         if (store.Blobs.Exists(parsed))
         {
             http.Response.StatusCode = StatusCodes.Status200OK;

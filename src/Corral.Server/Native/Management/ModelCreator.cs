@@ -18,7 +18,10 @@ namespace Corral.Server.Native.Management;
 /// Ollama's model creation: base layers from an existing model or from uploaded GGUF blobs, optional
 /// quantization, then template/system/license/params/messages layers, a config blob and an atomic
 /// manifest write. <see cref="Prepare"/> does every check that can fail on bad input, so those
-/// failures get a status code before any progress is streamed.
+/// failures get a status code before any progress is streamed. Every blob the new manifest will use
+/// is reserved in the store (<see cref="BlobReservation"/>) before it is checked or written, so a
+/// concurrent delete or re-pull cannot prune it before the manifest exists; writing the manifest
+/// prunes the layers only the replaced model used (unless OLLAMA_NOPRUNE).
 /// </summary>
 internal sealed class ModelCreator(ModelStore store)
 {
@@ -93,7 +96,16 @@ internal sealed class ModelCreator(ModelStore store)
     public async Task ExecuteAsync(CreatePlan plan, Func<ProgressResponse, Task> progress, CancellationToken cancellation)
     {
         var request = plan.Request;
-        store.TryGetManifest(plan.Name, out var previous);
+        using var reservation = store.ReserveBlobs(plan.BaseLayers.Select(l => l.Layer.Digest));
+        foreach (var layer in plan.BaseLayers)
+        {
+            // Checked by Prepare, but a delete may have pruned it before the reservation was taken.
+            if (!store.Blobs.Exists(layer.Layer.Digest))
+            {
+                throw ApiException.BadRequest($"blob {GoText.Quote(layer.Layer.Digest.ToString())} not found");
+            }
+        }
+
         for (var i = 0; i < plan.ParsedFiles; i++)
         {
             await progress(new ProgressResponse { Status = "parsing GGUF" }).ConfigureAwait(false);
@@ -103,7 +115,7 @@ internal sealed class ModelCreator(ModelStore store)
         if (plan.Quantize is { } target)
         {
             var index = layers.FindIndex(l => l.MediaType == MediaTypes.Model && l.Gguf is not null);
-            layers[index] = await QuantizeAsync(layers[index], target, progress, cancellation).ConfigureAwait(false);
+            layers[index] = await QuantizeAsync(layers[index], target, reservation, progress, cancellation).ConfigureAwait(false);
         }
 
         var config = BuildConfig(layers, request);
@@ -111,27 +123,27 @@ internal sealed class ModelCreator(ModelStore store)
         if (!string.IsNullOrEmpty(request.Template))
         {
             layers.RemoveAll(l => l.MediaType == MediaTypes.Template);
-            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(request.Template), MediaTypes.Template, cancellation).ConfigureAwait(false));
+            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(request.Template), MediaTypes.Template, reservation, cancellation).ConfigureAwait(false));
         }
 
         if (!string.IsNullOrEmpty(request.System))
         {
             layers.RemoveAll(l => l.MediaType == MediaTypes.System);
-            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(request.System), MediaTypes.System, cancellation).ConfigureAwait(false));
+            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(request.System), MediaTypes.System, reservation, cancellation).ConfigureAwait(false));
         }
 
         foreach (var license in request.License?.Values ?? [])
         {
             if (!string.IsNullOrEmpty(license) || request.License!.IsArray)
             {
-                layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(license), MediaTypes.License, cancellation).ConfigureAwait(false));
+                layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(license), MediaTypes.License, reservation, cancellation).ConfigureAwait(false));
             }
         }
 
         if (MergeParameters(layers, request.Parameters) is { } paramsJson)
         {
             layers.RemoveAll(l => l.MediaType == MediaTypes.Params);
-            layers.Add(await TextLayerAsync(paramsJson, MediaTypes.Params, cancellation).ConfigureAwait(false));
+            layers.Add(await TextLayerAsync(paramsJson, MediaTypes.Params, reservation, cancellation).ConfigureAwait(false));
         }
 
         if (request.Messages is { Count: > 0 } messages)
@@ -140,11 +152,13 @@ internal sealed class ModelCreator(ModelStore store)
             var list = messages.Select(m => new ManifestMessage(m.Role, m.Content)).ToList();
             var json = JsonLine(JsonSerializer.SerializeToUtf8Bytes(list, StoreJsonContext.Default.ListManifestMessage));
             layers.RemoveAll(l => l.MediaType == MediaTypes.Messages);
-            layers.Add(await TextLayerAsync(json, MediaTypes.Messages, cancellation).ConfigureAwait(false));
+            layers.Add(await TextLayerAsync(json, MediaTypes.Messages, reservation, cancellation).ConfigureAwait(false));
         }
 
         config.RootFs.DiffIds = layers.Select(l => l.Layer.Digest.ToString()).ToList();
-        var configBlob = await store.Blobs.AddBytesAsync(JsonLine(config.ToJsonBytes()), cancellation).ConfigureAwait(false);
+        var configBytes = JsonLine(config.ToJsonBytes());
+        reservation.Add(BlobDigest.Compute(configBytes));
+        var configBlob = await store.Blobs.AddBytesAsync(configBytes, cancellation).ConfigureAwait(false);
 
         foreach (var layer in layers)
         {
@@ -157,12 +171,7 @@ internal sealed class ModelCreator(ModelStore store)
             Config = new ManifestLayer { MediaType = MediaTypes.Config, Digest = configBlob.Digest, Size = configBlob.Size },
             Layers = layers.Select(l => l.Layer).ToList(),
         };
-        store.WriteManifest(plan.Name, manifest);
-
-        if (previous is not null && !store.NoPrune)
-        {
-            RemoveUnusedLayers(previous.Manifest);
-        }
+        store.WriteManifest(plan.Name, manifest, requireBlobs: true);
 
         await progress(new ProgressResponse { Status = "success" }).ConfigureAwait(false);
     }
@@ -287,7 +296,8 @@ internal sealed class ModelCreator(ModelStore store)
         return current == target.Name ? null : target;
     }
 
-    private async Task<CreateLayer> QuantizeAsync(CreateLayer source, QuantizeTarget target, Func<ProgressResponse, Task> progress, CancellationToken cancellation)
+    private async Task<CreateLayer> QuantizeAsync(
+        CreateLayer source, QuantizeTarget target, BlobReservation reservation, Func<ProgressResponse, Task> progress, CancellationToken cancellation)
     {
         var status = $"quantizing {GgufFileTypes.Name(source.Gguf!.FileType)} model to {target.Name}";
         var total = source.Layer.Size;
@@ -324,6 +334,13 @@ internal sealed class ModelCreator(ModelStore store)
             await progress(new ProgressResponse { Status = "verifying conversion" }).ConfigureAwait(false);
             var gguf = ReadGguf(output, "quantized model", StatusCodes.Status500InternalServerError);
             var blob = await store.Blobs.AddFileAsync(output, cancellation).ConfigureAwait(false);
+            reservation.Add(blob.Digest);
+            if (!store.Blobs.Exists(blob.Digest))
+            {
+                // Its digest is only known once stored; a prune that removed the same bytes just before the reservation is undone.
+                blob = await store.Blobs.AddFileAsync(output, cancellation).ConfigureAwait(false);
+            }
+
             var layer = new ManifestLayer { MediaType = MediaTypes.Model, Digest = blob.Digest, Size = blob.Size };
             return new CreateLayer(layer, gguf, $"creating new layer {blob.Digest}");
         }
@@ -367,9 +384,10 @@ internal sealed class ModelCreator(ModelStore store)
     private static string Or(string current, string next) => string.IsNullOrEmpty(current) ? next : current;
 
     /// <summary>Stores a small layer (template, system, params...) and says whether it was new.</summary>
-    private async Task<CreateLayer> TextLayerAsync(byte[] content, string mediaType, CancellationToken cancellation)
+    private async Task<CreateLayer> TextLayerAsync(byte[] content, string mediaType, BlobReservation reservation, CancellationToken cancellation)
     {
         var digest = BlobDigest.Compute(content);
+        reservation.Add(digest);
         var existed = store.Blobs.TryGetSize(digest) == content.Length;
         var blob = await store.Blobs.AddBytesAsync(content, cancellation).ConfigureAwait(false);
         var layer = new ManifestLayer { MediaType = mediaType, Digest = blob.Digest, Size = blob.Size };
@@ -418,24 +436,6 @@ internal sealed class ModelCreator(ModelStore store)
         }
 
         return JsonLine(buffer.WrittenSpan.ToArray());
-    }
-
-    /// <summary>Removes the replaced manifest's blobs that no model refers to any more (Ollama's RemoveLayers).</summary>
-    private void RemoveUnusedLayers(Manifest previous)
-    {
-        var referenced = new HashSet<BlobDigest>();
-        foreach (var model in store.ListModels())
-        {
-            referenced.UnionWith(model.Manifest.AllBlobs.Select(l => l.Digest));
-        }
-
-        foreach (var layer in previous.AllBlobs)
-        {
-            if (!referenced.Contains(layer.Digest))
-            {
-                store.Blobs.Delete(layer.Digest);
-            }
-        }
     }
 
     private static void ValidateTemplate(string? template)
