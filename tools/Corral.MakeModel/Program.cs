@@ -3,13 +3,13 @@ using Corral.Llama;
 using Corral.TestModels;
 
 // Writes the generated GGUF test models on demand:
-//   corral-make-model random|successor|tool-caller|embedding|reranker|bench-f16 OUT.gguf
+//   corral-make-model random|successor|tool-caller|thinker|embedding|reranker|bench-f16 OUT.gguf
 //   corral-make-model vision-projector OUT.gguf   (mmproj for the `random` model)
-//     (tool-caller also writes OUT.gguf.gotmpl, the Go template it answers with a tool call)
+//     (tool-caller and thinker also write OUT.gguf.gotmpl, the Go template they answer with a tool call / a reasoning turn)
 //   corral-make-model bench-q4 OUT.gguf     (1B-shaped F16, then llama_model_quantize to Q4_K_M)
 if (args.Length != 2)
 {
-    Console.Error.WriteLine("usage: corral-make-model random|successor|tool-caller|embedding|reranker|vision-projector|bench-f16|bench-q4 OUT.gguf");
+    Console.Error.WriteLine("usage: corral-make-model random|successor|tool-caller|thinker|embedding|reranker|vision-projector|bench-f16|bench-q4 OUT.gguf");
     return 2;
 }
 
@@ -27,6 +27,11 @@ switch (kind)
         // Its Go template goes next to it (OUT.gotmpl): create the model with it as TEMPLATE.
         TestModelWriter.WriteToolCaller(output);
         File.WriteAllText(output + ".gotmpl", ToolCallerModel.Template);
+        break;
+    case "thinker":
+        // Its Go template (with .Think / .IsThinkSet, so the model can think) goes next to it too.
+        TestModelWriter.WriteThinker(output);
+        File.WriteAllText(output + ".gotmpl", ThinkerModel.Template);
         break;
     case "embedding":
         TestModelWriter.WriteEmbedding(output);
