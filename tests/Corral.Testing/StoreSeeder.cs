@@ -51,6 +51,13 @@ public static class StoreSeeder
     public static Task SeedToolCallerAsync(string modelsPath, string name = "tool-caller") =>
         SeedAsync(modelsPath, name, GeneratedModels.ToolCaller, template: ToolCallerModel.Template, paramsJson: "{\"temperature\":0}");
 
+    /// <summary>
+    /// Seeds <see cref="GeneratedModels.Thinker"/> with <see cref="ThinkerModel.Template"/> and temperature 0, so a chat
+    /// turn is answered with <see cref="ThinkerModel"/>'s thought and answer (the answer alone with think false).
+    /// </summary>
+    public static Task SeedThinkerAsync(string modelsPath, string name = "thinker") =>
+        SeedAsync(modelsPath, name, GeneratedModels.Thinker, template: ThinkerModel.Template, paramsJson: "{\"temperature\":0}");
+
     private static async Task AddTextAsync(ModelStore store, List<ManifestLayer> layers, string mediaType, string? text)
     {
         if (text is null)

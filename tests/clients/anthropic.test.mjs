@@ -2,12 +2,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import { startServer, makeModel, makeToolCaller, uploadBlob } from './harness.mjs';
+import { startServer, makeModel, makeToolCaller, makeThinker, uploadBlob } from './harness.mjs';
 
 const TEMPLATE = '{{- if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>{{ end }}{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 let server;
 let client;
+let thinker;
 
 before(async () => {
   server = await startServer();
@@ -26,6 +27,12 @@ before(async () => {
     body: JSON.stringify({ model: 'caller', files: { 'tool-caller.gguf': digest }, template: toolCaller.template, parameters: { temperature: 0 }, stream: false }),
   });
   assert.equal(created.status, 200, await created.text());
+  thinker = makeThinker();
+  const thinkerCreated = await fetch(server.host + '/api/create', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'thinker', files: { 'thinker.gguf': await uploadBlob(server.host, thinker.path) }, template: thinker.template, parameters: { temperature: 0 }, stream: false }),
+  });
+  assert.equal(thinkerCreated.status, 200, await thinkerCreated.text());
 });
 
 const WEATHER = { name: 'get_weather', description: 'weather of a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
@@ -135,4 +142,31 @@ test('streamed tool use: the SDK assembles the input from input_json_delta', asy
   assert.equal(final.content[0].name, 'get_weather');
   assert.deepEqual(final.content[0].input, { city: 'Paris' });
   assert.ok(partials.length >= 1);
+});
+
+test('extended thinking: a thinking block then a text block, and messages.stream assembles them from the deltas', async () => {
+  const { thought, answer, thoughtPieces } = thinker.expected;
+  const request = { model: 'thinker', max_tokens: 100, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'hi' }] };
+  const msg = await client.messages.create(request);
+  assert.deepEqual(msg.content.map((b) => b.type), ['thinking', 'text']);
+  assert.equal(msg.content[0].thinking, thought);
+  assert.equal(typeof msg.content[0].signature, 'string');
+  assert.equal(msg.content[1].text, answer);
+  assert.equal(msg.stop_reason, 'end_turn');
+
+  const stream = client.messages.stream(request);
+  const thinkingDeltas = [];
+  let signature;
+  stream.on('thinking', (delta) => thinkingDeltas.push(delta));
+  stream.on('signature', (s) => { signature = s; });
+  const final = await stream.finalMessage();
+  assert.deepEqual(thinkingDeltas, thoughtPieces);
+  assert.equal(typeof signature, 'string');
+  assert.deepEqual(final.content.map((b) => b.type), ['thinking', 'text']);
+  assert.equal(final.content[0].thinking, thought);
+  assert.equal(final.content[1].text, answer);
+
+  // The thinking block goes back in the next turn, as the SDK's docs say to do.
+  const next = await client.messages.create({ ...request, messages: [...request.messages, { role: 'assistant', content: final.content }, { role: 'user', content: 'hi again' }] });
+  assert.equal(next.content[0].thinking, thought);
 });

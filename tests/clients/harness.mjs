@@ -36,6 +36,15 @@ export function makeToolCaller() {
   return { path, template: readFileSync(path + '.gotmpl', 'utf8') };
 }
 
+/**
+ * The thinker model, the Go template it thinks with, and what it answers (see ThinkerModel): thought, answer,
+ * thoughtPieces, answerPieces, thinkingTokens — read from the files corral-make-model writes beside it.
+ */
+export function makeThinker() {
+  const path = makeModel('thinker');
+  return { path, template: readFileSync(path + '.gotmpl', 'utf8'), expected: JSON.parse(readFileSync(path + '.json', 'utf8')) };
+}
+
 export async function startServer(env = {}) {
   const port = await freePort();
   const models = mkdtempSync(join(tmpdir(), 'corral-js-store-'));

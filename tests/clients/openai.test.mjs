@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { startServer, makeModel, makeToolCaller, uploadBlob } from './harness.mjs';
+import { startServer, makeModel, makeToolCaller, makeThinker, uploadBlob } from './harness.mjs';
 
 const TEMPLATE = '{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n';
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
@@ -12,6 +12,7 @@ const WEATHER_TOOL = {
 };
 let server;
 let client;
+let thinker;
 
 async function create(body) {
   const res = await fetch(server.host + '/api/create', { method: 'POST', body: JSON.stringify({ ...body, stream: false }) });
@@ -27,6 +28,8 @@ before(async () => {
   await create({ model: 'emb', files: { 'embedding.gguf': embedding } });
   const toolCaller = makeToolCaller();
   await create({ model: 'caller', files: { 'tool-caller.gguf': await uploadBlob(server.host, toolCaller.path) }, template: toolCaller.template, parameters: { temperature: 0 } });
+  thinker = makeThinker();
+  await create({ model: 'thinker', files: { 'thinker.gguf': await uploadBlob(server.host, thinker.path) }, template: thinker.template, parameters: { temperature: 0 } });
 });
 
 after(async () => {
@@ -99,7 +102,7 @@ test('embeddings.create (the SDK asks for base64 and decodes it)', async () => {
 test('models.list and models.retrieve', async () => {
   const ids = [];
   for await (const m of client.models.list()) ids.push(m.id);
-  assert.deepEqual(ids.sort(), ['caller:latest', 'emb:latest', 'succ:latest']);
+  assert.deepEqual(ids.sort(), ['caller:latest', 'emb:latest', 'succ:latest', 'thinker:latest']);
   const m = await client.models.retrieve('succ');
   assert.equal(m.id, 'succ');
   assert.equal(m.owned_by, 'library');
@@ -233,4 +236,46 @@ test('responses errors surface as the SDK error types', async () => {
     client.responses.create({ model: 'succ', input: 'hi', previous_response_id: 'resp_1' }),
     (err) => err instanceof OpenAI.BadRequestError && /stateless/.test(err.message),
   );
+});
+
+test('chat.completions with reasoning_effort: the reasoning apart from the content, whole and streamed', async () => {
+  const { thought, answer, thoughtPieces, answerPieces } = thinker.expected;
+  const res = await client.chat.completions.create({ model: 'thinker', reasoning_effort: 'low', messages: [{ role: 'user', content: 'hi' }] });
+  const message = res.choices[0].message;
+  assert.equal(message.content, answer);
+  // Not in the SDK's types, but passed through: Ollama's `reasoning` and DeepSeek/vLLM's `reasoning_content`.
+  assert.equal(message.reasoning, thought);
+  assert.equal(message.reasoning_content, thought);
+
+  const stream = await client.chat.completions.create({ model: 'thinker', reasoning_effort: 'high', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  const order = [];
+  for await (const chunk of stream) {
+    for (const choice of chunk.choices) {
+      if (choice.delta.reasoning) order.push(['reasoning', choice.delta.reasoning]);
+      if (choice.delta.content) order.push(['content', choice.delta.content]);
+    }
+  }
+  assert.deepEqual(order, [...thoughtPieces.map((p) => ['reasoning', p]), ...answerPieces.map((p) => ['content', p])]);
+});
+
+test('responses with reasoning: a reasoning item with the summary, then the message; streamed summary events', async () => {
+  const { thought, answer, thoughtPieces } = thinker.expected;
+  const res = await client.responses.create({ model: 'thinker', input: 'hi', reasoning: { effort: 'medium' } });
+  assert.deepEqual(res.output.map((o) => o.type), ['reasoning', 'message']);
+  assert.equal(res.output[0].summary[0].type, 'summary_text');
+  assert.equal(res.output[0].summary[0].text, thought);
+  assert.equal(res.output_text, answer);
+
+  const stream = client.responses.stream({ model: 'thinker', input: 'hi', reasoning: { effort: 'low' } });
+  const deltas = [];
+  let summaryDone;
+  for await (const event of stream) {
+    if (event.type === 'response.reasoning_summary_text.delta') deltas.push(event.delta);
+    if (event.type === 'response.reasoning_summary_text.done') summaryDone = event.text;
+  }
+  assert.deepEqual(deltas, thoughtPieces);
+  assert.equal(summaryDone, thought);
+  const final = await stream.finalResponse();
+  assert.equal(final.output[0].summary[0].text, thought);
+  assert.equal(final.output_text, answer);
 });

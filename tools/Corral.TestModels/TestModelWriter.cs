@@ -84,6 +84,13 @@ public static class TestModelWriter
     public static void WriteToolCaller(string path) =>
         WriteNextTokenModel(path, "corral-test-tool-caller", ToolCallerModel.Vocab, ToolCallerModel.NextToken);
 
+    /// <summary>
+    /// The successor model plus tokens that spell one reasoning turn: its greedy output is what <see cref="ThinkerModel"/>
+    /// documents (use it with <see cref="ThinkerModel.Template"/>).
+    /// </summary>
+    public static void WriteThinker(string path) =>
+        WriteNextTokenModel(path, "corral-test-thinker", ThinkerModel.Vocab, ThinkerModel.NextToken);
+
     // Attention and FFN outputs are zero, so the residual stream stays the one-hot embedding of the last token, and
     // output.weight turns it into one logit for the chosen next token.
     private static void WriteNextTokenModel(string path, string modelName, ByteLevelBpeVocab vocab, Func<int, int> nextToken)

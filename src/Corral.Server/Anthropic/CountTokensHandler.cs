@@ -15,7 +15,7 @@ internal static class CountTokensHandler
     {
         var request = await RequestJson.ReadAsync(http, AnthropicJsonContext.Default.MessagesRequest).ConfigureAwait(false);
         var native = MessagesTranslation.ToNative(request, requireMaxTokens: false);
-        var model = preparer.ResolveForChat(native);
+        var model = preparer.ResolveForChat(native, relaxThinking: true);
         var options = preparer.Inference.EffectiveOptions(model, native.Options);
         var prompt = preparer.Prompts.RenderChat(model, native, countTokens: null, int.MaxValue);
         await using var lease = await preparer.Inference.AcquireAsync(model, options, native.KeepAlive, http.RequestAborted).ConfigureAwait(false);

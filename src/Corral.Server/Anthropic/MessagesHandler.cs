@@ -14,7 +14,7 @@ internal static class MessagesHandler
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, AnthropicJsonContext.Default.MessagesRequest).ConfigureAwait(false);
         var native = MessagesTranslation.ToNative(request, requireMaxTokens: true);
-        var model = preparer.ResolveForChat(native);
+        var model = preparer.ResolveForChat(native, relaxThinking: true);
         var options = preparer.Inference.EffectiveOptions(model, native.Options);
         await using var prepared = await preparer.PrepareChatAsync(model, native, options, started, http.RequestAborted, request.ToolChoice switch
         {

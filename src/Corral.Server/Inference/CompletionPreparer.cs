@@ -17,7 +17,11 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
 
     public PromptBuilder Prompts { get; } = prompts;
 
-    public ResolvedModel ResolveForChat(ChatRequest request)
+    /// <param name="relaxThinking">
+    /// Drop a thinking request the model can't honour instead of refusing it: Anthropic clients (Claude Code) send
+    /// thinking whatever the model, and Ollama relaxes it on /v1/messages.
+    /// </param>
+    public ResolvedModel ResolveForChat(ChatRequest request, bool relaxThinking = false)
     {
         var model = Resolver.Resolve(request.Model);
         if (model.IsEmbeddingModel)
@@ -30,11 +34,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             throw ApiException.BadRequest($"{request.Model} does not support tools");
         }
 
-        if (request.Think is { IsEnabled: true } && !model.Capabilities.Contains("thinking"))
-        {
-            throw ApiException.BadRequest($"\"{request.Model}\" does not support thinking");
-        }
-
+        request.Think = EffectiveThink(model, request.Model, request.Think, relaxThinking);
         ImageValidation.Check(model, request.Model, request.Messages?.SelectMany(m => m.Images ?? []));
         return model;
     }
@@ -47,8 +47,29 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             throw ApiException.BadRequest($"\"{request.Model}\" does not support generate");
         }
 
+        request.Think = EffectiveThink(model, request.Model, request.Think, relax: false);
         ImageValidation.Check(model, request.Model, request.Images);
         return model;
+    }
+
+    /// <summary>
+    /// Ollama's rule, for chat and generate alike: a model with the thinking capability thinks unless the request
+    /// says otherwise (unset → true, so its template sees .Think and the output is split); asking a model without
+    /// it to think is a 400, or with <paramref name="relax"/> the request is dropped.
+    /// </summary>
+    private static ThinkValue? EffectiveThink(ResolvedModel model, string? name, ThinkValue? think, bool relax)
+    {
+        if (model.Capabilities.Contains("thinking"))
+        {
+            return think ?? ThinkValue.True;
+        }
+
+        if (think is { IsEnabled: true })
+        {
+            return relax ? null : throw ApiException.BadRequest($"\"{name}\" does not support thinking");
+        }
+
+        return think;
     }
 
     /// <param name="toolCalls">Whether the caller's tool_choice demands a call: then the output is held to tool calls (<see cref="RequiredToolCall"/>).</param>
