@@ -17,7 +17,7 @@ public sealed class RunnerFixture : IAsyncLifetime
         Successor = await StartAsync(GeneratedModels.Successor, parallel: 4, context: 512);
     }
 
-    public async Task<RunnerProcess> StartAsync(string model, int parallel = 1, int context = 512, bool embedding = false)
+    public async Task<RunnerProcess> StartAsync(string model, int parallel = 1, int context = 512, bool embedding = false, string? projector = null)
     {
         var launch = new RunnerLaunchOptions
         {
@@ -26,6 +26,7 @@ public sealed class RunnerFixture : IAsyncLifetime
             Parallel = parallel,
             ContextPerSlot = context,
             Embedding = embedding,
+            ProjectorPath = projector,
         };
         var runner = await RunnerProcess.StartAsync(launch, progress: null, CancellationToken.None);
         _started.Add(runner);

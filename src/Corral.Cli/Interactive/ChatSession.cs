@@ -397,7 +397,24 @@ internal sealed class ChatSession
         IReadOnlyList<byte[]>? images = null;
         if (Settings.MultiModal)
         {
-            var (prompt, found) = ImagePaths.Extract(text);
+            string prompt;
+            IReadOnlyList<(string Path, byte[] Bytes)> found;
+            IReadOnlyList<string> missing;
+            try
+            {
+                (prompt, found, missing) = ImagePaths.Extract(text);
+            }
+            catch (FormatException ex)
+            {
+                _err.WriteLine($"Error: {ex.Message}");
+                return;
+            }
+
+            foreach (var path in missing)
+            {
+                _err.WriteLine($"No image at '{path}': it stays in the prompt as text.");
+            }
+
             foreach (var (path, _) in found)
             {
                 _out.WriteLine($"Added image '{path}'");

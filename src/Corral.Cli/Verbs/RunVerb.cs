@@ -114,7 +114,12 @@ internal static class RunVerb
         IReadOnlyList<byte[]>? images = null;
         if (settings.MultiModal)
         {
-            var (text, found) = ImagePaths.Extract(prompt);
+            var (text, found, missing) = ImagePaths.Extract(prompt);
+            foreach (var path in missing)
+            {
+                Console.Error.WriteLine($"No image at '{path}': it stays in the prompt as text.");
+            }
+
             prompt = text;
             images = found.Count > 0 ? found.Select(i => i.Bytes).ToList() : null;
         }

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Corral.Runner.Protocol;
 
 namespace Corral.Runner.Client;
@@ -46,6 +45,23 @@ public sealed class RunnerClient : IDisposable
     /// <summary>Streams a completion. Cancelling the token closes the connection, which frees the runner's slot.</summary>
     public async IAsyncEnumerable<CompletionChunk> CompleteAsync(CompletionRequest request, [EnumeratorCancellation] CancellationToken cancellation)
     {
+        var stream = await StartCompletionAsync(request, cancellation).ConfigureAwait(false);
+        using (stream)
+        {
+            await foreach (var chunk in stream.ReadAsync(cancellation).ConfigureAwait(false))
+            {
+                yield return chunk;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends a completion and returns once the runner has accepted it (it answers its headers as soon as the prompt
+    /// is tokenized and checked, before prefill), so a refusal surfaces here, before a caller commits to a status.
+    /// </summary>
+    /// <exception cref="RunnerException">The runner refused the request (<see cref="RunnerException.IsBadRequest"/>) or is gone.</exception>
+    public async Task<RunnerCompletionStream> StartCompletionAsync(CompletionRequest request, CancellationToken cancellation)
+    {
         using var message = new HttpRequestMessage(HttpMethod.Post, "completion")
         {
             Content = JsonContent.Create(request, RunnerJsonContext.Default.CompletionRequest),
@@ -65,7 +81,7 @@ public sealed class RunnerClient : IDisposable
             throw new RunnerException("model runner stopped before the request started", ex);
         }
 
-        using (response)
+        try
         {
             if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
             {
@@ -79,49 +95,12 @@ public sealed class RunnerClient : IDisposable
                 throw new RunnerException($"model runner answered {(int)response.StatusCode}");
             }
 
-            var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                using var reader = new StreamReader(stream);
-                var sawDone = false;
-                while (true)
-                {
-                    string? line;
-                    try
-                    {
-                        line = await reader.ReadLineAsync(cancellation).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
-                    {
-                        throw new RunnerException("model runner stopped unexpectedly during generation", ex);
-                    }
-
-                    if (line is null)
-                    {
-                        break;
-                    }
-
-                    if (line.Length == 0)
-                    {
-                        continue;
-                    }
-
-                    var chunk = JsonSerializer.Deserialize(line, RunnerJsonContext.Default.CompletionChunk)
-                        ?? throw new RunnerException("runner sent an empty chunk");
-                    if (chunk.Error is not null)
-                    {
-                        throw new RunnerException(chunk.Error);
-                    }
-
-                    sawDone |= chunk.Done;
-                    yield return chunk;
-                }
-
-                if (!sawDone && !cancellation.IsCancellationRequested)
-                {
-                    throw new RunnerException("model runner stopped unexpectedly during generation");
-                }
-            }
+            return new RunnerCompletionStream(response);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
         }
     }
 
@@ -133,7 +112,7 @@ public sealed class RunnerClient : IDisposable
             response.EnsureSuccessStatusCode();
             var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.EmbeddingResponse, cancellation).ConfigureAwait(false)
                 ?? throw new RunnerException("runner sent an empty embedding response");
-            return result.Error is null ? result : throw new RunnerException(result.Error);
+            return result.Error is null ? result : throw new RunnerException(result.Error) { IsBadRequest = result.Refused };
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
@@ -150,7 +129,7 @@ public sealed class RunnerClient : IDisposable
             response.EnsureSuccessStatusCode();
             var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.RerankResponse, cancellation).ConfigureAwait(false)
                 ?? throw new RunnerException("runner sent an empty rerank response");
-            return result.Error is null ? result : throw new RunnerException(result.Error);
+            return result.Error is null ? result : throw new RunnerException(result.Error) { IsBadRequest = result.Refused };
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
@@ -164,6 +143,29 @@ public sealed class RunnerClient : IDisposable
         response.EnsureSuccessStatusCode();
         var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.TokenizeResponse, cancellation).ConfigureAwait(false);
         return result?.Tokens ?? [];
+    }
+
+    /// <summary>Tokenizes <paramref name="content"/> and measures each image: the context positions it takes with this model's projector.</summary>
+    /// <exception cref="RunnerException">The runner refused an image (<see cref="RunnerException.IsBadRequest"/>) or is gone.</exception>
+    public async Task<TokenizeResponse> MeasureAsync(string content, List<byte[]> images, CancellationToken cancellation)
+    {
+        try
+        {
+            using var response = await _http.PostAsJsonAsync("tokenize", new TokenizeRequest { Content = content, Images = images }, RunnerJsonContext.Default.TokenizeRequest, cancellation).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+            {
+                var refusal = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.CompletionChunk, cancellation).ConfigureAwait(false);
+                throw new RunnerException(refusal?.Error ?? "model runner refused the images") { IsBadRequest = true };
+            }
+
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.TokenizeResponse, cancellation).ConfigureAwait(false)
+                ?? throw new RunnerException("runner sent an empty tokenize response");
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
+        {
+            throw new RunnerException("model runner stopped unexpectedly", ex);
+        }
     }
 
     public async Task<string> DetokenizeAsync(int[] tokens, CancellationToken cancellation)

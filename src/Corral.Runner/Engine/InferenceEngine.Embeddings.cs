@@ -21,6 +21,10 @@ public sealed partial class InferenceEngine
             {
                 pending.Completion.TrySetResult(Embed(pending.Request));
             }
+            catch (InvalidCompletionException ex)
+            {
+                pending.Completion.TrySetResult(new EmbeddingResponse { Error = ex.Message, Refused = true });
+            }
             catch (Exception ex) when (ex is LlamaException or ArgumentException)
             {
                 pending.Completion.TrySetResult(new EmbeddingResponse { Error = ex.Message });
@@ -32,12 +36,12 @@ public sealed partial class InferenceEngine
     {
         if (!_options.Embedding)
         {
-            throw new ArgumentException("this model does not support embeddings");
+            throw new InvalidCompletionException("this model does not support embeddings");
         }
 
         if (_context.PoolingType == LlamaPoolingType.Rank)
         {
-            throw new ArgumentException("this model is a reranker: it scores (query, document) pairs and has no embeddings");
+            throw new InvalidCompletionException("this model is a reranker: it scores (query, document) pairs and has no embeddings");
         }
 
         var limit = Math.Min(_options.ContextPerSlot, _batch.Capacity);
@@ -50,7 +54,7 @@ public sealed partial class InferenceEngine
             {
                 if (!request.Truncate)
                 {
-                    throw new ArgumentException($"the input length ({tokens.Length} tokens) exceeds the context length ({limit} tokens)");
+                    throw new InvalidCompletionException($"the input length ({tokens.Length} tokens) exceeds the context length ({limit} tokens)");
                 }
 
                 tokens = tokens[..limit];

@@ -25,6 +25,50 @@ public sealed partial class InferenceEngine
     [GeneratedRegex(@"\[img-(\d+)\]")]
     private static partial Regex ImageTag();
 
+    /// <summary>Image token counts by SHA-256 of the encoded bytes: a conversation sends the same images every turn.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _imageTokenCounts = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How many context positions each image takes with this projector (dynamic-resolution projectors give
+    /// different counts for different sizes), for the server's fitting of a conversation into num_ctx.
+    /// Thread-safe; runs on the request thread.
+    /// </summary>
+    /// <exception cref="InvalidCompletionException">The model takes no images, or an image cannot be decoded.</exception>
+    public int[] CountImageTokens(IReadOnlyList<byte[]> images)
+    {
+        var projector = _projector ?? throw new InvalidCompletionException("this model is missing data required for image input");
+        var counts = new int[images.Count];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            var key = Convert.ToHexString(SHA256.HashData(images[i]));
+            if (_imageTokenCounts.TryGetValue(key, out var known))
+            {
+                counts[i] = known;
+                continue;
+            }
+
+            try
+            {
+                using var bitmap = projector.DecodeImage(images[i]);
+                using var chunks = projector.Tokenize(projector.Marker, [bitmap], addSpecial: false, parseSpecial: true);
+                counts[i] = chunks.Where(c => c.Type != MtmdChunkType.Text).Sum(c => c.PositionCount);
+            }
+            catch (MtmdException ex)
+            {
+                throw new InvalidCompletionException($"invalid image input: image {i + 1}: {ex.Message}");
+            }
+
+            if (_imageTokenCounts.Count >= 1024)
+            {
+                _imageTokenCounts.Clear(); // bounded; rebuilt by the conversations still going
+            }
+
+            _imageTokenCounts[key] = counts[i];
+        }
+
+        return counts;
+    }
+
     /// <summary>Tokenizes a prompt with images into text tokens and pseudo tokens; refuses what cannot run.</summary>
     /// <exception cref="InvalidCompletionException">The request cannot be served as sent (a 400).</exception>
     private LlamaToken[] BuildMediaPrompt(CompletionRequest request, out MtmdChunks? chunks, out Dictionary<int, MediaSpan>? spans)
@@ -133,7 +177,6 @@ public sealed partial class InferenceEngine
         }
 
         spans = [];
-        var imageTokens = 0;
         foreach (var chunk in chunks)
         {
             if (chunk.Type == MtmdChunkType.Text)
@@ -164,7 +207,6 @@ public sealed partial class InferenceEngine
             spans[at] = new MediaSpan(at, chunk.TokenCount, chunk);
             FillPseudoTokens(chunk.Id, tokens.AsSpan(at, chunk.TokenCount));
             at += chunk.TokenCount;
-            imageTokens += chunk.TokenCount;
         }
 
         if (chunks.Count > 0 && chunks[^1].Type == MtmdChunkType.Image)
@@ -176,9 +218,8 @@ public sealed partial class InferenceEngine
         var limit = _options.ContextPerSlot;
         if (tokens.Length >= limit)
         {
-            // Truncating could cut through an image; refuse instead.
-            throw new InvalidCompletionException(
-                $"the input length ({tokens.Length} tokens, {imageTokens} of them for images) exceeds the context length ({limit} tokens)");
+            // Truncating could cut through an image; refuse instead (Ollama's message, which clients match on).
+            throw new InvalidCompletionException(InputTooLong);
         }
 
         return tokens;

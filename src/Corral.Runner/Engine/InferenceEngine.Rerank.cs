@@ -34,6 +34,10 @@ public sealed partial class InferenceEngine
             {
                 pending.Completion.TrySetResult(Rerank(pending.Request));
             }
+            catch (InvalidCompletionException ex)
+            {
+                pending.Completion.TrySetResult(new RerankResponse { Error = ex.Message, Refused = true });
+            }
             catch (Exception ex) when (ex is LlamaException or ArgumentException)
             {
                 pending.Completion.TrySetResult(new RerankResponse { Error = ex.Message });
@@ -45,7 +49,7 @@ public sealed partial class InferenceEngine
     {
         if (!_options.Embedding || _context.PoolingType != LlamaPoolingType.Rank)
         {
-            throw new ArgumentException("this model does not support reranking");
+            throw new InvalidCompletionException("this model does not support reranking");
         }
 
         // Each distinct document is scored once, and the distinct documents are packed in ordinal
@@ -65,14 +69,14 @@ public sealed partial class InferenceEngine
             {
                 if (!request.Truncate)
                 {
-                    throw new ArgumentException($"the input length ({tokens.Length} tokens) exceeds the context length ({limit} tokens)");
+                    throw new InvalidCompletionException($"the input length ({tokens.Length} tokens) exceeds the context length ({limit} tokens)");
                 }
 
                 // The tail is the document's end (and the closing separator): the query survives.
                 tokens = tokens[..limit];
             }
 
-            pairs[i] = tokens.Length > 0 ? tokens : throw new ArgumentException("the query and document are both empty");
+            pairs[i] = tokens.Length > 0 ? tokens : throw new InvalidCompletionException("the query and document are both empty");
             place[distinct[i]] = i;
         }
 

@@ -65,35 +65,73 @@ public sealed partial class InferenceEngine : IDisposable
     public string Detokenize(ReadOnlySpan<LlamaToken> tokens) => _model.Vocab.Detokenize(tokens, removeSpecial: false, unparseSpecial: true);
 
     /// <summary>Queues a completion; its chunks arrive on the returned reader, the last one with Done set.</summary>
+    /// <exception cref="InvalidCompletionException">
+    /// The request cannot be served as sent (a prompt longer than the context with truncate off, token ids outside
+    /// the vocabulary, a grammar llama.cpp rejects, an image it cannot use): the host answers 400 before streaming.
+    /// </exception>
     public ChannelReader<CompletionChunk> Submit(CompletionRequest request, CancellationToken cancellation)
     {
-        var channel = Channel.CreateUnbounded<CompletionChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         if (_options.Embedding)
         {
-            channel.Writer.TryWrite(new CompletionChunk { Done = true, Error = "this model does not support generate" });
-            channel.Writer.TryComplete();
-            return channel.Reader;
+            throw new InvalidCompletionException("this model does not support generate");
         }
 
+        var channel = Channel.CreateUnbounded<CompletionChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         LlamaToken[] prompt;
         Llama.Multimodal.MtmdChunks? mediaChunks = null;
         Dictionary<int, MediaSpan>? media = null;
+        TokenSampler? sampler = null;
         try
         {
-            // An image the runner cannot use throws InvalidCompletionException: the host answers 400.
             prompt = request.Images is { Count: > 0 } ? BuildMediaPrompt(request, out mediaChunks, out media) : BuildPrompt(request);
+            sampler = CreateSampler(request, prompt);
         }
         catch (Exception ex) when (ex is ArgumentException or LlamaException)
         {
+            // Not the client's doing (tokenizer or sampler failures inside llama.cpp): an error chunk, a 500.
+            mediaChunks?.Dispose();
             channel.Writer.TryWrite(new CompletionChunk { Done = true, Error = ex.Message });
             channel.Writer.TryComplete();
             return channel.Reader;
         }
+        catch
+        {
+            mediaChunks?.Dispose();
+            throw;
+        }
 
-        _incoming.Enqueue(new ActiveCompletion(request, prompt, channel.Writer, cancellation) { Media = media, MediaChunks = mediaChunks });
+        _incoming.Enqueue(new ActiveCompletion(request, prompt, channel.Writer, cancellation) { Media = media, MediaChunks = mediaChunks, Sampler = sampler });
         _wake.Release();
         cancellation.Register(static s => ((SemaphoreSlim)s!).Release(), _wake);
         return channel.Reader;
+    }
+
+    /// <summary>
+    /// Builds the request's sampler on the request thread (samplers only read the vocabulary), so that what the
+    /// client got wrong is refused before streaming rather than failing the stream.
+    /// </summary>
+    private TokenSampler CreateSampler(CompletionRequest request, LlamaToken[] prompt)
+    {
+        if (request.Sampling.LogitBias is { Count: > 0 } bias)
+        {
+            var vocabSize = _model.Vocab.Count;
+            foreach (var token in bias.Keys)
+            {
+                if (token < 0 || token >= vocabSize)
+                {
+                    throw new InvalidCompletionException($"invalid token id {token} in logit_bias");
+                }
+            }
+        }
+
+        try
+        {
+            return TokenSampler.Create(_model, request.Sampling, _options.ContextPerSlot, prompt);
+        }
+        catch (LlamaGrammarException ex)
+        {
+            throw new InvalidCompletionException($"invalid grammar: {ex.Message}");
+        }
     }
 
     /// <summary>Embeds a batch of inputs, evaluated together as separate sequences.</summary>
@@ -115,6 +153,9 @@ public sealed partial class InferenceEngine : IDisposable
         _stop.Dispose();
         _wake.Dispose();
     }
+
+    /// <summary>Ollama's runner message, word for word: clients match on it.</summary>
+    internal const string InputTooLong = "the input length exceeds the context length";
 
     private LlamaToken[] BuildPrompt(CompletionRequest request)
     {
@@ -150,14 +191,14 @@ public sealed partial class InferenceEngine : IDisposable
         {
             if (t.Value < 0 || t.Value >= vocabSize)
             {
-                throw new ArgumentException($"invalid token id {t.Value} in context");
+                throw new InvalidCompletionException($"invalid token id {t.Value} in context");
             }
         }
 
         if (tokens.Length == 0)
         {
             // Nothing to condition on: start from BOS so the model has a first position.
-            tokens = _model.Vocab.Bos is { } bos ? [bos] : throw new ArgumentException("prompt is empty and the model has no BOS token");
+            tokens = _model.Vocab.Bos is { } bos ? [bos] : throw new InvalidCompletionException("no input provided");
         }
 
         var limit = _options.ContextPerSlot;
@@ -165,7 +206,7 @@ public sealed partial class InferenceEngine : IDisposable
         {
             if (!request.Truncate)
             {
-                throw new ArgumentException($"the input length ({tokens.Length} tokens) exceeds the context length ({limit} tokens)");
+                throw new InvalidCompletionException(InputTooLong);
             }
 
             tokens = TruncatePrompt(tokens, Math.Clamp(request.NumKeep, 0, limit - 1), limit - 1);
@@ -222,8 +263,16 @@ public sealed partial class InferenceEngine : IDisposable
 
             while (_incoming.TryDequeue(out var queued))
             {
-                queued.Fail("runner is shutting down");
+                _waiting.Add(queued);
             }
+
+            foreach (var waiting in _waiting)
+            {
+                waiting.Fail("runner is shutting down");
+                waiting.Dispose(); // its sampler and image chunks
+            }
+
+            _waiting.Clear();
         }
     }
 
@@ -299,17 +348,6 @@ public sealed partial class InferenceEngine : IDisposable
             }
 
             slot.Cached.RemoveRange(reuse, slot.Cached.Count - reuse);
-        }
-
-        try
-        {
-            request.Sampler = TokenSampler.Create(_model, request.Request.Sampling, _options.ContextPerSlot, request.Prompt);
-        }
-        catch (Exception ex) when (ex is LlamaException or ArgumentException)
-        {
-            request.Fail(ex.Message);
-            request.Dispose();
-            return;
         }
 
         request.PromptCursor = reuse;
@@ -431,7 +469,7 @@ public sealed partial class InferenceEngine : IDisposable
         return true;
     }
 
-    /// <summary>The slot's context is full: shift it (drop the oldest half after num_keep) or end with "length".</summary>
+    /// <summary>The slot's context is full: shift it (drop the oldest half after num_keep, never part of an image: <see cref="ContextShift"/>) or end with "length".</summary>
     private bool MakeRoom(Slot slot, ActiveCompletion request)
     {
         if (!request.Request.Shift || !_context.CanShift)
@@ -442,8 +480,8 @@ public sealed partial class InferenceEngine : IDisposable
         }
 
         var used = slot.Cached.Count;
-        var keep = Math.Clamp(request.Request.NumKeep, 0, used - 2);
-        var discard = (used - keep) / 2;
+        var (keep, discard) = ContextShift.Plan(slot.Cached, request.Request.NumKeep);
+        LogContextShift(slot.Index, used, keep, discard);
         _context.SeqRemove(slot.Seq, keep, keep + discard);
         _context.SeqAdd(slot.Seq, keep + discard, used, -discard);
         slot.Cached.RemoveRange(keep, discard);
@@ -514,6 +552,9 @@ public sealed partial class InferenceEngine : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "inference loop crashed")]
     private partial void LogLoopCrashed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "context shift: slot {Slot} held {Used} positions, dropped {Count} from {Start}")]
+    private partial void LogContextShift(int slot, int used, int start, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "decode failed: {Reason}")]
     private partial void LogDecodeFailed(string reason);

@@ -246,6 +246,8 @@ public sealed partial class RunnerHost
         using var writer = new NdjsonWriter(http.Response.BodyWriter);
         try
         {
+            // Accepted: send the headers now, so the server learns it before prefill (a refusal above is a 400).
+            await http.Response.StartAsync(abort).ConfigureAwait(false);
             while (await reader.WaitToReadAsync(abort).ConfigureAwait(false))
             {
                 // Send everything already produced in one flush: under load several tokens may be waiting.
@@ -305,7 +307,21 @@ public sealed partial class RunnerHost
             ids[i] = tokens[i].Value;
         }
 
-        await Results.Json(new TokenizeResponse { Tokens = ids }, RunnerJsonContext.Default.TokenizeResponse).ExecuteAsync(http).ConfigureAwait(false);
+        int[]? imageTokens = null;
+        if (request.Images is { Count: > 0 } images)
+        {
+            try
+            {
+                imageTokens = engine.CountImageTokens(images);
+            }
+            catch (InvalidCompletionException ex)
+            {
+                await Results.Json(new CompletionChunk { Done = true, Error = ex.Message }, RunnerJsonContext.Default.CompletionChunk, statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await Results.Json(new TokenizeResponse { Tokens = ids, ImageTokens = imageTokens }, RunnerJsonContext.Default.TokenizeResponse).ExecuteAsync(http).ConfigureAwait(false);
     }
 
     private async Task DetokenizeAsync(HttpContext http)

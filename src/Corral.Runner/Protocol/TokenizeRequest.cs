@@ -7,4 +7,7 @@ public sealed class TokenizeRequest
     [JsonPropertyName("content")] public string Content { get; set; } = string.Empty;
     [JsonPropertyName("add_special")] public bool AddSpecial { get; set; } = true;
     [JsonPropertyName("parse_special")] public bool ParseSpecial { get; set; } = true;
+
+    /// <summary>Encoded images to measure: the answer's <see cref="TokenizeResponse.ImageTokens"/> has the positions each takes.</summary>
+    [JsonPropertyName("images")] public List<byte[]>? Images { get; set; }
 }

@@ -22,7 +22,6 @@ internal static class MessagesHandler
             { Type: "any" or "tool" } => ToolCallRequirement.OneOrMore,
             _ => ToolCallRequirement.None,
         }).ConfigureAwait(false);
-        await prepared.EnsureAcceptedAsync(http.RequestAborted).ConfigureAwait(false);
         var id = AnthropicIds.NewMessageId();
         var events = prepared.EventsAsync(http.RequestAborted);
         if (request.Stream)

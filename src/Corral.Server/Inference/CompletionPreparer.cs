@@ -1,4 +1,5 @@
 using Corral.Api.Native;
+using Corral.Runner.Client;
 using Corral.Server.Http;
 using Corral.Server.Models;
 using Corral.Server.Vision;
@@ -73,7 +74,8 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     }
 
     /// <param name="toolCalls">Whether the caller's tool_choice demands a call: then the output is held to tool calls (<see cref="RequiredToolCall"/>).</param>
-    public async Task<PreparedCompletion> PrepareChatAsync(ResolvedModel model, ChatRequest request, ModelOptions options, long started, CancellationToken cancellation, ToolCallRequirement toolCalls = ToolCallRequirement.None)
+    /// <param name="logitBias">OpenAI's logit_bias (token id → bias), which has no native field.</param>
+    public async Task<PreparedCompletion> PrepareChatAsync(ResolvedModel model, ChatRequest request, ModelOptions options, long started, CancellationToken cancellation, ToolCallRequirement toolCalls = ToolCallRequirement.None, Dictionary<int, float>? logitBias = null)
     {
         var grammar = StructuredOutput.GrammarFor(request.Format);
         var lease = await Inference.AcquireAsync(model, options, request.KeepAlive, cancellation).ConfigureAwait(false);
@@ -82,17 +84,11 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             var contextLength = options.NumCtx ?? 4096;
             var prompt = Prompts.RenderChat(model, request, countTokens: null, int.MaxValue);
 
-            // Only when the conversation might not fit is it worth tokenizing to drop old turns (as Ollama does).
-            if (prompt.Prompt.Length > contextLength && request.Truncate != false)
+            // Only when the conversation might not fit is it worth tokenizing to drop old turns (as Ollama does);
+            // images take positions the text does not show, so a conversation with images is always measured.
+            if (request.Truncate != false && (prompt.Prompt.Length > contextLength || prompt.Images.Count > 0))
             {
-                var client = lease.Client;
-                var count = (await client.TokenizeAsync(prompt.Prompt, cancellation).ConfigureAwait(false)).Length;
-                if (count > contextLength)
-                {
-                    prompt = await Task.Run(
-                        () => Prompts.RenderChat(model, request, text => client.TokenizeAsync(text, cancellation).GetAwaiter().GetResult().Length, contextLength),
-                        cancellation).ConfigureAwait(false);
-                }
+                prompt = await FitToContextAsync(model, request, prompt, lease.Client, contextLength, cancellation).ConfigureAwait(false);
             }
 
             var parser = PromptBuilder.ParserOptions(model, prompt.Prompt, request.Tools, request.Think);
@@ -103,7 +99,8 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
 
             var completion = InferenceService.Completion(prompt.Prompt, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
             completion.Images = prompt.Images.Count > 0 ? prompt.Images.ToList() : null;
-            return new PreparedCompletion(model, lease, completion, started, parser);
+            completion.Sampling.LogitBias = logitBias;
+            return await AcceptedAsync(new PreparedCompletion(model, lease, completion, started, parser), cancellation).ConfigureAwait(false);
         }
         catch
         {
@@ -112,7 +109,44 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
     }
 
-    public async Task<PreparedCompletion> PrepareGenerateAsync(ResolvedModel model, GenerateRequest request, ModelOptions options, long started, CancellationToken cancellation)
+    /// <summary>
+    /// Measures the rendered conversation with the runner (text tokens, and each image's positions with the model's
+    /// projector) and, when it is longer than the context, renders it again without its oldest turns.
+    /// </summary>
+    private async Task<Corral.Templates.Prompting.ChatPrompt> FitToContextAsync(ResolvedModel model, ChatRequest request, Corral.Templates.Prompting.ChatPrompt prompt, RunnerClient client, int contextLength, CancellationToken cancellation)
+    {
+        int count;
+        Func<byte[], int>? imageTokens = null;
+        var images = (request.Messages ?? []).SelectMany(m => m.Images ?? []).Distinct(ReferenceEqualityComparer.Instance).Cast<byte[]>().ToList();
+        if (images.Count > 0)
+        {
+            var measured = await client.MeasureAsync(prompt.Prompt, images, cancellation).ConfigureAwait(false);
+            var positions = new Dictionary<byte[], int>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < images.Count; i++)
+            {
+                positions[images[i]] = measured.ImageTokens is { } counts && i < counts.Length ? counts[i] : 0;
+            }
+
+            imageTokens = image => positions.GetValueOrDefault(image);
+            count = measured.Tokens.Length + prompt.Images.Sum(imageTokens);
+        }
+        else
+        {
+            count = (await client.TokenizeAsync(prompt.Prompt, cancellation).ConfigureAwait(false)).Length;
+        }
+
+        if (count <= contextLength)
+        {
+            return prompt;
+        }
+
+        return await Task.Run(
+            () => Prompts.RenderChat(model, request, text => client.TokenizeAsync(text, cancellation).GetAwaiter().GetResult().Length, contextLength, imageTokens),
+            cancellation).ConfigureAwait(false);
+    }
+
+    /// <param name="logitBias">OpenAI's logit_bias (token id → bias), which has no native field.</param>
+    public async Task<PreparedCompletion> PrepareGenerateAsync(ResolvedModel model, GenerateRequest request, ModelOptions options, long started, CancellationToken cancellation, Dictionary<int, float>? logitBias = null)
     {
         var grammar = StructuredOutput.GrammarFor(request.Format);
         var rendered = Prompts.RenderGenerate(model, request);
@@ -120,7 +154,26 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         completion.ReturnTokens = !request.Raw;
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;
         completion.Images = request.Images is { Count: > 0 } images ? images.ToList() : null;
+        completion.Sampling.LogitBias = logitBias;
         var lease = await Inference.AcquireAsync(model, options, request.KeepAlive, cancellation).ConfigureAwait(false);
-        return new PreparedCompletion(model, lease, completion, started, PromptBuilder.ParserOptions(model, rendered, null, request.Think));
+        return await AcceptedAsync(new PreparedCompletion(model, lease, completion, started, PromptBuilder.ParserOptions(model, rendered, null, request.Think)), cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every prepared completion is one the runner has accepted: what it refuses as the client's fault is a
+    /// 400 before any API surface writes a status (see <see cref="PreparedCompletion.EnsureAcceptedAsync"/>).
+    /// </summary>
+    private static async Task<PreparedCompletion> AcceptedAsync(PreparedCompletion prepared, CancellationToken cancellation)
+    {
+        try
+        {
+            await prepared.EnsureAcceptedAsync(cancellation).ConfigureAwait(false);
+            return prepared;
+        }
+        catch
+        {
+            await prepared.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Corral.Runner.Client;
 using Corral.Runner.Protocol;
 using Corral.Server.Models;
 using Corral.Server.Observability;
@@ -26,51 +27,36 @@ public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, C
     /// <summary>How the output is split into content, thinking and tool calls.</summary>
     public OutputParserOptions Parsing { get; } = parsing;
 
-    private IAsyncEnumerator<CompletionChunk>? _opened;
-    private bool _openedHasFirst;
+    private RunnerCompletionStream? _accepted;
 
-    public IAsyncEnumerable<CompletionChunk> StreamAsync(CancellationToken cancellation) =>
-        _opened is { } opened ? ContinueOpenedAsync(opened) : Lease.Client.CompleteAsync(Request, cancellation);
+    public IAsyncEnumerable<CompletionChunk> StreamAsync(CancellationToken cancellation)
+    {
+        if (_accepted is { } accepted)
+        {
+            _accepted = null;
+            return ReadAcceptedAsync(accepted, cancellation);
+        }
+
+        return Lease.Client.CompleteAsync(Request, cancellation);
+    }
 
     /// <summary>
-    /// For a request with images, waits for the runner's first answer so that an image the runner cannot
-    /// decode fails here, as a 400, before a caller starts an SSE stream (whose status is then fixed).
-    /// Requests without images return at once.
+    /// Sends the request to the runner and waits until it accepts it (headers, before prefill), so that whatever it
+    /// refuses (too long with truncate off, bad context tokens, an image it cannot decode) fails here as a 400,
+    /// before any API surface starts a stream whose status is then fixed. <see cref="CompletionPreparer"/> calls it.
     /// </summary>
     public async Task EnsureAcceptedAsync(CancellationToken cancellation)
     {
-        if (Request.Images is not { Count: > 0 } || _opened is not null)
-        {
-            return;
-        }
-
-        var enumerator = Lease.Client.CompleteAsync(Request, cancellation).GetAsyncEnumerator(cancellation);
-        try
-        {
-            _openedHasFirst = await enumerator.MoveNextAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            await enumerator.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        _opened = enumerator;
+        _accepted ??= await Lease.Client.StartCompletionAsync(Request, cancellation).ConfigureAwait(false);
     }
 
-    private async IAsyncEnumerable<CompletionChunk> ContinueOpenedAsync(IAsyncEnumerator<CompletionChunk> opened)
+    private static async IAsyncEnumerable<CompletionChunk> ReadAcceptedAsync(RunnerCompletionStream accepted, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        await using (opened.ConfigureAwait(false))
+        using (accepted)
         {
-            if (!_openedHasFirst)
+            await foreach (var chunk in accepted.ReadAsync(cancellation).ConfigureAwait(false))
             {
-                yield break;
-            }
-
-            yield return opened.Current;
-            while (await opened.MoveNextAsync().ConfigureAwait(false))
-            {
-                yield return opened.Current;
+                yield return chunk;
             }
         }
     }
@@ -130,11 +116,8 @@ public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, C
 
     public async ValueTask DisposeAsync()
     {
-        if (_opened is { } opened)
-        {
-            _opened = null;
-            await opened.DisposeAsync().ConfigureAwait(false);
-        }
+        _accepted?.Dispose();
+        _accepted = null;
 
         await Lease.DisposeAsync().ConfigureAwait(false);
     }

@@ -90,6 +90,39 @@ public sealed class PromptBuilder
             : ToolCallSyntax.FromGoTemplate(model.Template ?? string.Empty, options);
     }
 
+    /// <summary>Where a kept suffix may start: never inside a block of tool results, which stay with the turn that called the tools.</summary>
+    private static int ToolBlockStart(List<Message> messages, int index)
+    {
+        if (index <= 0 || index >= messages.Count || messages[index].Role != "tool")
+        {
+            return index;
+        }
+
+        var start = index;
+        while (start > 0 && messages[start - 1].Role == "tool")
+        {
+            start--;
+        }
+
+        var assistant = start - 1;
+        return assistant >= 0 && messages[assistant].Role == "assistant" && messages[assistant].ToolCalls is { Count: > 0 } ? assistant : index;
+    }
+
+    /// <summary>The system messages before <paramref name="start"/>, then every message from it on (a new list).</summary>
+    private static List<Message> KeepFrom(List<Message> messages, int start)
+    {
+        var kept = new List<Message>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (i >= start || messages[i].Role == "system")
+            {
+                kept.Add(messages[i]);
+            }
+        }
+
+        return kept;
+    }
+
     /// <summary>
     /// Replaces each message that has images by a copy whose content carries <c>[img-N]</c> tags (in a
     /// "[img]" placeholder, else before the text; N counts across the conversation), as the Go-template
@@ -140,9 +173,10 @@ public sealed class PromptBuilder
 
     /// <summary>
     /// Renders a chat: Modelfile SYSTEM and MESSAGEs first (as Ollama prepends them), then the request's
-    /// messages; <paramref name="countTokens"/>, when given, drops the oldest turns that don't fit num_ctx.
+    /// messages; <paramref name="countTokens"/>, when given, drops the oldest turns that don't fit num_ctx,
+    /// counting each image as <paramref name="imageTokens"/> says (the positions the model's projector gives it).
     /// </summary>
-    public ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, Func<string, int>? countTokens, int contextLength)
+    public ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, Func<string, int>? countTokens, int contextLength, Func<byte[], int>? imageTokens = null)
     {
         if (JinjaTemplateFor(model, null) is { } jinja)
         {
@@ -154,8 +188,29 @@ public sealed class PromptBuilder
 
             all.AddRange(model.Messages.Select(m => new Message { Role = m.Role, Content = m.Content }));
             all.AddRange(request.Messages ?? []);
-            var images = TagImages(all);
-            return new ChatPrompt(JinjaPrompts.Render(jinja, all, request.Tools, request.Think), images, 0);
+            var first = 0;
+            if (countTokens is not null)
+            {
+                // The Go-template path's rule (Ollama's chatPrompt): drop the oldest messages, keeping system
+                // messages, the last message, and a tool-calling turn with its results, until the prompt fits.
+                for (var i = 0; i < all.Count; i++)
+                {
+                    var start = ToolBlockStart(all, i);
+                    var candidate = KeepFrom(all, start);
+                    var candidateImages = TagImages(candidate);
+                    var length = countTokens(JinjaPrompts.Render(jinja, candidate, request.Tools, request.Think))
+                        + candidateImages.Sum(image => imageTokens?.Invoke(image) ?? 0);
+                    if (length <= contextLength || i == all.Count - 1)
+                    {
+                        first = start;
+                        break;
+                    }
+                }
+            }
+
+            var kept = KeepFrom(all, first);
+            var images = TagImages(kept);
+            return new ChatPrompt(JinjaPrompts.Render(jinja, kept, request.Tools, request.Think), images, first);
         }
 
         var template = TemplateFor(model, null);
@@ -170,7 +225,7 @@ public sealed class PromptBuilder
         messages.AddRange(requestMessages.Select(TemplateMapping.Message));
         try
         {
-            return PromptRenderer.BuildChatPrompt(template, messages, TemplateMapping.Tools(request.Tools), TemplateMapping.Think(request.Think), countTokens, contextLength);
+            return PromptRenderer.BuildChatPrompt(template, messages, TemplateMapping.Tools(request.Tools), TemplateMapping.Think(request.Think), countTokens, contextLength, imageTokens: imageTokens);
         }
         catch (TemplateExecutionException ex)
         {

@@ -72,19 +72,7 @@ internal static class ChatCompletionsHandler
             options.Seed = Random.Shared.Next(); // n choices should differ unless the caller fixed the seed
         }
 
-        var prepared = await preparer.PrepareChatAsync(model, native, options, started, cancellation, toolCalls).ConfigureAwait(false);
-        prepared.Request.Sampling.LogitBias = bias;
-        try
-        {
-            await prepared.EnsureAcceptedAsync(cancellation).ConfigureAwait(false);
-        }
-        catch
-        {
-            await prepared.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        return prepared;
+        return await preparer.PrepareChatAsync(model, native, options, started, cancellation, toolCalls, bias).ConfigureAwait(false);
     }
 
     private static async Task StreamAsync(HttpContext http, ChatCompletionRequest request, IAsyncEnumerable<ChoiceEvent> events, ChatChunkFactory factory)

@@ -94,9 +94,7 @@ internal static class CompletionsHandler
             options.Seed = Random.Shared.Next();
         }
 
-        var prepared = await preparer.PrepareGenerateAsync(model, generate, options, started, cancellation).ConfigureAwait(false);
-        prepared.Request.Sampling.LogitBias = bias;
-        return prepared;
+        return await preparer.PrepareGenerateAsync(model, generate, options, started, cancellation, bias).ConfigureAwait(false);
     }
 
     private static async Task StreamAsync(HttpContext http, OpenAICompletionRequest request, IAsyncEnumerable<ChoiceEvent> events, ChoiceState[] choices, Usage usage, string id, long created)

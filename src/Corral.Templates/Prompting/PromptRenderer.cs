@@ -52,10 +52,12 @@ public static class PromptRenderer
     /// <summary>
     /// Ollama's chatPrompt: drops the oldest messages (keeping system messages, the last message, and tool blocks
     /// whole) until the prompt fits <paramref name="contextLength"/> tokens, then tags images as [img-N] and renders.
-    /// Pass a null <paramref name="countTokens"/> to keep every message.
+    /// Pass a null <paramref name="countTokens"/> to keep every message. Images count <see cref="ImageTokens"/> each with
+    /// <paramref name="countImages"/>, or what <paramref name="imageTokens"/> says for each (the projector's real count).
     /// </summary>
     public static ChatPrompt BuildChatPrompt(OllamaTemplate template, IReadOnlyList<ChatMessage> messages, IReadOnlyList<Tool>? tools,
-        ThinkValue? think, Func<string, int>? countTokens = null, int contextLength = int.MaxValue, bool countImages = false)
+        ThinkValue? think, Func<string, int>? countTokens = null, int contextLength = int.MaxValue, bool countImages = false,
+        Func<byte[], int>? imageTokens = null)
     {
         var first = 0;
         if (countTokens is not null)
@@ -65,11 +67,14 @@ public static class PromptRenderer
                 var start = ToolBlockStart(messages, i);
                 var candidate = RenderMessages(template, SuffixKeepingSystem(messages, start), tools, think);
                 var length = countTokens(candidate);
-                if (countImages)
+                if (countImages || imageTokens is not null)
                 {
                     for (var m = start; m < messages.Count; m++)
                     {
-                        length += ImageTokens * messages[m].Images.Count;
+                        foreach (var image in messages[m].Images)
+                        {
+                            length += imageTokens?.Invoke(image) ?? ImageTokens;
+                        }
                     }
                 }
                 if (length <= contextLength || i == messages.Count - 1)

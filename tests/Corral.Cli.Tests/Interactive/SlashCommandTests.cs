@@ -104,12 +104,14 @@ public sealed class SlashCommandTests
     public void Image_paths_are_read_and_removed_from_the_prompt()
     {
         var file = Path.Combine(Path.GetTempPath(), $"corral-img-{Guid.NewGuid():N}.png");
-        File.WriteAllBytes(file, [0x89, 0x50, 0x4e, 0x47]);
+        byte[] png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+        File.WriteAllBytes(file, png);
         try
         {
-            var (prompt, images) = ImagePaths.Extract($"what is in {file}? and /nope/missing.jpg");
+            var (prompt, images, missing) = ImagePaths.Extract($"what is in {file}? and /nope/missing.jpg");
             Assert.Equal("what is in ? and /nope/missing.jpg", prompt);
-            Assert.Equal([0x89, 0x50, 0x4e, 0x47], Assert.Single(images).Bytes);
+            Assert.Equal(png, Assert.Single(images).Bytes);
+            Assert.Equal("/nope/missing.jpg", Assert.Single(missing));
         }
         finally
         {

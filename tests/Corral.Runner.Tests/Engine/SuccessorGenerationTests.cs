@@ -110,8 +110,45 @@ public sealed class SuccessorGenerationTests(RunnerFixture fixture) : IClassFixt
     {
         var request = RunnerCompletion.Greedy(new string('z', 2000), 5);
         request.Truncate = false;
-        var error = await Assert.ThrowsAsync<Corral.Runner.Client.RunnerException>(() => RunnerCompletion.RunAsync(fixture.Successor.Client, request));
-        Assert.Contains("exceeds the context length", error.Message);
+        var error = await Assert.ThrowsAsync<Corral.Runner.Client.RunnerException>(() => fixture.Successor.Client.StartCompletionAsync(request, CancellationToken.None));
+        Assert.True(error.IsBadRequest, "refused before streaming, as the client's fault");
+        Assert.Equal("the input length exceeds the context length", error.Message);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1_000_000)]
+    public async Task Token_ids_outside_the_vocabulary_are_refused_before_streaming(int bad)
+    {
+        var inContext = RunnerCompletion.Greedy("a", 3);
+        inContext.PrefixTokens = [1, bad];
+        var error = await Assert.ThrowsAsync<Corral.Runner.Client.RunnerException>(() => fixture.Successor.Client.StartCompletionAsync(inContext, CancellationToken.None));
+        Assert.True(error.IsBadRequest);
+        Assert.Equal($"invalid token id {bad} in context", error.Message);
+
+        var asPrompt = RunnerCompletion.Greedy(string.Empty, 3);
+        asPrompt.Tokens = [bad];
+        error = await Assert.ThrowsAsync<Corral.Runner.Client.RunnerException>(() => fixture.Successor.Client.StartCompletionAsync(asPrompt, CancellationToken.None));
+        Assert.True(error.IsBadRequest);
+
+        var biased = RunnerCompletion.Greedy("a", 3);
+        biased.Sampling.LogitBias = new() { [bad] = 1f };
+        error = await Assert.ThrowsAsync<Corral.Runner.Client.RunnerException>(() => fixture.Successor.Client.StartCompletionAsync(biased, CancellationToken.None));
+        Assert.True(error.IsBadRequest);
+        Assert.Equal($"invalid token id {bad} in logit_bias", error.Message);
+    }
+
+    [Fact]
+    public async Task A_grammar_llama_cpp_rejects_is_refused_before_streaming_and_the_runner_goes_on()
+    {
+        var request = RunnerCompletion.Greedy("a", 3);
+        request.Sampling.Grammar = "root ::= missing-rule";
+        var error = await Assert.ThrowsAsync<Corral.Runner.Client.RunnerException>(() => fixture.Successor.Client.StartCompletionAsync(request, CancellationToken.None));
+        Assert.True(error.IsBadRequest);
+        Assert.StartsWith("invalid grammar", error.Message);
+
+        var result = await RunnerCompletion.RunAsync(fixture.Successor.Client, RunnerCompletion.Greedy("hello a", 3));
+        Assert.Equal("bcd", result.Text);
     }
 
     [Fact]
