@@ -1,36 +1,22 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Corral.Api.Json;
 
 namespace Corral.Api.Anthropic;
 
 /// <summary>Reads a string or an array of <see cref="ContentBlock"/>.</summary>
-public sealed class MessageContentJsonConverter : JsonConverter<MessageContent>
+public sealed class MessageContentJsonConverter : TextOrListJsonConverter<MessageContent, ContentBlock>
 {
-    public override MessageContent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return new MessageContent(reader.GetString()!);
-        }
+    protected override string ShapeError => "content must be a string or an array of content blocks";
 
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            throw new JsonException("content must be a string or an array of content blocks");
-        }
+    protected override JsonTypeInfo<IReadOnlyList<ContentBlock>> ReadListInfo => AnthropicJsonContext.Default.IReadOnlyListContentBlock;
 
-        var blocks = JsonSerializer.Deserialize(ref reader, AnthropicJsonContext.Default.IReadOnlyListContentBlock);
-        return new MessageContent(blocks ?? []);
-    }
+    protected override JsonTypeInfo<IReadOnlyList<ContentBlock>> WriteListInfo => AnthropicJsonContext.Wire.IReadOnlyListContentBlock;
 
-    public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options)
-    {
-        if (value.Text is not null)
-        {
-            writer.WriteStringValue(value.Text);
-        }
-        else
-        {
-            JsonSerializer.Serialize(writer, value.Blocks!, AnthropicJsonContext.Wire.IReadOnlyListContentBlock);
-        }
-    }
+    protected override MessageContent FromText(string text) => new(text);
+
+    protected override MessageContent FromList(IReadOnlyList<ContentBlock> items) => new(items);
+
+    protected override string? TextOf(MessageContent value) => value.Text;
+
+    protected override IReadOnlyList<ContentBlock> ListOf(MessageContent value) => value.Blocks!;
 }

@@ -1,36 +1,20 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Corral.Api.Json;
 
 namespace Corral.Api.OpenAI;
 
 /// <summary>Reads a string or an array of <see cref="ContentPart"/>.</summary>
-public sealed class ChatContentJsonConverter : JsonConverter<ChatContent>
+public sealed class ChatContentJsonConverter : TextOrListJsonConverter<ChatContent, ContentPart>
 {
-    public override ChatContent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return new ChatContent(reader.GetString()!);
-        }
+    protected override string ShapeError => "invalid message content type";
 
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            throw new JsonException("invalid message content type");
-        }
+    protected override JsonTypeInfo<IReadOnlyList<ContentPart>> ReadListInfo => OpenAIJsonContext.Default.IReadOnlyListContentPart;
 
-        var parts = JsonSerializer.Deserialize(ref reader, OpenAIJsonContext.Default.IReadOnlyListContentPart);
-        return new ChatContent(parts ?? []);
-    }
+    protected override ChatContent FromText(string text) => new(text);
 
-    public override void Write(Utf8JsonWriter writer, ChatContent value, JsonSerializerOptions options)
-    {
-        if (value.Text is not null)
-        {
-            writer.WriteStringValue(value.Text);
-        }
-        else
-        {
-            JsonSerializer.Serialize(writer, value.Parts!, OpenAIJsonContext.Default.IReadOnlyListContentPart);
-        }
-    }
+    protected override ChatContent FromList(IReadOnlyList<ContentPart> items) => new(items);
+
+    protected override string? TextOf(ChatContent value) => value.Text;
+
+    protected override IReadOnlyList<ContentPart> ListOf(ChatContent value) => value.Parts!;
 }

@@ -1,27 +1,20 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Corral.Api.Json;
 
 namespace Corral.Api.OpenAI.Responses;
 
 /// <summary>Reads a string or an array of <see cref="ResponsesContentPart"/>.</summary>
-public sealed class ResponsesContentJsonConverter : JsonConverter<ResponsesContent>
+public sealed class ResponsesContentJsonConverter : TextOrListJsonConverter<ResponsesContent, ResponsesContentPart>
 {
-    public override ResponsesContent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
-    {
-        JsonTokenType.String => new ResponsesContent(reader.GetString()!),
-        JsonTokenType.StartArray => new ResponsesContent(JsonSerializer.Deserialize(ref reader, ResponsesJsonContext.Default.IReadOnlyListResponsesContentPart) ?? []),
-        _ => throw new JsonException("content must be a string or an array of content parts"),
-    };
+    protected override string ShapeError => "content must be a string or an array of content parts";
 
-    public override void Write(Utf8JsonWriter writer, ResponsesContent value, JsonSerializerOptions options)
-    {
-        if (value.Text is not null)
-        {
-            writer.WriteStringValue(value.Text);
-        }
-        else
-        {
-            JsonSerializer.Serialize(writer, value.Parts!, ResponsesJsonContext.Default.IReadOnlyListResponsesContentPart);
-        }
-    }
+    protected override JsonTypeInfo<IReadOnlyList<ResponsesContentPart>> ReadListInfo => ResponsesJsonContext.Default.IReadOnlyListResponsesContentPart;
+
+    protected override ResponsesContent FromText(string text) => new(text);
+
+    protected override ResponsesContent FromList(IReadOnlyList<ResponsesContentPart> items) => new(items);
+
+    protected override string? TextOf(ResponsesContent value) => value.Text;
+
+    protected override IReadOnlyList<ResponsesContentPart> ListOf(ResponsesContent value) => value.Parts!;
 }

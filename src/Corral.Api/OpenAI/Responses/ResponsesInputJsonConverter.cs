@@ -1,27 +1,20 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Corral.Api.Json;
 
 namespace Corral.Api.OpenAI.Responses;
 
 /// <summary>Reads <c>input</c> as a string or an array of <see cref="ResponsesInputItem"/>.</summary>
-public sealed class ResponsesInputJsonConverter : JsonConverter<ResponsesInput>
+public sealed class ResponsesInputJsonConverter : TextOrListJsonConverter<ResponsesInput, ResponsesInputItem>
 {
-    public override ResponsesInput Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
-    {
-        JsonTokenType.String => new ResponsesInput(reader.GetString()!),
-        JsonTokenType.StartArray => new ResponsesInput(JsonSerializer.Deserialize(ref reader, ResponsesJsonContext.Default.IReadOnlyListResponsesInputItem) ?? []),
-        _ => throw new JsonException("input must be a string or an array of input items"),
-    };
+    protected override string ShapeError => "input must be a string or an array of input items";
 
-    public override void Write(Utf8JsonWriter writer, ResponsesInput value, JsonSerializerOptions options)
-    {
-        if (value.Text is not null)
-        {
-            writer.WriteStringValue(value.Text);
-        }
-        else
-        {
-            JsonSerializer.Serialize(writer, value.Items!, ResponsesJsonContext.Default.IReadOnlyListResponsesInputItem);
-        }
-    }
+    protected override JsonTypeInfo<IReadOnlyList<ResponsesInputItem>> ReadListInfo => ResponsesJsonContext.Default.IReadOnlyListResponsesInputItem;
+
+    protected override ResponsesInput FromText(string text) => new(text);
+
+    protected override ResponsesInput FromList(IReadOnlyList<ResponsesInputItem> items) => new(items);
+
+    protected override string? TextOf(ResponsesInput value) => value.Text;
+
+    protected override IReadOnlyList<ResponsesInputItem> ListOf(ResponsesInput value) => value.Items!;
 }
