@@ -2,7 +2,7 @@ using Corral.TestModels;
 
 namespace Corral.Llama.Tests;
 
-/// <summary>A tiny random-weight llama model written to a temp file and loaded once per test class.</summary>
+/// <summary>A tiny random-weight llama model (byte-level vocabulary: any text can be produced), written to a temp file and loaded once per test class.</summary>
 public sealed class TinyModelFixture : IDisposable
 {
     public TinyModelFixture()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Corral.Testing;
 
@@ -10,11 +9,12 @@ namespace Corral.Testing;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _log = new();
+    private readonly ProcessOutputLog _log;
 
-    private ServerProcess(Process process, Uri baseAddress, string modelsPath)
+    private ServerProcess(Process process, ProcessOutputLog log, Uri baseAddress, string modelsPath)
     {
         _process = process;
+        _log = log;
         BaseAddress = baseAddress;
         ModelsPath = modelsPath;
     }
@@ -27,16 +27,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>host:port, as OLLAMA_HOST for clients.</summary>
     public string HostAndPort => $"{BaseAddress.Host}:{BaseAddress.Port}";
 
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _log.Text;
 
     public bool HasExited => _process.HasExited;
 
@@ -64,26 +55,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start corral serve");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), modelsPath);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, ProcessOutputLog.Capture(process), new Uri($"http://127.0.0.1:{port}/"), modelsPath);
         await server.WaitUntilUpAsync();
         return server;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.AppendLine(line);
-        }
     }
 
     private Task WaitUntilUpAsync() =>

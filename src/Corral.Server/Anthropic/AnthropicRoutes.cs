@@ -1,3 +1,4 @@
+using Corral.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,7 +11,7 @@ public static class AnthropicRoutes
     public static IEndpointRouteBuilder MapAnthropicRoutes(this IEndpointRouteBuilder routes)
     {
         var messages = routes.MapGroup("/v1/messages");
-        messages.AddEndpointFilter<AnthropicErrorFilter>();
+        messages.AddEndpointFilter(new ShapedErrorFilter(AnthropicErrors.WriteAsync));
         messages.MapPost(string.Empty, MessagesHandler.HandleAsync);
         messages.MapPost("/count_tokens", CountTokensHandler.HandleAsync);
         return routes;

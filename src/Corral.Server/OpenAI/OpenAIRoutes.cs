@@ -1,3 +1,4 @@
+using Corral.Server.Http;
 using Corral.Server.OpenAI.Responses;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +12,7 @@ public static class OpenAIRoutes
     public static IEndpointRouteBuilder MapOpenAIRoutes(this IEndpointRouteBuilder routes)
     {
         var v1 = routes.MapGroup("/v1");
-        v1.AddEndpointFilter<OpenAIErrorFilter>();
+        v1.AddEndpointFilter(new ShapedErrorFilter(OpenAIErrors.WriteAsync));
         v1.MapPost("/chat/completions", ChatCompletionsHandler.HandleAsync);
         v1.MapPost("/completions", CompletionsHandler.HandleAsync);
         v1.MapPost("/embeddings", EmbeddingsHandler.HandleAsync);

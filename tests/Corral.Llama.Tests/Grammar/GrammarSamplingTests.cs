@@ -8,7 +8,7 @@ namespace Corral.Llama.Tests.Grammar;
 /// The main proof: random-weight sampling under each schema's grammar always yields JSON that validates
 /// against the schema, both with the grammar first in a chain and with <see cref="GrammarConstrainedSampler"/>.
 /// </summary>
-public sealed class GrammarSamplingTests(RandomModelFixture fixture) : IClassFixture<RandomModelFixture>
+public sealed class GrammarSamplingTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
 {
     private const int Seeds = 100;
     private const int TokenCap = 400;

@@ -6,7 +6,7 @@ namespace Corral.Llama.Tests.Grammar;
 /// The per-vocabulary O(1) shortcut must say exactly what running the state machine over each token's bytes
 /// says, from every kind of state (the byte-level test vocabulary has every byte as a token, plus merges).
 /// </summary>
-public sealed class Utf8TokenTableTests(RandomModelFixture fixture) : IClassFixture<RandomModelFixture>
+public sealed class Utf8TokenTableTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
 {
     private static readonly string[] Prefixes = ["", "41", "C3", "E0", "ED", "E6", "E697", "F0", "F09F", "F09F98", "F4", "F48F"];
 

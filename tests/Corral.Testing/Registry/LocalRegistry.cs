@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Corral.Testing.Registry;
 
@@ -13,11 +12,12 @@ public sealed class LocalRegistry : IAsyncDisposable
     public const string BinaryPath = "/usr/bin/docker-registry";
 
     private readonly Process _process;
-    private readonly StringBuilder _log = new();
+    private readonly ProcessOutputLog _log;
 
-    private LocalRegistry(Process process, int port, string storage)
+    private LocalRegistry(Process process, ProcessOutputLog log, int port, string storage)
     {
         _process = process;
+        _log = log;
         Port = port;
         StoragePath = storage;
     }
@@ -31,16 +31,7 @@ public sealed class LocalRegistry : IAsyncDisposable
 
     public string StoragePath { get; }
 
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _log.Text;
 
     public static async Task<LocalRegistry> StartAsync()
     {
@@ -77,26 +68,9 @@ public sealed class LocalRegistry : IAsyncDisposable
         info.ArgumentList.Add("serve");
         info.ArgumentList.Add(config);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start docker-registry");
-        var registry = new LocalRegistry(process, port, storage);
-        process.OutputDataReceived += (_, e) => registry.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => registry.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var registry = new LocalRegistry(process, ProcessOutputLog.Capture(process), port, storage);
         await registry.WaitUntilUpAsync();
         return registry;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.AppendLine(line);
-        }
     }
 
     private Task WaitUntilUpAsync() =>

@@ -1,13 +1,12 @@
-using Corral.Server.Http;
 using Microsoft.AspNetCore.Http;
 
-namespace Corral.Server.OpenAI;
+namespace Corral.Server.Http;
 
 /// <summary>
-/// Answers failures on /v1 in OpenAI's error shape instead of Ollama's; the status codes come from the
-/// same mapping the native middleware uses.
+/// Answers failures on a route group in that API's own error shape (OpenAI's, Anthropic's) instead of
+/// Ollama's; the status codes come from the same mapping the native middleware uses.
 /// </summary>
-internal sealed class OpenAIErrorFilter : IEndpointFilter
+internal sealed class ShapedErrorFilter(Func<HttpContext, int, string, Task> writeError) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -24,7 +23,7 @@ internal sealed class OpenAIErrorFilter : IEndpointFilter
             }
 
             var (status, message) = ErrorHandlingMiddleware.Map(ex);
-            await OpenAIErrors.WriteAsync(http, status, message).ConfigureAwait(false);
+            await writeError(http, status, message).ConfigureAwait(false);
             if (status >= 500)
             {
                 // The middleware logs server faults; the response has started, so it leaves our body alone.
