@@ -24,6 +24,41 @@ _corral_die() {
   exit 1
 }
 
+# Runs "$@" as one named phase of a first start: a line when it begins, a heartbeat
+# with the elapsed time every ${CORRAL_HEARTBEAT_SECONDS:-15} s while it runs (plus
+# whatever the optional _corral_phase_progress function prints, e.g. "12/40 files"),
+# and a line with its duration when it ends. The command runs in a subshell so a
+# _corral_die inside it still stops the heartbeat; its exit status is returned.
+corral_phase() {
+  local name="$1"
+  shift
+  local started=$SECONDS beat="${CORRAL_HEARTBEAT_SECONDS:-15}" status=0 ticker
+  echo "corral: $name ..." >&2
+  # The ticker's sleep is its own child, killed with it, so nothing lingers holding
+  # stderr (or the stdout of a $(...) this runs inside) once the phase ends.
+  (
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    while :; do
+      sleep "$beat" &
+      sleeper=$!
+      wait "$sleeper"
+      extra=""
+      if declare -F _corral_phase_progress >/dev/null; then extra=", $(_corral_phase_progress 2>/dev/null || true)"; fi
+      echo "corral:   $name: $((SECONDS - started)) s$extra" >&2
+    done
+  ) >/dev/null &
+  ticker=$!
+  ("$@") || status=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  if [ "$status" -eq 0 ]; then
+    echo "corral: $name: done in $((SECONDS - started)) s" >&2
+  else
+    echo "corral: $name: failed after $((SECONDS - started)) s" >&2
+  fi
+  return "$status"
+}
+
 # npm pack a package into a temp dir, check its sha256, unpack it to $3.
 _corral_fetch_npm() {
   local pkg="$1" sha="$2" dest="$3"
@@ -31,7 +66,6 @@ _corral_fetch_npm() {
     _corral_die "npm is needed once to fetch llama.cpp ($pkg@$LLAMA_NPM_VERSION). Install Node.js and npm (apt-get install nodejs npm), or set CORRAL_LLAMA_LIB_DIR to a folder holding libllama and libggml."
   local tmp
   tmp="$(mktemp -d)"
-  echo "corral: fetching $pkg@$LLAMA_NPM_VERSION (once) ..." >&2
   if ! (cd "$tmp" && npm pack --silent "$pkg@$LLAMA_NPM_VERSION" >/dev/null 2>"$tmp/npm.log"); then
     cat "$tmp/npm.log" >&2 || true
     rm -rf "$tmp"
@@ -65,7 +99,8 @@ corral_ensure_llama_libs() {
   local root
   root="$(corral_llama_dir)"
   if [ ! -f "$root/libs/.complete" ]; then
-    _corral_fetch_npm "$LLAMA_NPM_LIBS_PACKAGE" "$LLAMA_NPM_LIBS_SHA256" "$root/libs-package"
+    corral_phase "fetching $LLAMA_NPM_LIBS_PACKAGE@$LLAMA_NPM_VERSION with npm (once)" \
+      _corral_fetch_npm "$LLAMA_NPM_LIBS_PACKAGE" "$LLAMA_NPM_LIBS_SHA256" "$root/libs-package" || exit 1
     rm -rf "$root/libs"
     mv "$root/libs-package/bins/linux-x64" "$root/libs"
     rm -rf "$root/libs-package"
@@ -81,7 +116,8 @@ corral_ensure_llama_source() {
   root="$(corral_llama_dir)"
   if [ ! -f "$root/src/.complete" ]; then
     command -v git >/dev/null 2>&1 || _corral_die "git is needed to unpack the llama.cpp source bundle (apt-get install git)"
-    _corral_fetch_npm "$LLAMA_NPM_SOURCE_PACKAGE" "$LLAMA_NPM_SOURCE_SHA256" "$root/source-package"
+    corral_phase "fetching the llama.cpp $LLAMA_CPP_TAG source ($LLAMA_NPM_SOURCE_PACKAGE@$LLAMA_NPM_VERSION) with npm (once)" \
+      _corral_fetch_npm "$LLAMA_NPM_SOURCE_PACKAGE" "$LLAMA_NPM_SOURCE_SHA256" "$root/source-package" || exit 1
     rm -rf "$root/src"
     git clone --quiet "$root/source-package/llama/gitRelease.bundle" "$root/src" 2>/dev/null ||
       _corral_die "could not unpack llama/gitRelease.bundle from $LLAMA_NPM_SOURCE_PACKAGE"
@@ -118,9 +154,20 @@ corral_ensure_mtmd() {
   _corral_ensure_cxx
   local tmp
   tmp="$(mktemp -d)"
+  # The heartbeat reports how many of the units are compiled so far.
+  _corral_phase_progress() { echo "$(find "$tmp" -name '*.o' | wc -l)/$(wc -l <"$tmp/units" 2>/dev/null || echo '?') files compiled"; }
+  corral_phase "building libmtmd from the llama.cpp $LLAMA_CPP_TAG source (once; 1-4 min on 2 cores)" \
+    _corral_build_mtmd "$libs" "$src" "$tmp" || { rm -rf "$tmp"; unset -f _corral_phase_progress; exit 1; }
+  unset -f _corral_phase_progress
+  rm -rf "$tmp"
+  echo "$libs"
+}
+
+# Compiles and links libmtmd in $3 (a temp folder the caller removes) from the source
+# tree $2 against the libraries in $1, checks it loads and publishes it into $1.
+_corral_build_mtmd() {
+  local libs="$1" src="$2" tmp="$3"
   local jobs="${CORRAL_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}"
-  echo "corral: building libmtmd from the llama.cpp $LLAMA_CPP_TAG source (once, a few minutes) ..." >&2
-  local started=$SECONDS
   # The `mtmd` target of tools/mtmd/CMakeLists.txt: library sources + models/, with
   # vendor::hash compiled in (sha1.c is C++ by CMake's LANGUAGE CXX; the others are C).
   # MTMD_VIDEO stays off (it needs ffmpeg at run time); LLAMA_SHARED+LLAMA_BUILD export
@@ -145,12 +192,10 @@ corral_ensure_mtmd() {
     printf '"$@" -c -o "$obj"'; printf ' %q' "${flags[@]}"; echo ' 2>"$obj.log" || { cat "$obj.log" >&2; exit 255; }'
   } >"$tmp/compile.sh"
   if ! xargs -P "$jobs" -L 1 bash "$tmp/compile.sh" <"$tmp/units"; then
-    rm -rf "$tmp"
     _corral_die "compiling libmtmd failed (see above)"
   fi
   if ! g++ -shared -pthread -o "$tmp/libmtmd.so" "$tmp"/*.o -Wl,-soname,libmtmd.so -Wl,--no-undefined \
     -Wl,-rpath,'$ORIGIN' -L"$libs" -l:"libllama.$LLAMA_CPP_TAG.so" -l:"libggml.$LLAMA_CPP_TAG.so" -l:libggml-base.so; then
-    rm -rf "$tmp"
     _corral_die "linking libmtmd failed (see above)"
   fi
   # Load it once (all symbols bound now) before it is published, so a broken build
@@ -159,16 +204,12 @@ corral_ensure_mtmd() {
     'int main(int c, char **v) { (void)c; if (!dlopen(v[1], RTLD_NOW)) { fprintf(stderr, "%s\n", dlerror()); return 1; } return 0; }' \
     >"$tmp/check.c"
   if ! gcc -o "$tmp/check" "$tmp/check.c" -ldl || ! LD_LIBRARY_PATH="$libs" "$tmp/check" "$tmp/libmtmd.so"; then
-    rm -rf "$tmp"
     _corral_die "the libmtmd just built does not load (see above)"
   fi
   # Same folder, so the final mv is an atomic rename; readers never see a half file.
   mv "$tmp/libmtmd.so" "$libs/.libmtmd.so.partial"
   mv "$libs/.libmtmd.so.partial" "$libs/libmtmd.so"
   touch "$libs/.mtmd-complete"
-  rm -rf "$tmp"
-  echo "corral: libmtmd built in $((SECONDS - started)) s" >&2
-  echo "$libs"
 }
 
 # g++ (and gcc) for libmtmd; on Debian/Ubuntu installed with apt when missing.

@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Corral.Api.Json;
 
 namespace Corral.Api.Anthropic;
 
@@ -17,10 +17,10 @@ namespace Corral.Api.Anthropic;
 [JsonSerializable(typeof(IReadOnlyList<ContentBlock>))]
 public sealed partial class AnthropicJsonContext : JsonSerializerContext
 {
-    /// <summary>Same metadata with a relaxed encoder: UTF-8 text stays as-is.</summary>
+    /// <summary>Same metadata with Go's escaping (<see cref="GoJsonEncoder"/>): the bytes Ollama writes.</summary>
     public static AnthropicJsonContext Wire { get; } = new(new JsonSerializerOptions
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = GoJsonEncoder.Instance,
     });
 }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Corral.Api.Json;
@@ -43,12 +42,12 @@ namespace Corral.Api.Native;
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 public sealed partial class NativeJsonContext : JsonSerializerContext
 {
-    /// <summary>Same metadata with a relaxed encoder: UTF-8 text stays as-is instead of \uXXXX escapes.</summary>
+    /// <summary>Same metadata with Go's escaping (<see cref="GoJsonEncoder"/>): the bytes Ollama writes.</summary>
     public static NativeJsonContext Wire { get; } = new(new JsonSerializerOptions
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         PropertyNameCaseInsensitive = true,
         Converters = { new GoTimeJsonConverter() },
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = GoJsonEncoder.Instance,
     });
 }

@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Corral.Api.Json;
 
 namespace Corral.Api.OpenAI;
 
@@ -22,10 +22,10 @@ namespace Corral.Api.OpenAI;
 [JsonSerializable(typeof(IReadOnlyList<ContentPart>))]
 public sealed partial class OpenAIJsonContext : JsonSerializerContext
 {
-    /// <summary>Same metadata with a relaxed encoder: UTF-8 text stays as-is.</summary>
+    /// <summary>Same metadata with Go's escaping (<see cref="GoJsonEncoder"/>): the bytes Ollama writes.</summary>
     public static OpenAIJsonContext Wire { get; } = new(new JsonSerializerOptions
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = GoJsonEncoder.Instance,
     });
 }

@@ -13,4 +13,8 @@ public sealed class Usage
 
     [JsonPropertyName("total_tokens")]
     public int TotalTokens { get; set; }
+
+    /// <summary>The part of <see cref="PromptTokens"/> served from the prefix cache (chat and completions only).</summary>
+    [JsonPropertyName("prompt_tokens_details")]
+    public PromptTokensDetails? PromptTokensDetails { get; set; }
 }

@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Corral.Api.Json;
 
 namespace Corral.Api.Rerank;
 
@@ -17,6 +17,6 @@ public sealed partial class RerankJsonContext : JsonSerializerContext
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         PropertyNameCaseInsensitive = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = GoJsonEncoder.Instance,
     });
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Corral.Api.Client;
 using Corral.Cli.Arguments;
 using Corral.Cli.Verbs;
@@ -18,7 +17,7 @@ internal static class CommandDispatcher
         switch (verb)
         {
             case "--version" or "-v" or "version":
-                return await VersionVerb.RunAsync(Version).ConfigureAwait(false);
+                return await VersionVerb.RunAsync().ConfigureAwait(false);
             case "serve" or "start":
                 var app = CorralServer.Build(ServerSettings.FromEnvironment());
                 await app.RunAsync().ConfigureAwait(false);
@@ -97,10 +96,6 @@ internal static class CommandDispatcher
         PrintHelp();
         return 0;
     }
-
-    public static string Version =>
-        typeof(CommandDispatcher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-        ?? "0.0.0";
 
     /// <summary>The hidden subcommand the scheduler starts for each loaded model.</summary>
     private static async Task<int> RunRunnerAsync(string[] args)

@@ -1,41 +1,55 @@
+using Corral.Api;
 using Corral.Api.Client;
+using Corral.Api.Native;
 
 namespace Corral.Cli.Verbs;
 
 /// <summary>
-/// <c>corral --version</c>: the server's version when one answers ("corral version is X"), and a warning with the
-/// client's version when the two differ or no server is running, as ollama prints.
+/// <c>corral --version</c>: the server's version when one answers, and the client's when the two are not the same
+/// build or no server is running, as ollama prints. A Corral server names its own build in the
+/// <see cref="CorralVersion.HeaderName"/> header next to the Ollama API level it reports; a real Ollama server
+/// has no such header and is shown as one.
 /// </summary>
 internal static class VersionVerb
 {
-    public static async Task<int> RunAsync(string clientVersion)
+    public static async Task<int> RunAsync()
     {
         string? serverVersion = null;
-        using var client = new OllamaClient(new HttpClient { BaseAddress = OllamaEndpoint.FromEnvironment(), Timeout = TimeSpan.FromSeconds(5) }, ownsHttpClient: true);
+        string? serverBuild = null;
+        using var http = new HttpClient { BaseAddress = OllamaEndpoint.FromEnvironment(), Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            serverVersion = (await client.VersionAsync().ConfigureAwait(false)).Version;
+            using var response = await http.GetAsync(new Uri("api/version", UriKind.Relative)).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            serverVersion = System.Text.Json.JsonSerializer.Deserialize(body, NativeJsonContext.Default.VersionResponse)?.Version;
+            serverBuild = response.Headers.TryGetValues(CorralVersion.HeaderName, out var values) ? values.FirstOrDefault() : null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or OllamaApiException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {
             Console.Out.WriteLine("Warning: could not connect to a running corral instance");
         }
 
-        Console.Out.Write(Format(serverVersion, clientVersion));
+        Console.Out.Write(Format(serverVersion, serverBuild, CorralVersion.Build));
         return 0;
     }
 
-    public static string Format(string? serverVersion, string clientVersion)
+    /// <param name="serverVersion">The Ollama API version the server reported (null: no server answered).</param>
+    /// <param name="serverBuild">The server's Corral build from its header (null: not a Corral server).</param>
+    /// <param name="clientBuild">This executable's Corral build.</param>
+    public static string Format(string? serverVersion, string? serverBuild, string clientBuild)
     {
         var text = string.Empty;
         if (!string.IsNullOrEmpty(serverVersion))
         {
-            text += $"corral version is {serverVersion}\n";
+            text += serverBuild is null
+                ? $"ollama version is {serverVersion}\n"
+                : $"corral version is {serverBuild} (Ollama API {serverVersion})\n";
         }
 
-        if (serverVersion != clientVersion)
+        if (serverBuild != clientBuild)
         {
-            text += $"Warning: client version is {clientVersion}\n";
+            text += $"Warning: client version is {clientBuild} (Ollama API {CorralVersion.OllamaApi})\n";
         }
 
         return text;

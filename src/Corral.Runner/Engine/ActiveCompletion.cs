@@ -47,6 +47,7 @@ internal sealed class ActiveCompletion : IDisposable
     /// <summary>Row of this request's logits in the batch just decoded, or -1.</summary>
     public int LogitsRow { get; set; } = -1;
 
+    /// <summary>Prompt tokens reused from the slot's cache (a part of <see cref="PromptEvalCount"/>).</summary>
     public int CachedTokens { get; set; }
 
     /// <summary>The prompt's images by their first prompt position (null for a text-only prompt).</summary>
@@ -55,6 +56,7 @@ internal sealed class ActiveCompletion : IDisposable
     /// <summary>Owns the image chunks <see cref="Media"/> points into.</summary>
     public Llama.Multimodal.MtmdChunks? MediaChunks { get; init; }
 
+    /// <summary>The whole prompt (text tokens and image positions), however much of it came from the cache.</summary>
     public int PromptEvalCount { get; set; }
 
     public int Generated { get; set; }

@@ -352,7 +352,9 @@ public sealed partial class InferenceEngine : IDisposable
 
         request.PromptCursor = reuse;
         request.CachedTokens = reuse;
-        request.PromptEvalCount = request.Prompt.Length - reuse;
+        // Ollama (and llama-server's cache_n + prompt_n) count the whole prompt, cached or not; what the
+        // cache saved is reported beside it as cached_tokens.
+        request.PromptEvalCount = request.Prompt.Length;
         request.Started = Stopwatch.GetTimestamp();
         if (request.Request.ReturnTokens)
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -12,10 +13,14 @@ public sealed class NdjsonWriter : IDisposable
     private readonly PipeWriter _pipe;
     private readonly Utf8JsonWriter _json;
 
-    public NdjsonWriter(PipeWriter pipe)
+    /// <param name="encoder">
+    /// How strings are escaped. The writer's encoder decides, not the type info's options, so a public API passes
+    /// its wire encoder here; null is System.Text.Json's default (fine for the private runner protocol).
+    /// </param>
+    public NdjsonWriter(PipeWriter pipe, JavaScriptEncoder? encoder = null)
     {
         _pipe = pipe;
-        _json = new Utf8JsonWriter((IBufferWriter<byte>)pipe, new JsonWriterOptions { SkipValidation = true });
+        _json = new Utf8JsonWriter((IBufferWriter<byte>)pipe, new JsonWriterOptions { SkipValidation = true, Encoder = encoder });
     }
 
     public void Write<T>(T value, JsonTypeInfo<T> typeInfo)

@@ -47,7 +47,8 @@ internal sealed class MessageAccumulator
                 break;
             case CompletionEventKind.Done:
                 Close();
-                Usage.InputTokens = e.Final!.PromptEvalCount;
+                // Anthropic's input_tokens excludes cache reads (clients add the two), so the whole prompt is the sum.
+                Usage.InputTokens = e.Final!.PromptEvalCount - e.Final.CachedTokens;
                 Usage.CacheReadInputTokens = e.Final.CachedTokens;
                 Usage.OutputTokens = e.Final.EvalCount;
                 StopReason = StopReasons.For(e.Final, _hadToolCalls);

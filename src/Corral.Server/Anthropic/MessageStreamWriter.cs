@@ -79,7 +79,7 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
                 {
                     Type = "message_delta",
                     Delta = new StreamDelta { StopReason = StopReasons.For(final, _hadToolCalls), StopSequence = StopReasons.SequenceFor(final, _hadToolCalls) },
-                    Usage = new MessageUsage { InputTokens = final.PromptEvalCount, CacheReadInputTokens = final.CachedTokens, OutputTokens = final.EvalCount },
+                    Usage = new MessageUsage { InputTokens = final.PromptEvalCount - final.CachedTokens, CacheReadInputTokens = final.CachedTokens, OutputTokens = final.EvalCount },
                 });
                 Write("message_stop", new StreamEvent { Type = "message_stop" });
                 return true;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Corral.Api.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Corral.Server.Http;
@@ -21,7 +22,8 @@ public static class ApiError
     public static byte[] Serialize(string message)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + message.Length);
-        using (var json = new Utf8JsonWriter(buffer))
+        // Escaped as Go escapes (quotes as \", not \u0022), so an error's bytes match Ollama's.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = GoJsonEncoder.Instance }))
         {
             json.WriteStartObject();
             json.WriteString("error", message);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using Corral.Api.Json;
 using Corral.Runner.Hosting;
 using Microsoft.AspNetCore.Http;
 
@@ -20,7 +21,7 @@ public sealed class NdjsonStream(HttpContext http) : IDisposable
         {
             http.Response.StatusCode = StatusCodes.Status200OK;
             http.Response.ContentType = "application/x-ndjson";
-            _writer = new NdjsonWriter(http.Response.BodyWriter);
+            _writer = new NdjsonWriter(http.Response.BodyWriter, GoJsonEncoder.Instance);
         }
 
         _writer.Write(value, typeInfo);

@@ -29,6 +29,7 @@ public static class Embeddings
         KeepAlive? keepAlive,
         bool truncate,
         int dimensions,
+        long started,
         CancellationToken cancellation)
     {
         if (dimensions < 0)
@@ -40,7 +41,7 @@ public static class Embeddings
         await using var lease = await inference.AcquireAsync(model, options, keepAlive, cancellation).ConfigureAwait(false);
         if (inputs.Count == 0)
         {
-            return new EmbeddingResult([], 0, lease.LoadDuration);
+            return new EmbeddingResult([], 0, lease.LoadDurationSince(started));
         }
 
         var result = await lease.Client.EmbedAsync(
@@ -48,7 +49,7 @@ public static class Embeddings
             cancellation).ConfigureAwait(false);
         ServerMetrics.RecordEmbedding(model.Name.DisplayShortest(), result.PromptEvalCount);
         var vectors = dimensions > 0 ? result.Embeddings.Select(e => Shorten(e, dimensions)).ToArray() : result.Embeddings;
-        return new EmbeddingResult(vectors, result.PromptEvalCount, lease.LoadDuration);
+        return new EmbeddingResult(vectors, result.PromptEvalCount, lease.LoadDurationSince(started));
     }
 
     /// <summary>Matryoshka-style truncation to the first <paramref name="dimensions"/> values, renormalised.</summary>

@@ -53,7 +53,7 @@ public static class ServerMetrics
     public static void RecordCompletion(string model, long started, long firstOutput, CompletionChunk done)
     {
         var tag = new KeyValuePair<string, object?>("model", model);
-        PromptTokens.Add(done.PromptEvalCount, tag);
+        PromptTokens.Add(done.PromptEvalCount - done.CachedTokens, tag);
         GeneratedTokens.Add(done.EvalCount, tag);
         if (firstOutput > started && started > 0)
         {

@@ -125,10 +125,14 @@ internal static class ChatCompletionsHandler
         await sse.WriteDoneAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The prompt is counted once (all choices share it); completion tokens add up over choices.</summary>
+    /// <summary>
+    /// The prompt is counted once (all choices share it; the cached part is the first finished choice's, as later
+    /// ones may have found the prompt cached by an earlier one); completion tokens add up over choices.
+    /// </summary>
     internal static void AddUsage(Usage usage, Runner.Protocol.CompletionChunk final)
     {
         usage.PromptTokens = Math.Max(usage.PromptTokens, final.PromptEvalCount);
+        usage.PromptTokensDetails ??= new PromptTokensDetails { CachedTokens = final.CachedTokens };
         usage.CompletionTokens += final.EvalCount;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Corral.Api.OpenAI;
@@ -28,7 +29,7 @@ internal static class EmbeddingsHandler
 
         var model = resolver.Resolve(request.Model);
         Embeddings.RequireEmbeddingModel(model, request.Model);
-        var result = await Embeddings.EmbedAsync(inference, model, inputs, null, null, truncate: true, request.Dimensions ?? 0, http.RequestAborted).ConfigureAwait(false);
+        var result = await Embeddings.EmbedAsync(inference, model, inputs, null, null, truncate: true, request.Dimensions ?? 0, Stopwatch.GetTimestamp(), http.RequestAborted).ConfigureAwait(false);
         var data = new List<EmbeddingData>(result.Embeddings.Count);
         for (var i = 0; i < result.Embeddings.Count; i++)
         {

@@ -77,11 +77,9 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                     continue;
                 }
 
-                long loadDuration = 0;
                 var model = reservation.Model;
                 if (reservation.Load is { } load)
                 {
-                    var started = Stopwatch.GetTimestamp();
                     try
                     {
                         model = await load.WaitAsync(cancellation).ConfigureAwait(false);
@@ -92,8 +90,6 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                         _ = UnreserveWhenLoadedAsync(load, request.KeepAlive);
                         throw;
                     }
-
-                    loadDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds;
                 }
 
                 try
@@ -114,7 +110,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                     continue;
                 }
 
-                return new RunnerLease(this, model, loadDuration) { KeepAlive = request.KeepAlive };
+                return new RunnerLease(this, model) { KeepAlive = request.KeepAlive };
             }
         }
         finally

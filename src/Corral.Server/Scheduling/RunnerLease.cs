@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Corral.Runner.Client;
 
 namespace Corral.Server.Scheduling;
@@ -8,19 +9,27 @@ public sealed class RunnerLease : IAsyncDisposable
     private readonly ModelScheduler _scheduler;
     private int _released;
 
-    internal RunnerLease(ModelScheduler scheduler, LoadedModel model, long loadDuration)
+    internal RunnerLease(ModelScheduler scheduler, LoadedModel model)
     {
         _scheduler = scheduler;
         Model = model;
-        LoadDuration = loadDuration;
+        AcquiredAt = Stopwatch.GetTimestamp();
     }
 
     public LoadedModel Model { get; }
 
     public RunnerClient Client => Model.Runner.Client;
 
-    /// <summary>Nanoseconds spent loading for this request (0 when the model was already loaded).</summary>
-    public long LoadDuration { get; }
+    /// <summary>Stopwatch timestamp when the slot was granted: the runner was ready for this request.</summary>
+    public long AcquiredAt { get; }
+
+    /// <summary>
+    /// Ollama's load_duration: from the request's arrival (<paramref name="requestStarted"/>, a Stopwatch timestamp)
+    /// until its runner was ready, in nanoseconds. It includes waiting for a load or a slot, so it is always
+    /// positive (at least 1), also for a model that was already loaded; clients rely on the field being there.
+    /// </summary>
+    public long LoadDurationSince(long requestStarted) =>
+        Math.Max(1, (long)Stopwatch.GetElapsedTime(requestStarted, AcquiredAt).TotalNanoseconds);
 
     /// <summary>Keep-alive to apply when this request ends (the latest request's value wins, as in Ollama).</summary>
     public TimeSpan? KeepAlive { get; set; }

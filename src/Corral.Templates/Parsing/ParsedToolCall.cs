@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Corral.Api.Json;
 
 namespace Corral.Templates.Parsing;
 
@@ -10,8 +10,8 @@ namespace Corral.Templates.Parsing;
 /// </summary>
 public sealed record ParsedToolCall(int Index, string Name, JsonObject Arguments)
 {
-    // Quotes and non-ASCII stay as written ("\"", "é"), as Go's encoder writes them, instead of \u0022 / \u00e9.
-    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Escaped as Ollama's json.Marshal of the arguments escapes them ("\"", raw "é", "\u003c"), not \u0022 / \u00e9.
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = GoJsonEncoder.Instance };
 
     /// <summary>The arguments as compact JSON, in the model's key order.</summary>
     public string ArgumentsJson => Arguments.ToJsonString(Compact);

@@ -225,10 +225,10 @@ public sealed class WireSampleTests
     }
 
     [Fact]
-    public void Wire_context_leaves_unicode_unescaped()
+    public void Wire_context_leaves_unicode_unescaped_and_escapes_html_as_go_does()
     {
         var chunk = new GenerateResponse { Model = "m", Response = "héllo 世界 <b>" };
-        Assert.Contains("\"response\":\"héllo 世界 <b>\"", JsonSerializer.Serialize(chunk, NativeJsonContext.Wire.GenerateResponse));
+        Assert.Contains("\"response\":\"héllo 世界 \\u003cb\\u003e\"", JsonSerializer.Serialize(chunk, NativeJsonContext.Wire.GenerateResponse));
         Assert.DoesNotContain("héllo", JsonSerializer.Serialize(chunk, Ctx.GenerateResponse));
     }
 

@@ -144,10 +144,24 @@ public sealed partial class CliProcessTests(CliServerFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Version_names_the_server_version()
+    public async Task Version_names_the_server_build_and_api_without_a_warning_for_the_same_build()
     {
         var result = await fixture.RunAsync(["--version"]);
-        Assert.Matches(@"^corral version is \d+\.\d+\.\d+", result.StandardOutput);
+        Assert.Equal($"corral version is {Corral.Api.CorralVersion.Build} (Ollama API {Corral.Api.CorralVersion.OllamaApi})\n", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Version_without_a_server_warns_and_names_the_client()
+    {
+        var port = ChildProcessReadiness.FreeLoopbackPort();
+
+        var result = await CorralCli.RunAsync($"127.0.0.1:{port}", fixture.Home, ["--version"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+            "Warning: could not connect to a running corral instance\n" +
+            $"Warning: client version is {Corral.Api.CorralVersion.Build} (Ollama API {Corral.Api.CorralVersion.OllamaApi})\n",
+            result.StandardOutput);
     }
 
     [Fact]

@@ -169,8 +169,13 @@ public sealed class SchedulingAndHygieneTests
         Assert.Equal("Ollama is running", await http.GetStringAsync("/"));
         using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
-        using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/version"));
-        Assert.Matches(@"^\d+\.\d+\.\d+$", doc.RootElement.GetProperty("version").GetString());
+        using var version = await http.GetAsync("/api/version");
+        using var doc = JsonDocument.Parse(await version.Content.ReadAsStringAsync());
+        // The Ollama release whose API is implemented (clients gate features on it); Corral's own build in a header.
+        Assert.Equal("0.33.0", doc.RootElement.GetProperty("version").GetString());
+        Assert.Single(doc.RootElement.EnumerateObject());
+        Assert.Equal(Corral.Api.CorralVersion.Build, version.Headers.GetValues("X-Corral-Version").Single());
+        Assert.Matches(@"^\d+\.\d+\.\d+(\+[0-9a-f]{7})?$", Corral.Api.CorralVersion.Build);
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Corral.Api.Json;
 
 namespace Corral.Api.OpenAI.Responses;
 
@@ -16,10 +16,10 @@ namespace Corral.Api.OpenAI.Responses;
 [JsonSerializable(typeof(IReadOnlyList<ResponsesContentPart>))]
 public sealed partial class ResponsesJsonContext : JsonSerializerContext
 {
-    /// <summary>Same metadata with a relaxed encoder: UTF-8 text stays as-is.</summary>
+    /// <summary>Same metadata with Go's escaping (<see cref="GoJsonEncoder"/>): the bytes Ollama writes.</summary>
     public static ResponsesJsonContext Wire { get; } = new(new JsonSerializerOptions
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = GoJsonEncoder.Instance,
     });
 }

@@ -66,7 +66,7 @@ internal static class ChatHandler
                         Done = true,
                         DoneReason = chunk.DoneReason,
                         TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds,
-                        LoadDuration = prepared.Lease.LoadDuration,
+                        LoadDuration = prepared.Lease.LoadDurationSince(started),
                         PromptEvalCount = chunk.PromptEvalCount,
                         PromptEvalDuration = chunk.PromptEvalDuration,
                         EvalCount = chunk.EvalCount,

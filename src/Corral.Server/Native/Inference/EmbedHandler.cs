@@ -20,7 +20,7 @@ internal static class EmbedHandler
         Embeddings.RequireEmbeddingModel(model, request.Model);
         var inputs = request.Input?.Values ?? [];
         var result = await Embeddings.EmbedAsync(
-            inference, model, inputs, request.Options, request.KeepAlive, request.Truncate ?? true, request.Dimensions, http.RequestAborted).ConfigureAwait(false);
+            inference, model, inputs, request.Options, request.KeepAlive, request.Truncate ?? true, request.Dimensions, started, http.RequestAborted).ConfigureAwait(false);
         var response = new EmbedResponse { Model = request.Model };
         if (inputs.Count > 0)
         {

@@ -83,7 +83,7 @@ internal static class GenerateHandler
                     DoneReason = chunk.DoneReason,
                     Context = chunk.Tokens,
                     TotalDuration = (long)Stopwatch.GetElapsedTime(started).TotalNanoseconds,
-                    LoadDuration = prepared.Lease.LoadDuration,
+                    LoadDuration = prepared.Lease.LoadDurationSince(started),
                     PromptEvalCount = chunk.PromptEvalCount,
                     PromptEvalDuration = chunk.PromptEvalDuration,
                     EvalCount = chunk.EvalCount,

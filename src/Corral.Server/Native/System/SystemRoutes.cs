@@ -1,3 +1,4 @@
+using Corral.Api;
 using Corral.Api.Native;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,13 +15,23 @@ public static class SystemRoutes
     /// The Ollama API level Corral implements. /api/version reports this, not Corral's own version,
     /// because clients gate features on Ollama's version numbers.
     /// </summary>
-    public const string Version = "0.12.6";
+    public const string Version = CorralVersion.OllamaApi;
 
     public static IEndpointRouteBuilder MapSystemRoutes(this IEndpointRouteBuilder routes)
     {
-        routes.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], static () => Results.Text(RunningBanner));
-        routes.MapMethods("/api/version", [HttpMethods.Get, HttpMethods.Head], static () =>
-            Results.Json(new VersionResponse { Version = Version }, NativeJsonContext.Wire.VersionResponse));
+        routes.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], static (HttpContext http) =>
+        {
+            StampBuild(http);
+            return Results.Text(RunningBanner);
+        });
+        routes.MapMethods("/api/version", [HttpMethods.Get, HttpMethods.Head], static (HttpContext http) =>
+        {
+            StampBuild(http);
+            return Results.Json(new VersionResponse { Version = Version }, NativeJsonContext.Wire.VersionResponse);
+        });
         return routes;
     }
+
+    /// <summary>Corral's own version travels in a header, where it can't confuse a client reading Ollama's.</summary>
+    private static void StampBuild(HttpContext http) => http.Response.Headers[CorralVersion.HeaderName] = CorralVersion.Build;
 }

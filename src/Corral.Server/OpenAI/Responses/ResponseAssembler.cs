@@ -100,7 +100,7 @@ public sealed class ResponseAssembler(ResponseObject response, Action<ResponseSt
         }
 
         CloseMessage(incomplete ? "incomplete" : "completed");
-        var input = final.PromptEvalCount + final.CachedTokens;
+        var input = final.PromptEvalCount;
         Response.Usage = new ResponseUsage
         {
             InputTokens = input,
