@@ -24,4 +24,8 @@ public sealed class ListModelResponse
 
     [JsonPropertyName("details")]
     public ModelDetails Details { get; set; } = new();
+
+    /// <summary>What the model can do ("completion", "tools", "vision", ...), as /api/show says; left out when unknown.</summary>
+    [JsonPropertyName("capabilities")]
+    public IReadOnlyList<string>? Capabilities { get; set; }
 }

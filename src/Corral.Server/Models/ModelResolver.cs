@@ -41,13 +41,19 @@ public sealed class ModelResolver(ModelStore store)
             throw ApiException.NotFound($"model '{name}' not found");
         }
 
+        return Resolve(stored);
+    }
+
+    /// <summary>Reads a model the store listed (cached like <see cref="Resolve(string?)"/>); 500 when it is broken.</summary>
+    public ResolvedModel Resolve(StoredModel stored)
+    {
         var key = stored.ManifestPath + "@" + stored.ManifestDigest;
         if (_cache.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
-        var resolved = Read(parsed, stored);
+        var resolved = Read(stored.Name, stored);
         _cache[key] = resolved;
         return resolved;
     }

@@ -50,6 +50,9 @@ public sealed class ResolvedModel
     /// <summary>The model's trained context length (0 when unknown).</summary>
     public int TrainContextLength => (int)(Gguf.TryGetUInt32(Architecture + "." + GgufKeys.ContextLengthSuffix, out var v) ? v : 0);
 
+    /// <summary>The model's embedding width (0 when unknown).</summary>
+    public int EmbeddingLength => (int)(Gguf.TryGetUInt32(Architecture + ".embedding_length", out var v) ? v : 0);
+
     /// <summary>Bytes of f16 K+V cache one token of context costs: 2 × layers × kv heads × head size × 2 bytes.</summary>
     public long KvBytesPerToken(string cacheType)
     {

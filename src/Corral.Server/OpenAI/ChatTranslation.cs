@@ -48,12 +48,18 @@ internal static class ChatTranslation
     };
 
     /// <summary>reasoning effort → think: "none" turns thinking off, a level turns it on at that level.</summary>
+    /// <summary>
+    /// OpenAI's reasoning effort as a native think value, as Ollama maps it: its scale reaches past Ollama's at both
+    /// ends, so "minimal" is low and "xhigh" (and clients' own "ultra") is max rather than a 400.
+    /// </summary>
     public static ThinkValue? Think(string? effort) => effort switch
     {
         null or "" => null,
         "none" => ThinkValue.False,
+        "minimal" => ThinkValue.FromLevel("low"),
+        "xhigh" or "ultra" => ThinkValue.FromLevel("max"),
         _ when ThinkValue.IsValidLevel(effort) => ThinkValue.FromLevel(effort),
-        _ => throw ApiException.BadRequest($"invalid reasoning value: '{effort}' (must be \"high\", \"medium\", \"low\", or \"none\")"),
+        _ => throw ApiException.BadRequest($"invalid reasoning value: \"{effort}\" (must be \"minimal\", \"low\", \"medium\", \"high\", \"xhigh\", \"ultra\", \"max\", or \"none\")"),
     };
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class VisionShiftTests(RunnerFixture fixture) : IClassFixture<Runn
 
         Assert.Equal("length", result.Final.DoneReason);
         Assert.Equal(200, result.Final.EvalCount);
-        Assert.True(result.Final.PromptEvalCount + result.Final.CachedTokens >= 16, "the image's positions were evaluated");
+        Assert.True(result.Final.PromptEvalCount >= 16, "the image's positions count in the prompt");
         Assert.True(result.Final.PromptEvalCount + result.Final.EvalCount > 2 * Context, "the slot shifted more than once");
         Assert.NotEmpty(result.Text);
     }

@@ -93,11 +93,18 @@ public sealed class GenerateAndChatTests(InferenceServerFixture fx) : IClassFixt
         var first = await fx.Client.ChatAsync(new ChatRequest { Model = "successor-chat", Messages = history, Options = new ModelOptions { NumPredict = 3 } });
         history.Add(first.Message);
         history.Add(new Message { Role = "user", Content = "more" });
+        var hits = await PrefixCacheHitsAsync();
         var second = await fx.Client.ChatAsync(new ChatRequest { Model = "successor-chat", Messages = history, Options = new ModelOptions { NumPredict = 3 } });
 
+        // prompt_eval_count is the whole prompt (as Ollama counts it); the first turn came from the cache.
         Assert.True(first.PromptEvalCount > 300);
-        Assert.InRange(second.PromptEvalCount, 1, 30);
+        Assert.InRange(second.PromptEvalCount, first.PromptEvalCount + 1, first.PromptEvalCount + 30);
+        Assert.InRange(await PrefixCacheHitsAsync() - hits, first.PromptEvalCount - 1, second.PromptEvalCount - 1);
     }
+
+    private async Task<double> PrefixCacheHitsAsync() =>
+        Observability.PrometheusTextParser.Parse(await fx.Http.GetStringAsync("/metrics"))
+            .Value("corral_prefix_cache_hit_tokens_total", ("model", "successor-chat:latest"));
 
     [Fact]
     public async Task Debug_render_only_returns_the_prompt_without_running()

@@ -26,6 +26,7 @@ public sealed class ThinkingTests(ThinkingServerFixture fx)
     [InlineData("true")]
     [InlineData("\"high\"")]
     [InlineData("\"low\"")]
+    [InlineData("\"max\"")]
     public async Task Chat_with_think_returns_the_thought_apart_from_the_answer(string think)
     {
         var doc = await fx.PostOkAsync("/api/chat", $$"""{"model":"thinker","stream":false,"think":{{think}},"messages":{{Hi}}}""");

@@ -17,6 +17,9 @@ public sealed class ChatReasoningTests(ThinkingServerFixture fx)
     [Theory]
     [InlineData("\"reasoning_effort\":\"low\"")]
     [InlineData("\"reasoning\":{\"effort\":\"high\"}")]
+    [InlineData("\"reasoning_effort\":\"max\"")]
+    [InlineData("\"reasoning_effort\":\"xhigh\"")] // OpenAI's tier above high: Ollama's max
+    [InlineData("\"reasoning_effort\":\"minimal\"")] // OpenAI's tier below low: Ollama's low
     [InlineData("\"temperature\":0")] // unset: a thinking model thinks, as on Ollama
     public async Task Completion_carries_the_reasoning_apart_from_the_content(string reasoning)
     {
@@ -73,6 +76,16 @@ public sealed class ChatReasoningTests(ThinkingServerFixture fx)
         var message = doc.GetProperty("choices")[0].GetProperty("message");
         Assert.Equal(ThinkerModel.Thought, message.GetProperty("reasoning").GetString());
         Assert.Equal(ThinkerModel.Answer, message.GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_reasoning_effort_is_a_400_naming_the_accepted_values()
+    {
+        var (status, body) = await fx.PostAsync("/v1/chat/completions", $$"""{"model":"thinker","reasoning_effort":"extreme","messages":{{Hi}}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(
+            "invalid reasoning value: \"extreme\" (must be \"minimal\", \"low\", \"medium\", \"high\", \"xhigh\", \"ultra\", \"max\", or \"none\")",
+            JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("message").GetString());
     }
 
     [Fact]

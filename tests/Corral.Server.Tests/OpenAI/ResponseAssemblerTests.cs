@@ -25,7 +25,7 @@ public sealed class ResponseAssemblerTests
         assembler.Add(Thinking("think"));
         assembler.Add(Content("ab"));
         assembler.Add(Content("c"));
-        assembler.Add(Done("stop", prompt: 7, cached: 3, eval: 5));
+        assembler.Add(Done("stop", prompt: 10, cached: 3, eval: 5));
 
         Assert.Equal(
             [
@@ -84,7 +84,7 @@ public sealed class ResponseAssemblerTests
         Assert.Equal("let me think", output[0].GetProperty("encrypted_content").GetString());
         Assert.Equal("abc", output[1].GetProperty("content")[0].GetProperty("text").GetString());
         var usage = done.GetProperty("usage");
-        Assert.Equal(10, usage.GetProperty("input_tokens").GetInt32()); // cached tokens are part of the input
+        Assert.Equal(10, usage.GetProperty("input_tokens").GetInt32()); // the whole prompt; the cached part is named beside it
         Assert.Equal(3, usage.GetProperty("input_tokens_details").GetProperty("cached_tokens").GetInt32());
         Assert.Equal(5, usage.GetProperty("output_tokens").GetInt32());
         Assert.Equal(15, usage.GetProperty("total_tokens").GetInt32());

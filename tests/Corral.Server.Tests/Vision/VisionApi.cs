@@ -27,6 +27,14 @@ internal static class VisionApi
         return (response.StatusCode, json, text);
     }
 
+    /// <summary>
+    /// Prompt tokens the model's runner has served from its prefix cache so far (<c>/metrics</c>). prompt_eval_count
+    /// counts the whole prompt, cached or not, as Ollama's does, so cache reuse is seen here.
+    /// </summary>
+    public static async Task<double> PrefixCacheHitsAsync(HttpClient http, string model) =>
+        Observability.PrometheusTextParser.Parse(await http.GetStringAsync("/metrics"))
+            .Value("corral_prefix_cache_hit_tokens_total", ("model", model));
+
     public static JsonObject Options => new() { ["temperature"] = 0, ["seed"] = 1, ["num_predict"] = MaxTokens };
 
     public static JsonObject Generate(string model, string prompt, params string[] base64Images) => new()

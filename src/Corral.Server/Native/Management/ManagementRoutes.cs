@@ -22,7 +22,7 @@ public static class ManagementRoutes
             services.GetRequiredService<ServerSettings>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger("Corral.Server.Store"));
 
-        routes.MapMethods("/api/tags", [HttpMethods.Get, HttpMethods.Head], static (ModelStore store) => TagsEndpoint.Handle(store));
+        routes.MapMethods("/api/tags", [HttpMethods.Get, HttpMethods.Head], static (ModelResolver resolver) => TagsEndpoint.Handle(resolver));
         routes.MapPost("/api/show", static (HttpContext http, ModelResolver resolver) => ShowEndpoint.HandleAsync(http, resolver));
         routes.MapPost("/api/create", static (HttpContext http, ModelStore store, ILoggerFactory loggers) => CreateEndpoint.HandleAsync(http, store, loggers));
         routes.MapPost("/api/copy", static (HttpContext http, ModelStore store) => CopyEndpoint.HandleAsync(http, store));

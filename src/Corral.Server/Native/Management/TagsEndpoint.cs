@@ -1,6 +1,7 @@
 using Corral.Api.Native;
 using Corral.Models.Manifests;
-using Corral.Models.Store;
+using Corral.Server.Http;
+using Corral.Server.Models;
 using Microsoft.AspNetCore.Http;
 
 namespace Corral.Server.Native.Management;
@@ -8,8 +9,9 @@ namespace Corral.Server.Native.Management;
 /// <summary><c>GET|HEAD /api/tags</c>: local models, most recently modified first.</summary>
 internal static class TagsEndpoint
 {
-    public static IResult Handle(ModelStore store)
+    public static IResult Handle(ModelResolver resolver)
     {
+        var store = resolver.Store;
         var models = new List<ListModelResponse>();
         foreach (var stored in store.ListModels())
         {
@@ -25,7 +27,7 @@ internal static class TagsEndpoint
             }
 
             var name = stored.Name.DisplayShortest();
-            models.Add(new ListModelResponse
+            var entry = new ListModelResponse
             {
                 Name = name,
                 Model = name,
@@ -40,7 +42,22 @@ internal static class TagsEndpoint
                     ParameterSize = config.ModelType,
                     QuantizationLevel = config.FileType,
                 },
-            });
+            };
+
+            // Ollama 0.33 lists capabilities and the GGUF's lengths too. The resolver reads each GGUF header once per
+            // manifest version; a model whose weights are missing or unreadable is still listed, without them.
+            try
+            {
+                var resolved = resolver.Resolve(stored);
+                entry.Capabilities = resolved.Capabilities;
+                entry.Details.ContextLength = resolved.TrainContextLength;
+                entry.Details.EmbeddingLength = resolved.EmbeddingLength;
+            }
+            catch (Exception ex) when (ex is ApiException or global::System.Text.Json.JsonException or IOException or InvalidDataException or ArgumentException)
+            {
+            }
+
+            models.Add(entry);
         }
 
         // Whole seconds, stable, newest first: the same order Ollama gives.
