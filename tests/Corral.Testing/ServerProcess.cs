@@ -64,6 +64,41 @@ public sealed class ServerProcess : IAsyncDisposable
         ChildProcessReadiness.WaitForHttpOkAsync(_process, new Uri(BaseAddress, "/"), "corral serve", TimeSpan.FromSeconds(60), () => Log);
 
 
+    /// <summary>SIGKILL to the server alone, as a crash or the OOM killer would end it: its runners are not told.</summary>
+    public async Task KillServerOnlyAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Process ids of the runners this server started (found by their command line, which names its store).</summary>
+    public IReadOnlyList<int> RunnerProcessIds()
+    {
+        var ids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (args.Contains("runner") && args.Any(a => a.StartsWith(ModelsPath, StringComparison.Ordinal)))
+                {
+                    ids.Add(pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return ids;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -73,5 +108,28 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        DeleteTempStore(ModelsPath);
+    }
+
+    /// <summary>
+    /// A test's model store is a temp folder (<c>/tmp/corral-*</c>) that no one needs once its server is gone: a run
+    /// leaves nothing behind. Folders elsewhere are the caller's.
+    /// </summary>
+    private static void DeleteTempStore(string path)
+    {
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        var temp = Path.GetFullPath(Path.GetTempPath()).TrimEnd(Path.DirectorySeparatorChar);
+        if (Path.GetDirectoryName(full) != temp || !Path.GetFileName(full).StartsWith("corral-", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(full, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 }

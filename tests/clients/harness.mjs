@@ -2,7 +2,7 @@
 // and writes generated GGUF models with corral-make-model. Shared by the client tests.
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -23,8 +23,20 @@ function freePort() {
   });
 }
 
+// Every temp folder a test file makes goes when its process ends: a run leaves nothing behind.
+const tempFolders = [];
+process.on('exit', () => {
+  for (const dir of tempFolders) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempFolder(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempFolders.push(dir);
+  return dir;
+}
+
 export function makeModel(kind) {
-  const dir = mkdtempSync(join(tmpdir(), 'corral-js-model-'));
+  const dir = tempFolder('corral-js-model-');
   const path = join(dir, `${kind}.gguf`);
   execFileSync('dotnet', [makeModelDll, kind, path], { stdio: ['ignore', 'ignore', 'inherit'] });
   return path;
@@ -47,7 +59,7 @@ export function makeThinker() {
 
 export async function startServer(env = {}) {
   const port = await freePort();
-  const models = mkdtempSync(join(tmpdir(), 'corral-js-store-'));
+  const models = tempFolder('corral-js-store-');
   const child = spawn('dotnet', [corralDll, 'serve'], {
     env: { ...process.env, OLLAMA_HOST: `127.0.0.1:${port}`, OLLAMA_MODELS: models, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,9 +81,15 @@ export async function startServer(env = {}) {
   return {
     host,
     log: () => log,
+    // SIGTERM lets the server stop its runners; SIGKILL only if it hangs (its runners then end by themselves:
+    // they exit when the server's end of their stdin closes).
     async stop() {
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

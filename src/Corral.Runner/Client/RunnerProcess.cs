@@ -68,8 +68,9 @@ public sealed class RunnerProcess : IAsyncDisposable
     {
         // Unix socket paths are limited to ~107 bytes: keep them short, in a private folder.
         var dir = Directory.CreateTempSubdirectory("corral-");
-        var options = launch with { SocketPath = Path.Combine(dir.FullName, "r.sock") };
+        var options = launch with { SocketPath = Path.Combine(dir.FullName, "r.sock"), ExitWithStdin = true };
         var info = CorralSelfCommand.StartInfo(options.ToArguments());
+        info.RedirectStandardInput = true; // the lifeline: held open, never written, closed when this process ends
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var client = new RunnerClient(options.SocketPath);
         var runner = new RunnerProcess(process, dir.FullName, client, options);

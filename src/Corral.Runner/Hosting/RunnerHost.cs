@@ -30,6 +30,13 @@ public sealed partial class RunnerHost
 
     public async Task<int> RunAsync(CancellationToken cancellation)
     {
+        if (_options.ExitWithStdin)
+        {
+            // The server is gone: nobody can reach this runner again. Leave no socket (or the private folder the
+            // server made for it) behind.
+            ParentLifeline.ExitWhenStdinCloses(() => RemoveSocket(_options.SocketPath));
+        }
+
         if (File.Exists(_options.SocketPath))
         {
             File.Delete(_options.SocketPath);
@@ -339,4 +346,19 @@ public sealed partial class RunnerHost
 
     [LoggerMessage(Level = LogLevel.Error, Message = "model load failed: {Reason}")]
     private partial void LogLoadFailed(string reason);
+
+    private static void RemoveSocket(string socketPath)
+    {
+        try
+        {
+            File.Delete(socketPath);
+            if (Path.GetDirectoryName(socketPath) is { } folder && Path.GetFileName(folder).StartsWith("corral-", StringComparison.Ordinal))
+            {
+                Directory.Delete(folder); // only when empty
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
 }

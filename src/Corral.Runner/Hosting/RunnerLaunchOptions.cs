@@ -38,6 +38,9 @@ public sealed record RunnerLaunchOptions
 
     public bool Embedding { get; init; }
 
+    /// <summary>Exit when stdin reaches end of file: the server that started the runner is gone (<see cref="ParentLifeline"/>).</summary>
+    public bool ExitWithStdin { get; init; }
+
     public IReadOnlyList<string> ToArguments()
     {
         var c = CultureInfo.InvariantCulture;
@@ -71,6 +74,11 @@ public sealed record RunnerLaunchOptions
             args.Add("--embedding");
         }
 
+        if (ExitWithStdin)
+        {
+            args.Add("--exit-with-stdin");
+        }
+
         return args;
     }
 
@@ -98,6 +106,7 @@ public sealed record RunnerLaunchOptions
                 case "--kv-cache-type": options = options with { KvCacheType = Next() }; break;
                 case "--no-mmap": options = options with { UseMmap = false }; break;
                 case "--embedding": options = options with { Embedding = true }; break;
+                case "--exit-with-stdin": options = options with { ExitWithStdin = true }; break;
                 default: throw new ArgumentException($"runner: unknown argument '{args[i]}'");
             }
         }

@@ -1,4 +1,5 @@
 using Corral.Llama;
+using Corral.Runner.Hosting;
 
 namespace Corral.Runner.Quantizing;
 
@@ -31,7 +32,7 @@ public static class QuantizeCommand
 
         if (options.ExitWithStdin)
         {
-            ExitWhenStdinCloses();
+            ParentLifeline.ExitWhenStdinCloses();
         }
 
         var crash = Environment.GetEnvironmentVariable(CrashHookVariable) == "abort";
@@ -61,25 +62,6 @@ public static class QuantizeCommand
         Console.Out.WriteLine(QuantizeProtocol.Progress(tensors, tensors));
         Console.Out.WriteLine(QuantizeProtocol.Done);
         return 0;
-    }
-
-    private static void ExitWhenStdinCloses()
-    {
-        var watcher = new Thread(() =>
-        {
-            using var stdin = Console.OpenStandardInput();
-            var buffer = new byte[64];
-            while (stdin.Read(buffer) > 0)
-            {
-            }
-
-            ProcessTermination.ExitImmediately(3);
-        })
-        {
-            IsBackground = true,
-            Name = "stdin lifeline",
-        };
-        watcher.Start();
     }
 
     private static void TryDelete(string path)

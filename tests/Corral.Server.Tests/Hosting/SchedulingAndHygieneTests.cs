@@ -88,6 +88,38 @@ public sealed class SchedulingAndHygieneTests
     }
 
     [Fact]
+    public async Task Runners_exit_within_seconds_when_their_server_is_killed()
+    {
+        await using var server = await StartAsync(new() { ["OLLAMA_MAX_LOADED_MODELS"] = "2" });
+        using var client = new OllamaClient(server.CreateClient(), ownsHttpClient: true);
+        await client.GenerateAsync(new GenerateRequest { Model = "one" });
+        await client.GenerateAsync(new GenerateRequest { Model = "two" });
+        var runners = server.RunnerProcessIds();
+        Assert.Equal(2, runners.Count);
+        var sockets = runners.Select(pid => SocketFolderOf(pid)).ToList();
+        Assert.All(sockets, s => Assert.True(Directory.Exists(s), s));
+
+        await server.KillServerOnlyAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (runners.Any(IsAlive) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.DoesNotContain(runners, IsAlive);
+        Assert.All(sockets, s => Assert.False(Directory.Exists(s), $"{s} is left behind"));
+
+        static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/cmdline") && File.ReadAllText($"/proc/{pid}/cmdline").Length > 0;
+
+        static string SocketFolderOf(int pid)
+        {
+            var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            return Path.GetDirectoryName(args[Array.IndexOf(args, "--socket") + 1])!;
+        }
+    }
+
+    [Fact]
     public async Task Changing_num_ctx_reloads_the_model_with_the_new_context()
     {
         await using var server = await StartAsync([]);

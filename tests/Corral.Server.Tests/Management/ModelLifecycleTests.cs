@@ -39,6 +39,26 @@ public sealed class ModelLifecycleTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal(HumanNumber.Format(gguf.ParameterCount), model.Details.ParameterSize);
         Assert.Equal("F32", model.Details.QuantizationLevel);
         Assert.True(Math.Abs((DateTimeOffset.Now - model.ModifiedAt).TotalMinutes) < 5);
+
+        // Ollama 0.33's additions: the GGUF's lengths in the details, and the capabilities show reports.
+        Assert.Equal((int)gguf.GetUInt32("llama.context_length"), model.Details.ContextLength);
+        Assert.Equal((int)gguf.GetUInt32("llama.embedding_length"), model.Details.EmbeddingLength);
+        Assert.True(model.Details.ContextLength > 0 && model.Details.EmbeddingLength > 0);
+        var show = await Client.ShowAsync(new ShowRequest { Model = "lifecycle-random" });
+        Assert.Equal(show.Capabilities, model.Capabilities);
+        Assert.Contains("completion", model.Capabilities!);
+    }
+
+    [Fact]
+    public async Task Tags_lists_an_embedding_models_capability_and_width()
+    {
+        await fixture.CreateFromFileAsync("tags-embed", GeneratedModels.Embedding);
+
+        using var raw = JsonDocument.Parse(await fixture.Http.GetStringAsync("/api/tags"));
+        var entries = raw.RootElement.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        var embed = entries["tags-embed:latest"];
+        Assert.Equal(["embedding"], embed.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()!).ToArray());
+        Assert.True(embed.GetProperty("details").GetProperty("embedding_length").GetInt32() > 0);
     }
 
     [Fact]

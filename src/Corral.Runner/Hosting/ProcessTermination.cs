@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Corral.Runner.Quantizing;
+namespace Corral.Runner.Hosting;
 
 /// <summary>Ends the process the way native code does, without .NET's shutdown (Linux, glibc).</summary>
 internal static partial class ProcessTermination
