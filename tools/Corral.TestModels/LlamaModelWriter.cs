@@ -11,7 +11,8 @@ internal static class LlamaModelWriter
     /// <summary>Writes one tensor's data: (tensor name, dimensions, type, destination).</summary>
     public delegate void TensorSource(string name, IReadOnlyList<long> dimensions, GgmlType type, Stream output);
 
-    public static void Write(string path, string modelName, LlamaShape shape, ByteLevelBpeVocab vocab, TensorSource source)
+    /// <param name="chatTemplate">The GGUF's tokenizer.chat_template (Jinja); null writes none.</param>
+    public static void Write(string path, string modelName, LlamaShape shape, ByteLevelBpeVocab vocab, TensorSource source, string? chatTemplate = ChatTemplates.Llama3)
     {
         if (shape.EmbeddingLength % shape.HeadCount != 0 || shape.HeadCount % shape.HeadCountKv != 0)
         {
@@ -35,6 +36,10 @@ internal static class LlamaModelWriter
         w.AddFloat32($"{arch}.{GgufKeys.LayerNormRmsEpsilonSuffix}", shape.RmsEpsilon);
         w.AddUInt32($"{arch}.{GgufKeys.VocabSizeSuffix}", (uint)vocab.Count);
         AddVocabulary(w, vocab);
+        if (chatTemplate is not null)
+        {
+            w.AddString(GgufKeys.ChatTemplate, chatTemplate);
+        }
 
         long embd = shape.EmbeddingLength;
         long kv = (long)shape.HeadCountKv * shape.HeadDimension;
@@ -79,6 +84,5 @@ internal static class LlamaModelWriter
         w.AddUInt32(GgufKeys.EotTokenId, (uint)vocab.EotId);
         w.AddBool(GgufKeys.AddBosToken, true);
         w.AddBool(GgufKeys.AddEosToken, false);
-        w.AddString(GgufKeys.ChatTemplate, ChatTemplates.Llama3);
     }
 }

@@ -30,8 +30,11 @@ public static class TestModelWriter
     /// <summary>Logit of the successor token; every other logit is exactly 0, so greedy choice is unambiguous.</summary>
     public const float SuccessorWeight = 4f;
 
-    /// <summary>A tiny llama model with random weights, identical for the same seed and type (F32 or F16).</summary>
-    public static void WriteRandom(string path, ulong seed = 1, GgmlType weightType = GgmlType.F32)
+    /// <summary>
+    /// A tiny llama model with random weights, identical for the same seed and type (F32 or F16), with
+    /// <paramref name="chatTemplate"/> as its tokenizer.chat_template (null: none).
+    /// </summary>
+    public static void WriteRandom(string path, ulong seed = 1, GgmlType weightType = GgmlType.F32, string? chatTemplate = ChatTemplates.Llama3)
     {
         LlamaShape shape = RandomShape with { WeightType = weightType };
         LlamaModelWriter.Write(path, "corral-test-random", shape, ByteLevelBpeVocab.CreateSmall(), (name, dims, type, output) =>
@@ -46,7 +49,7 @@ public static class TestModelWriter
                 float scale = name == "token_embd.weight" ? 1f : 1f / MathF.Sqrt(dims[0]);
                 TensorData.Random(output, type, count, SplitMix64.Derive(seed, name), scale);
             }
-        });
+        }, chatTemplate);
     }
 
     /// <summary>

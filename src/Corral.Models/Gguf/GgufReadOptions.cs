@@ -17,4 +17,10 @@ public sealed record GgufReadOptions
     /// but their length and element type are still known.
     /// </summary>
     public long MaxArrayElementsToMaterialize { get; init; } = long.MaxValue;
+
+    /// <summary>
+    /// Top-level arrays read whatever <see cref="MaxArrayElementsToMaterialize"/> says: e.g. the vocabulary, for the
+    /// text of a few special tokens, without the merges, which are as long again.
+    /// </summary>
+    public IReadOnlySet<string>? AlwaysMaterialize { get; init; }
 }

@@ -155,7 +155,8 @@ public static class GgufReader
         }
 
         // count now fits comfortably in an int-sized array: remaining bytes / element size, and files are < 2^63.
-        if (count > (ulong)options.MaxArrayElementsToMaterialize || count > int.MaxValue)
+        bool wanted = depth == 0 && options.AlwaysMaterialize?.Contains(key) == true;
+        if ((count > (ulong)options.MaxArrayElementsToMaterialize && !wanted) || count > int.MaxValue)
         {
             SkipArrayElements(r, elementType, (long)count, key, depth);
             return GgufArray.NotMaterialized(elementType, (long)count);

@@ -11,7 +11,7 @@ namespace Corral.Server.Inference;
 public sealed class PromptBuilder
 {
     /// <summary>The template a model without one uses, as in Ollama.</summary>
-    private const string PlainTemplate = "{{ .Prompt }}";
+    internal const string PlainTemplate = "{{ .Prompt }}";
 
     public OllamaTemplate TemplateFor(ResolvedModel model, string? requestTemplate)
     {

@@ -30,6 +30,7 @@ internal sealed class ListExpr(List<Expr> items, bool isTuple) : Expr
 
     public override object? Eval(Scope scope)
     {
+        StackGuard.Ensure();
         if (IsTuple)
         {
             var tuple = new object?[Items.Count];
@@ -55,6 +56,7 @@ internal sealed class DictExpr(List<(Expr Key, Expr Value)> items) : Expr
 {
     public override object? Eval(Scope scope)
     {
+        StackGuard.Ensure();
         var dict = new JinjaDict();
         foreach (var (key, value) in items)
         {
@@ -71,24 +73,36 @@ internal sealed class AttrExpr(Expr target, string name) : Expr
 
     public string Name { get; } = name;
 
-    public override object? Eval(Scope scope) => PyOps.GetAttr(Target.Eval(scope), Name);
+    public override object? Eval(Scope scope)
+    {
+        StackGuard.Ensure();
+        return PyOps.GetAttr(Target.Eval(scope), Name);
+    }
 }
 
 internal sealed class ItemExpr(Expr target, Expr key) : Expr
 {
-    public override object? Eval(Scope scope) => PyOps.GetItem(target.Eval(scope), key.Eval(scope));
+    public override object? Eval(Scope scope)
+    {
+        StackGuard.Ensure();
+        return PyOps.GetItem(target.Eval(scope), key.Eval(scope));
+    }
 }
 
 internal sealed class SliceExpr(Expr target, Expr? start, Expr? stop, Expr? step) : Expr
 {
-    public override object? Eval(Scope scope) =>
-        PyOps.Slice(target.Eval(scope), start?.Eval(scope), stop?.Eval(scope), step?.Eval(scope));
+    public override object? Eval(Scope scope)
+    {
+        StackGuard.Ensure();
+        return PyOps.Slice(target.Eval(scope), start?.Eval(scope), stop?.Eval(scope), step?.Eval(scope));
+    }
 }
 
 internal sealed class UnaryExpr(string op, Expr operand) : Expr
 {
     public override object? Eval(Scope scope)
     {
+        StackGuard.Ensure();
         var v = operand.Eval(scope);
         return op switch
         {
@@ -103,6 +117,7 @@ internal sealed class BinaryExpr(string op, Expr left, Expr right) : Expr
 {
     public override object? Eval(Scope scope)
     {
+        StackGuard.Ensure();
         switch (op)
         {
             case "and":
@@ -127,6 +142,7 @@ internal sealed class ConcatExpr(List<Expr> parts) : Expr
 {
     public override object? Eval(Scope scope)
     {
+        StackGuard.Ensure();
         var sb = new StringBuilder();
         foreach (var part in parts)
         {
@@ -139,8 +155,11 @@ internal sealed class ConcatExpr(List<Expr> parts) : Expr
 
 internal sealed class CondExpr(Expr test, Expr then, Expr? otherwise) : Expr
 {
-    public override object? Eval(Scope scope) =>
-        PyOps.Truthy(test.Eval(scope)) ? then.Eval(scope) : otherwise is null ? Undefined.Named("(inline if)") : otherwise.Eval(scope);
+    public override object? Eval(Scope scope)
+    {
+        StackGuard.Ensure();
+        return PyOps.Truthy(test.Eval(scope)) ? then.Eval(scope) : otherwise is null ? Undefined.Named("(inline if)") : otherwise.Eval(scope);
+    }
 }
 
 internal sealed class CallArgExprs
@@ -172,6 +191,7 @@ internal sealed class CallExpr(Expr callee, CallArgExprs args) : Expr
 {
     public override object? Eval(Scope scope)
     {
+        StackGuard.Ensure();
         var evaluated = args.Eval(scope);
         if (callee is AttrExpr attr)
         {
@@ -193,7 +213,11 @@ internal sealed class FilterExpr(Expr target, string name, CallArgExprs args) : 
 {
     public string Name { get; } = name;
 
-    public override object? Eval(Scope scope) => Filters.Apply(Name, target.Eval(scope), args.Eval(scope), scope.Root);
+    public override object? Eval(Scope scope)
+    {
+        StackGuard.Ensure();
+        return Filters.Apply(Name, target.Eval(scope), args.Eval(scope), scope.Root);
+    }
 
     public object? ApplyTo(object? value, Scope scope) => Filters.Apply(Name, value, args.Eval(scope), scope.Root);
 }
@@ -202,6 +226,7 @@ internal sealed class TestExpr(Expr target, string name, CallArgExprs args, bool
 {
     public override object? Eval(Scope scope)
     {
+        StackGuard.Ensure();
         var result = Tests.Apply(name, target.Eval(scope), args.Eval(scope), scope.Root);
         return negated ? !result : result;
     }

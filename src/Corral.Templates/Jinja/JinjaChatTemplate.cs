@@ -28,7 +28,11 @@ public static class JinjaChatTemplate
 
     /// <exception cref="JinjaRaiseException">The template rejected the conversation (answer 400).</exception>
     /// <exception cref="JinjaException">The template is broken or failed (answer 500).</exception>
-    public static string Render(string source, JinjaChatInput input, TimeProvider? time = null)
+    public static string Render(string source, JinjaChatInput input, TimeProvider? time = null) =>
+        GetOrParse(source).Render(Variables(input), time);
+
+    /// <summary>The variables Hugging Face passes to a chat template, for <paramref name="input"/>.</summary>
+    internal static Dictionary<string, object?> Variables(JinjaChatInput input)
     {
         var variables = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -51,6 +55,6 @@ public static class JinjaChatTemplate
             }
         }
 
-        return GetOrParse(source).Render(variables, time);
+        return variables;
     }
 }

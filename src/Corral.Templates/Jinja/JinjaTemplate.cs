@@ -26,7 +26,8 @@ public sealed class JinjaTemplate
     /// </summary>
     /// <exception cref="JinjaRaiseException">The template called raise_exception.</exception>
     /// <exception cref="JinjaException">The template failed (undefined attribute access, type errors, ...).</exception>
-    public string Render(IEnumerable<KeyValuePair<string, object?>> variables, TimeProvider? time = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired while the template was still looping.</exception>
+    public string Render(IEnumerable<KeyValuePair<string, object?>> variables, TimeProvider? time = null, CancellationToken cancellation = default)
     {
         var globals = new Dictionary<string, object?>(Globals.Builtins, StringComparer.Ordinal);
         foreach (var (name, value) in variables)
@@ -34,7 +35,7 @@ public sealed class JinjaTemplate
             globals[name] = JinjaValues.From(value);
         }
 
-        var root = new RenderRoot(globals, time ?? TimeProvider.System);
+        var root = new RenderRoot(globals, time ?? TimeProvider.System, cancellation);
         var output = new StringBuilder();
         try
         {

@@ -15,6 +15,7 @@ internal static class JsonDump
 
     private static void Write(StringBuilder sb, object? value, int? indent, string itemSep, string keySep, bool sortKeys, int level)
     {
+        StackGuard.Ensure();
         switch (value)
         {
             case null or NoneKey: sb.Append("null"); break;

@@ -105,6 +105,7 @@ internal sealed class Parser
 
     private Node ParseStatement()
     {
+        StackGuard.Ensure();
         var keyword = Expect(TokenKind.Name);
         switch (keyword.Value)
         {
@@ -325,6 +326,7 @@ internal sealed class Parser
 
     private Expr ParseExpression()
     {
+        StackGuard.Ensure();
         var expr = ParseOr();
         while (AcceptName("if"))
         {
@@ -358,7 +360,11 @@ internal sealed class Parser
         return left;
     }
 
-    private Expr ParseNot() => AcceptName("not") ? new UnaryExpr("not", ParseNot()) : ParseCompare();
+    private Expr ParseNot()
+    {
+        StackGuard.Ensure();
+        return AcceptName("not") ? new UnaryExpr("not", ParseNot()) : ParseCompare();
+    }
 
     private Expr ParseCompare()
     {
@@ -442,6 +448,7 @@ internal sealed class Parser
 
     private Expr ParseUnary(bool withFilter)
     {
+        StackGuard.Ensure();
         Expr node;
         if (AcceptOp("-"))
         {

@@ -27,6 +27,7 @@ internal static class PyFormat
 
     public static void AppendRepr(StringBuilder sb, object? v)
     {
+        StackGuard.Ensure();
         switch (v)
         {
             case null or NoneKey: sb.Append("None"); break;

@@ -49,6 +49,7 @@ internal static class PyOps
 
     public static bool PyEquals(object? a, object? b)
     {
+        StackGuard.Ensure();
         if (a is NoneKey)
         {
             a = null;
@@ -120,6 +121,7 @@ internal static class PyOps
 
     public static int Compare(object? a, object? b)
     {
+        StackGuard.Ensure();
         if (IsNumber(a) && IsNumber(b))
         {
             return a is double || b is double ? ToDouble(a).CompareTo(ToDouble(b)) : ToLong(a).CompareTo(ToLong(b));

@@ -115,11 +115,14 @@ internal enum LoopSignal
 }
 
 /// <summary>State of one render: the globals and the break/continue signal of the innermost loop.</summary>
-internal sealed class RenderRoot(IReadOnlyDictionary<string, object?> globals, TimeProvider time)
+internal sealed class RenderRoot(IReadOnlyDictionary<string, object?> globals, TimeProvider time, CancellationToken cancellation = default)
 {
     public IReadOnlyDictionary<string, object?> Globals { get; } = globals;
 
     public TimeProvider Time { get; } = time;
+
+    /// <summary>Checked at every loop iteration and macro call: the only ways a template can run for long.</summary>
+    public CancellationToken Cancellation { get; } = cancellation;
 
     public LoopSignal Signal { get; set; }
 

@@ -7,6 +7,7 @@ internal abstract class Node
 
     public static void RenderAll(List<Node> body, Scope scope, StringBuilder output)
     {
+        StackGuard.Ensure();
         foreach (var node in body)
         {
             node.Render(scope, output);
@@ -85,6 +86,7 @@ internal sealed class ForNode(List<string> targets, Expr iterable, Expr? filter,
         loopScope.Set("loop", loop);
         for (var i = 0; i < items.Count; i++)
         {
+            root.Cancellation.ThrowIfCancellationRequested();
             loop.Index0 = i;
             Bind(loopScope, items[i]);
             RenderAll(body, loopScope, output);
@@ -221,6 +223,8 @@ internal sealed class JinjaMacro(string name, List<string> parameters, List<Expr
         {
             throw new JinjaException($"macro '{name}' recursed too deeply");
         }
+
+        root.Cancellation.ThrowIfCancellationRequested();
 
         var scope = new Scope(root, closure);
         var varargs = new List<object?>();

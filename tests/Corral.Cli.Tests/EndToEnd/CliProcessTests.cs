@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Corral.Templates.Library;
 using Corral.Testing;
 
 namespace Corral.Cli.Tests.EndToEnd;
@@ -66,6 +67,23 @@ public sealed partial class CliProcessTests(CliServerFixture fixture) : IClassFi
         var two = await fixture.RunAsync(["show", "tiny", "--template", "--system"]);
         Assert.Equal(1, two.ExitCode);
         Assert.Equal("Error: only one of '--license', '--modelfile', '--parameters', '--system', or '--template' can be specified\n", two.StandardError);
+    }
+
+    [Fact]
+    public async Task Show_template_of_a_gguf_without_one_prints_the_recognised_format()
+    {
+        // No TEMPLATE: the GGUF's own Llama 3 Jinja template is what the model has, shown as the library's Go template.
+        var path = Path.Combine(fixture.ModelDirectory, "Jinja.modelfile");
+        File.WriteAllText(path, "FROM ./weights/successor.gguf\n");
+        var created = await fixture.RunAsync(["create", "tiny-jinja", "-f", path]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+
+        var template = await fixture.RunAsync(["show", "tiny-jinja", "--template"]);
+        Assert.True(template.ExitCode == 0, template.ToString());
+        Assert.Equal(KnownChatTemplates.Find("llama3")!.Text + "\n", template.StandardOutput);
+
+        var modelfile = await fixture.RunAsync(["show", "tiny-jinja", "--modelfile"]);
+        Assert.DoesNotContain("TEMPLATE", modelfile.StandardOutput);
     }
 
     [Fact]

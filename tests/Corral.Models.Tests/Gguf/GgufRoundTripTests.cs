@@ -142,6 +142,12 @@ public sealed class GgufRoundTripTests
 
         GgufFile full = GgufReader.Read(new MemoryStream(bytes));
         Assert.Equal("tok4999", full.GetStrings("tokenizer.ggml.tokens")[4999]);
+
+        GgufFile vocabulary = GgufReader.Read(new MemoryStream(bytes), GgufReadOptions.MetadataOnly with { AlwaysMaterialize = new HashSet<string> { "tokenizer.ggml.tokens" } });
+        Assert.Equal("tok4999", vocabulary.GetStrings("tokenizer.ggml.tokens")[4999]);
+        Assert.False(vocabulary.GetArray("tokenizer.ggml.token_type").IsMaterialized);
+        Assert.False(vocabulary.GetArray("small").IsMaterialized);
+        Assert.Equal(42u, vocabulary.GetUInt32("after"));
     }
 
     [Fact]

@@ -4,6 +4,8 @@ using Corral.Api.Client;
 using Corral.Api.Native;
 using Corral.Models.Gguf;
 using Corral.Models.Modelfiles;
+using Corral.Templates.Library;
+using Corral.TestModels;
 using Corral.Testing;
 
 namespace Corral.Server.Tests.Management;
@@ -139,6 +141,54 @@ public sealed class ModelLifecycleTests(ServerFixture fixture) : IClassFixture<S
         var show = await Client.ShowAsync(new ShowRequest { Model = "show-embed" });
         Assert.Equal(["embedding"], show.Capabilities!);
         Assert.Equal("bert", show.Details.Family);
+        Assert.Equal("{{ .Prompt }}", show.Template);
+    }
+
+    [Fact]
+    public async Task Show_Template_IsTheLayer_ElseTheRecognisedFormat_ElseTheGgufsJinja_ElseThePlainPrompt()
+    {
+        const string chatMl = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
+            + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+        const string unknown = "{% for message in messages %}{{ message['role'] | upper }}: {{ message['content'] }}\n{% endfor %}ASSISTANT:";
+        var folder = Directory.CreateTempSubdirectory("corral-show-template-");
+        try
+        {
+            async Task<ShowResponse> CreateAndShowAsync(string name, string? jinja)
+            {
+                var path = Path.Combine(folder.FullName, name + ".gguf");
+                TestModelWriter.WriteRandom(path, seed: 9, chatTemplate: jinja);
+                await fixture.CreateFromFileAsync(name, path);
+                return await Client.ShowAsync(new ShowRequest { Model = name });
+            }
+
+            // A GGUF whose Jinja template renders like a library template shows that Go template, as Ollama would have
+            // stored it at create time; the Modelfile still has no TEMPLATE, so creating from it keeps the Jinja.
+            var recognised = await CreateAndShowAsync("template-chatml", chatMl);
+            Assert.Equal(KnownChatTemplates.Find("chatml")!.Text, recognised.Template);
+            Assert.DoesNotContain("TEMPLATE", recognised.Modelfile);
+            Assert.Null(Modelfile.Parse(recognised.Modelfile!).Template);
+
+            // The generated models' Llama 3 template starts with bos_token: recognised once the BOS text is read from
+            // the vocabulary and dropped, as llama.cpp adds BOS itself.
+            await fixture.CreateFromFileAsync("template-llama3", GeneratedModels.Random);
+            Assert.Equal(KnownChatTemplates.Find("llama3")!.Text, (await Client.ShowAsync(new ShowRequest { Model = "template-llama3" })).Template);
+
+            // An unknown Jinja template is what Corral renders with, so that is what show gives.
+            Assert.Equal(unknown, (await CreateAndShowAsync("template-unknown", unknown)).Template);
+
+            // No chat template at all: Ollama's default.
+            Assert.Equal("{{ .Prompt }}", (await CreateAndShowAsync("template-none", null)).Template);
+
+            // A TEMPLATE layer is the template, whatever the GGUF has.
+            await fixture.CreateFromFileAsync("template-layer", Path.Combine(folder.FullName, "template-chatml.gguf"), r => r.Template = "{{ .System }}|{{ .Prompt }}");
+            var layered = await Client.ShowAsync(new ShowRequest { Model = "template-layer" });
+            Assert.Equal("{{ .System }}|{{ .Prompt }}", layered.Template);
+            Assert.Equal("{{ .System }}|{{ .Prompt }}", Modelfile.Parse(layered.Modelfile!).Template);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -38,7 +38,7 @@ internal static class ShowEndpoint
             License = string.Join('\n', model.Licenses),
             Modelfile = Modelfile(model, paramsJson, system).ToShowText(model.Name.DisplayShortest()),
             Parameters = ShowParameters.Format(paramsJson),
-            Template = model.Template,
+            Template = ShowTemplate.For(model),
             System = system,
             Renderer = model.Config.Renderer,
             Parser = model.Config.Parser,

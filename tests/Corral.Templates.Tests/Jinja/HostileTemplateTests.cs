@@ -1,0 +1,63 @@
+using Corral.Templates.Jinja;
+
+namespace Corral.Templates.Tests.Jinja;
+
+/// <summary>
+/// A GGUF's chat template is untrusted input. Templates that nest or loop without end must fail as template errors
+/// (or stop when cancelled): a stack overflow would kill the server, and nothing can catch it.
+/// </summary>
+public sealed class HostileTemplateTests
+{
+    private const int Deep = 100_000;
+
+    private static readonly Dictionary<string, Func<string>> Nested = new()
+    {
+        ["parentheses"] = () => "{{ " + new string('(', Deep) + "1" + new string(')', Deep) + " }}",
+        ["lists"] = () => "{{ " + new string('[', Deep) + new string(']', Deep) + " }}",
+        ["not chain"] = () => "{{ " + string.Concat(Enumerable.Repeat("not ", Deep)) + "1 }}",
+        ["minus chain"] = () => "{{ " + new string('-', Deep) + "1 }}",
+        ["if blocks"] = () => string.Concat(Enumerable.Repeat("{% if true %}", Deep)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", Deep)),
+        ["plus chain"] = () => "{{ 1" + string.Concat(Enumerable.Repeat(" + 1", Deep)) + " }}",
+        ["filter chain"] = () => "{{ 'a'" + string.Concat(Enumerable.Repeat("|trim", Deep)) + " }}",
+        ["subscript chain"] = () => "{% set x = {} %}{{ x" + string.Concat(Enumerable.Repeat(".a", Deep)) + " }}",
+        ["nested data"] = () => "{% set ns = namespace(x=[]) %}{% for i in range(100000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}",
+        ["nested data as json"] = () => "{% set ns = namespace(x=[]) %}{% for i in range(100000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x | tojson }}",
+        ["nested data compared"] = () => "{% set ns = namespace(x=[], y=[]) %}{% for i in range(100000) %}{% set ns.x = [ns.x] %}{% set ns.y = [ns.y] %}{% endfor %}{{ ns.x == ns.y }}",
+    };
+
+    public static TheoryData<string> NestedTemplates() => new(Nested.Keys);
+
+    [Theory]
+    [MemberData(nameof(NestedTemplates))]
+    public void DeepNestingRendersOrIsATemplateError(string what)
+    {
+        var source = Nested[what]();
+        // Whether it fits depends on the thread's stack; what matters is that the process survives either way.
+        var e = Record.Exception(() => JinjaTemplate.Parse(source).Render([], FixedTime.Instance));
+        Assert.True(e is null or JinjaException, $"{what}: {e}");
+    }
+
+    [Fact]
+    public void ModestNestingStillWorks()
+    {
+        var source = "{{ " + new string('(', 50) + "1 + 2" + new string(')', 50) + " }}"
+            + string.Concat(Enumerable.Repeat("{% if true %}", 50)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", 50));
+        Assert.Equal("3x", JinjaTemplate.Parse(source).Render([], FixedTime.Instance));
+    }
+
+    [Fact]
+    public void EndlessLoopsStopWhenCancelled()
+    {
+        var template = JinjaTemplate.Parse("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}");
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        Assert.ThrowsAny<OperationCanceledException>(() => template.Render([], FixedTime.Instance, cancellation.Token));
+    }
+
+    [Fact]
+    public void ExponentialMacroRecursionStopsWhenCancelled()
+    {
+        var template = JinjaTemplate.Parse("{% macro m(n) %}{% if n > 0 %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(60) }}");
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        Assert.ThrowsAny<OperationCanceledException>(() => template.Render([], FixedTime.Instance, cancellation.Token));
+    }
+}
