@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Corral.Api.Native;
 
 /// <summary>
-/// The <c>think</c> request field: a boolean, or a level "low", "medium" or "high" for models that
+/// The <c>think</c> request field: a boolean, or a level "low", "medium", "high" or "max" for models that
 /// support reasoning effort. Absent (a null <c>ThinkValue?</c>) means "the model's default behaviour".
 /// </summary>
 [JsonConverter(typeof(ThinkValueJsonConverter))]
@@ -21,7 +21,7 @@ public readonly record struct ThinkValue
 
     public static ThinkValue False { get; } = new(false, null);
 
-    /// <summary>"low", "medium" or "high"; null when the value is a boolean.</summary>
+    /// <summary>"low", "medium", "high" or "max"; null when the value is a boolean.</summary>
     public string? Level { get; }
 
     public bool IsBool => Level is null;
@@ -32,7 +32,8 @@ public readonly record struct ThinkValue
     /// <summary>The level to hand a template: the explicit level, "medium" for true, "" for false (as Ollama).</summary>
     public string EffectiveLevel => Level ?? (_enabled ? "medium" : string.Empty);
 
-    public static bool IsValidLevel(string level) => level is "low" or "medium" or "high";
+    /// <summary>Ollama's levels; "max" is the top one (clients' "xhigh" and "ultra" map to it on /v1).</summary>
+    public static bool IsValidLevel(string level) => level is "low" or "medium" or "high" or "max";
 
     /// <summary>Creates a level value; throws <see cref="ArgumentException"/> with Ollama's text for other strings.</summary>
     public static ThinkValue FromLevel(string level) =>
@@ -41,7 +42,7 @@ public readonly record struct ThinkValue
             : throw new ArgumentException(InvalidLevelMessage(level), nameof(level));
 
     internal static string InvalidLevelMessage(string level) =>
-        $"invalid think value: \"{level}\" (must be \"high\", \"medium\", \"low\", true, or false)";
+        $"invalid think value: \"{level}\" (must be \"high\", \"medium\", \"low\", \"max\", true, or false)";
 
     public static implicit operator ThinkValue(bool enabled) => enabled ? True : False;
 

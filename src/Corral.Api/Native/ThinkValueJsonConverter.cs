@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Corral.Api.Native;
 
-/// <summary>Reads true/false or "low"/"medium"/"high" (other strings are rejected with Ollama's text).</summary>
+/// <summary>Reads true/false or "low"/"medium"/"high"/"max" (other strings are rejected with Ollama's text).</summary>
 public sealed class ThinkValueJsonConverter : JsonConverter<ThinkValue>
 {
     public override ThinkValue Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -21,7 +21,7 @@ public sealed class ThinkValueJsonConverter : JsonConverter<ThinkValue>
                     : throw new JsonException(ThinkValue.InvalidLevelMessage(level));
 
             default:
-                throw new JsonException("think must be a boolean or string (\"high\", \"medium\", \"low\", true, or false)");
+                throw new JsonException("think must be a boolean or string (\"high\", \"medium\", \"low\", \"max\", true, or false)");
         }
     }
 

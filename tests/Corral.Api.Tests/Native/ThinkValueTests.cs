@@ -22,6 +22,7 @@ public sealed class ThinkValueTests
     [InlineData("low")]
     [InlineData("medium")]
     [InlineData("high")]
+    [InlineData("max")]
     public void Reads_levels(string level)
     {
         var value = Read($"\"{level}\"")!.Value;
@@ -33,8 +34,8 @@ public sealed class ThinkValueTests
     [Fact]
     public void Rejects_unknown_level_with_ollamas_text()
     {
-        var ex = Assert.Throws<JsonException>(() => Read("\"max\""));
-        Assert.StartsWith("invalid think value: \"max\"", ex.Message);
+        var ex = Assert.Throws<JsonException>(() => Read("\"extreme\""));
+        Assert.Equal("invalid think value: \"extreme\" (must be \"high\", \"medium\", \"low\", \"max\", true, or false)", ex.Message);
         Assert.Throws<JsonException>(() => Read("1"));
     }
 
