@@ -109,6 +109,7 @@ public sealed class SdkTests(OpenAIServerFixture fx) : IClassFixture<OpenAIServe
 
         var missing = await Assert.ThrowsAsync<ClientResultException>(() => client.GetModelAsync("not-there"));
         Assert.Equal(404, missing.Status);
+        Assert.Equal("not_found_error", ErrorType(missing));
     }
 
     [Fact]
@@ -117,5 +118,17 @@ public sealed class SdkTests(OpenAIServerFixture fx) : IClassFixture<OpenAIServe
         var error = await Assert.ThrowsAsync<ClientResultException>(() => Chat("nope").CompleteChatAsync([new UserChatMessage("hi")]));
         Assert.Equal(404, error.Status);
         Assert.Contains("nope", error.Message);
+        Assert.Equal("not_found_error", ErrorType(error)); // the type Ollama's compatibility layer gives a 404
+
+        var embedding = await Assert.ThrowsAsync<ClientResultException>(() => new EmbeddingClient("nope", fx.Key, fx.Options).GenerateEmbeddingAsync("hi"));
+        Assert.Equal(404, embedding.Status);
+        Assert.Equal("not_found_error", ErrorType(embedding));
+    }
+
+    /// <summary>The <c>error.type</c> of the body the SDK read.</summary>
+    private static string? ErrorType(ClientResultException exception)
+    {
+        var body = exception.GetRawResponse()?.Content.ToString() ?? "{}";
+        return JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("type").GetString();
     }
 }

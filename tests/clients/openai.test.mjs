@@ -97,6 +97,8 @@ test('embeddings.create (the SDK asks for base64 and decodes it)', async () => {
   assert.ok(Math.abs(norm - 1) < 1e-3);
   const floats = await client.embeddings.create({ model: 'emb', input: 'hello', encoding_format: 'float' });
   floats.data[0].embedding.forEach((x, i) => assert.ok(Math.abs(x - v[i]) < 1e-5));
+  // OpenAI's embeddings usage: no completion_tokens.
+  assert.deepEqual(Object.keys(res.usage).sort(), ['prompt_tokens', 'total_tokens']);
 });
 
 test('models.list and models.retrieve', async () => {
@@ -111,7 +113,11 @@ test('models.list and models.retrieve', async () => {
 test('errors surface as the SDK error types', async () => {
   await assert.rejects(
     client.chat.completions.create({ model: 'missing', messages: [{ role: 'user', content: 'hi' }] }),
-    (err) => err instanceof OpenAI.NotFoundError && /missing/.test(err.message),
+    (err) => err instanceof OpenAI.NotFoundError && /missing/.test(err.message) && err.error?.type === 'not_found_error',
+  );
+  await assert.rejects(
+    client.models.retrieve('missing'),
+    (err) => err instanceof OpenAI.NotFoundError && err.error?.type === 'not_found_error' && err.error?.message === "model 'missing:latest' not found",
   );
   await assert.rejects(
     client.embeddings.create({ model: 'emb', input: [[1, 2, 3]] }),

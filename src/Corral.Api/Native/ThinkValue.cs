@@ -32,6 +32,7 @@ public readonly record struct ThinkValue
     /// <summary>The level to hand a template: the explicit level, "medium" for true, "" for false (as Ollama).</summary>
     public string EffectiveLevel => Level ?? (_enabled ? "medium" : string.Empty);
 
+    /// <summary>Ollama's levels; "max" is the top one (clients' "xhigh" and "ultra" map to it on /v1).</summary>
     public static bool IsValidLevel(string level) => level is "low" or "medium" or "high" or "max";
 
     /// <summary>Creates a level value; throws <see cref="ArgumentException"/> with Ollama's text for other strings.</summary>

@@ -70,7 +70,7 @@ public sealed class ChatCompletionRequest
     [JsonPropertyName("response_format")]
     public ResponseFormatSpec? ResponseFormat { get; set; }
 
-    /// <summary>"low", "medium", "high" (or "none" to disable thinking).</summary>
+    /// <summary>"minimal", "low", "medium", "high", "xhigh", "max" (or "none" to disable thinking).</summary>
     [JsonPropertyName("reasoning_effort")]
     public string? ReasoningEffort { get; set; }
 

@@ -15,5 +15,5 @@ public sealed class EmbeddingsResponse
     public string Model { get; set; } = string.Empty;
 
     [JsonPropertyName("usage")]
-    public Usage? Usage { get; set; }
+    public EmbeddingsUsage? Usage { get; set; }
 }

@@ -54,7 +54,8 @@ public sealed partial class InferenceEngine
             {
                 if (!request.Truncate)
                 {
-                    throw new InvalidCompletionException($"the input length ({tokens.Length} tokens) exceeds the context length ({limit} tokens)");
+                    // Ollama's exact words (as for a prompt), which clients match on; no counts.
+                    throw new InvalidCompletionException(InputTooLong);
                 }
 
                 tokens = tokens[..limit];

@@ -12,24 +12,20 @@ internal static class MessagesTranslation
 {
     public static ChatRequest ToNative(MessagesRequest request, bool requireMaxTokens)
     {
+        // The first three checks in Ollama's order and words (its middleware makes them before converting anything).
         if (string.IsNullOrEmpty(request.Model))
         {
-            throw ApiException.BadRequest("model: Field required");
+            throw ApiException.BadRequest("model is required");
         }
 
-        if (requireMaxTokens && request.MaxTokens is null)
+        if (requireMaxTokens && request.MaxTokens is null or < 1)
         {
-            throw ApiException.BadRequest("max_tokens: Field required");
-        }
-
-        if (request.MaxTokens is < 1 && requireMaxTokens)
-        {
-            throw ApiException.BadRequest("max_tokens: must be at least 1");
+            throw ApiException.BadRequest("max_tokens is required and must be positive");
         }
 
         if (request.Messages.Count == 0)
         {
-            throw ApiException.BadRequest("messages: at least one message is required");
+            throw ApiException.BadRequest("messages is required");
         }
 
         if (request.Temperature is < 0 or > 1)
@@ -182,7 +178,7 @@ internal static class MessagesTranslation
         {
             if (part.Type == "image")
             {
-                (images ??= []).Add(Image(part.Source));
+                (images ??= []).Add(Image(part.Source ?? throw ApiException.BadRequest("invalid tool_result image source")));
             }
         }
 
@@ -238,6 +234,17 @@ internal static class MessagesTranslation
 
     private static NativeToolCall ToolUse(ContentBlock block, int index)
     {
+        // Without an id no tool_result can answer the call, without a name the template can't render it.
+        if (string.IsNullOrEmpty(block.Id))
+        {
+            throw ApiException.BadRequest("tool_use block missing required 'id' field");
+        }
+
+        if (string.IsNullOrEmpty(block.Name))
+        {
+            throw ApiException.BadRequest("tool_use block missing required 'name' field");
+        }
+
         var arguments = block.Input is { ValueKind: JsonValueKind.Object } input
             ? JsonObject.Create(input) ?? []
             : block.Input is null or { ValueKind: JsonValueKind.Null }
@@ -250,20 +257,46 @@ internal static class MessagesTranslation
         };
     }
 
+    /// <summary>A base64 image source, refused in Ollama's words otherwise (URL sources are not fetched).</summary>
     private static byte[] Image(ImageSource? source)
     {
-        if (source is not { Type: "base64", Data: { } data })
+        if (source is null)
         {
-            throw ApiException.BadRequest("messages: image blocks need a base64 source (URL images are not fetched)");
+            throw ApiException.BadRequest("invalid image source");
         }
 
+        if (source.Type != "base64")
+        {
+            throw ApiException.BadRequest($"invalid image source type: {source.Type}. Only base64 images are supported.");
+        }
+
+        var data = source.Data ?? string.Empty;
         try
         {
             return Convert.FromBase64String(data);
         }
         catch (FormatException)
         {
-            throw ApiException.BadRequest("messages: image data is not valid base64");
+            throw ApiException.BadRequest($"invalid base64 image data: illegal base64 data at input byte {FirstBadBase64Byte(data)}");
         }
+    }
+
+    /// <summary>
+    /// Where the data stops being base64, for Go's "illegal base64 data at input byte N" that Ollama reports: the first
+    /// character outside the alphabet (Go names the same byte), else the length (the data ends early or is padded wrongly;
+    /// Go may name a byte a little before it).
+    /// </summary>
+    private static int FirstBadBase64Byte(string data)
+    {
+        for (var i = 0; i < data.Length; i++)
+        {
+            var c = data[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '\r' or '\n'))
+            {
+                return i;
+            }
+        }
+
+        return data.Length;
     }
 }

@@ -18,13 +18,25 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
 
     public PromptBuilder Prompts { get; } = prompts;
 
+    /// <summary>
+    /// Checks a chat request in Ollama's order (top_logprobs, the model, thinking, then what the model can do:
+    /// chat, tools, images) and returns its model. An unload request (no messages, keep_alive 0) is answered
+    /// before the capability checks, as in Ollama.
+    /// </summary>
     /// <param name="relaxThinking">
     /// Drop a thinking request the model can't honour instead of refusing it: Anthropic clients (Claude Code) send
     /// thinking whatever the model, and Ollama relaxes it on /v1/messages.
     /// </param>
     public ResolvedModel ResolveForChat(ChatRequest request, bool relaxThinking = false)
     {
+        RequestValidation.CheckTopLogprobs(request.TopLogprobs);
         var model = Resolver.Resolve(request.Model);
+        if (RequestValidation.IsUnload(request))
+        {
+            return model;
+        }
+
+        request.Think = EffectiveThink(model, request.Model, request.Think, relaxThinking);
         if (model.IsEmbeddingModel)
         {
             throw ApiException.BadRequest($"\"{request.Model}\" does not support chat");
@@ -32,23 +44,47 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
 
         if (request.Tools is { Count: > 0 } && !model.Capabilities.Contains("tools"))
         {
-            throw ApiException.BadRequest($"{request.Model} does not support tools");
+            throw RequestValidation.MissingCapability(model, "tools");
         }
 
-        request.Think = EffectiveThink(model, request.Model, request.Think, relaxThinking);
         ImageValidation.Check(model, request.Model, request.Messages?.SelectMany(m => m.Images ?? []));
         return model;
     }
 
+    /// <summary>
+    /// Checks a generate request in Ollama's order (top_logprobs, the model, raw with template/system/context,
+    /// thinking, then what the model can do: generate, insert for a suffix, images) and returns its model.
+    /// An unload request (empty prompt, keep_alive 0) is answered before the checks after the model, as in Ollama.
+    /// </summary>
     public ResolvedModel ResolveForGenerate(GenerateRequest request)
     {
+        RequestValidation.CheckTopLogprobs(request.TopLogprobs);
+        if (string.IsNullOrWhiteSpace(request.Model))
+        {
+            // Ollama's generate answers a missing name like an unknown one (its chat says "model is required").
+            throw ApiException.NotFound($"model '{request.Model}' not found");
+        }
+
         var model = Resolver.Resolve(request.Model);
+        if (RequestValidation.IsUnload(request))
+        {
+            return model;
+        }
+
+        RequestValidation.CheckRaw(request);
+        request.Think = EffectiveThink(model, request.Model, request.Think, relax: false);
         if (model.IsEmbeddingModel)
         {
             throw ApiException.BadRequest($"\"{request.Model}\" does not support generate");
         }
 
-        request.Think = EffectiveThink(model, request.Model, request.Think, relax: false);
+        // A suffix is rendered only by a template that reads .Suffix; without one it would be dropped and the
+        // model would write on from the prompt, maybe for ever.
+        if (!string.IsNullOrEmpty(request.Suffix) && !model.Capabilities.Contains("insert"))
+        {
+            throw RequestValidation.MissingCapability(model, "insert");
+        }
+
         ImageValidation.Check(model, request.Model, request.Images);
         return model;
     }

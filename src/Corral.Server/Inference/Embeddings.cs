@@ -13,6 +13,25 @@ namespace Corral.Server.Inference;
 /// </summary>
 public static class Embeddings
 {
+    /// <summary>
+    /// The model of /api/embed or /v1/embeddings in Ollama's words: a missing name is answered like an unknown
+    /// model (404), and an unknown model is the scheduler's "not found, try pulling it first".
+    /// </summary>
+    public static ResolvedModel ResolveForEmbed(ModelResolver resolver, string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw ApiException.NotFound($"model '{name}' not found");
+        }
+
+        return ResolveForEmbeddings(resolver, name);
+    }
+
+    /// <summary>The model of the legacy /api/embeddings: a missing name is a 400 "model is required" there.</summary>
+    public static ResolvedModel ResolveForEmbeddings(ModelResolver resolver, string? name) =>
+        // A name that reaches the lookup is valid, so it holds no quote or backslash: "\"" + name + "\"" is Go's %q of it.
+        resolver.Resolve(name, $"model \"{name}\" not found, try pulling it first");
+
     public static void RequireEmbeddingModel(ResolvedModel model, string name)
     {
         if (!model.IsEmbeddingModel || model.IsRerankModel)

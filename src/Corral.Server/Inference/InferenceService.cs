@@ -95,9 +95,10 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
 
     /// <summary>
     /// A request without a prompt loads the model and answers done_reason "load"; with keep_alive 0 it
-    /// unloads it instead ("unload"), as Ollama does.
+    /// unloads it instead ("unload"), as Ollama does. Unloading needs no <paramref name="options"/>: Ollama
+    /// answers it before merging them, so bad options don't stop a model from being unloaded.
     /// </summary>
-    public async Task<string> LoadOrUnloadAsync(ResolvedModel model, ModelOptions options, KeepAlive? keepAlive, CancellationToken cancellation)
+    public async Task<string> LoadOrUnloadAsync(ResolvedModel model, ModelOptions? options, KeepAlive? keepAlive, CancellationToken cancellation)
     {
         if (keepAlive is { IsUnloadNow: true })
         {
@@ -105,7 +106,8 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             return "unload";
         }
 
-        var lease = await AcquireAsync(model, options, keepAlive, cancellation).ConfigureAwait(false);
+        // Not ArgumentNullException: the error middleware would report a caller's bug as the client's 400.
+        var lease = await AcquireAsync(model, options ?? throw new InvalidOperationException("loading a model needs its options"), keepAlive, cancellation).ConfigureAwait(false);
         await lease.DisposeAsync().ConfigureAwait(false);
         return "load";
     }

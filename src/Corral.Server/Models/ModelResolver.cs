@@ -28,17 +28,22 @@ public sealed class ModelResolver(ModelStore store)
             throw ApiException.BadRequest("model is required");
         }
 
+        // Ollama's exact words, without the name: clients match on them.
         var parsed = ModelName.Parse(name);
-        return parsed.IsValid ? parsed : throw ApiException.BadRequest($"invalid model name \"{Printable(name)}\"");
+        return parsed.IsValid ? parsed : throw ApiException.BadRequest("invalid model name");
     }
 
     /// <summary>Finds and reads a model (404 "model 'x' not found" when absent, as Ollama says it).</summary>
-    public ResolvedModel Resolve(string? name)
+    public ResolvedModel Resolve(string? name) => Resolve(name, $"model '{name}' not found");
+
+    /// <summary>Finds and reads a model, answering 404 with <paramref name="notFound"/> when it is absent.</summary>
+    /// <param name="notFound">Ollama words a missing model differently on some routes (its embed handlers go through the scheduler's error path).</param>
+    public ResolvedModel Resolve(string? name, string notFound)
     {
         var parsed = ParseName(name);
         if (!Store.TryGetManifest(parsed, out var stored))
         {
-            throw ApiException.NotFound($"model '{name}' not found");
+            throw ApiException.NotFound(notFound);
         }
 
         return Resolve(stored);
@@ -195,6 +200,4 @@ public sealed class ModelResolver(ModelStore store)
 
         return caps;
     }
-
-    private static string Printable(string s) => s.Replace("\0", "\\x00", StringComparison.Ordinal);
 }

@@ -16,11 +16,6 @@ internal static class ChatCompletionsHandler
     {
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, OpenAIJsonContext.Default.ChatCompletionRequest).ConfigureAwait(false);
-        if (request.Messages.Count == 0)
-        {
-            throw ApiException.BadRequest("messages must not be empty");
-        }
-
         var native = ChatTranslation.ToNative(request);
         var count = SamplingTranslation.ChoiceCount(request.N);
         var bias = SamplingTranslation.LogitBias(request.LogitBias);

@@ -14,6 +14,13 @@ internal static class ChatTranslation
 
     public static ChatRequest ToNative(ChatCompletionRequest request)
     {
+        if (request.Messages.Count == 0)
+        {
+            // Ollama's words (OpenAI's own validator says it so).
+            throw ApiException.BadRequest("[] is too short - 'messages'");
+        }
+
+        var topLogprobs = TopLogprobs(request.TopLogprobs);
         var options = SamplingTranslation.Options(
             request.MaxCompletionTokens ?? request.MaxTokens, request.Temperature, request.TopP, request.Seed, request.Stop, request.FrequencyPenalty, request.PresencePenalty);
         return new ChatRequest
@@ -26,16 +33,16 @@ internal static class ChatTranslation
             Options = options,
             Think = Think(request.Reasoning?.Effort ?? request.ReasoningEffort),
             Logprobs = request.Logprobs == true,
-            TopLogprobs = request.Logprobs == true ? TopLogprobs(request.TopLogprobs) : 0,
+            TopLogprobs = request.Logprobs == true ? topLogprobs : 0,
         };
     }
 
-    private static int TopLogprobs(int? count) => count switch
+    /// <summary>Ollama passes top_logprobs on whatever logprobs says, so its range check applies even when they are off.</summary>
+    private static int TopLogprobs(int? count)
     {
-        null => 0,
-        < 0 or > 20 => throw ApiException.BadRequest("top_logprobs must be between 0 and 20"),
-        { } value => value,
-    };
+        Inference.RequestValidation.CheckTopLogprobs(count ?? 0);
+        return count ?? 0;
+    }
 
     public static JsonElement? Format(ResponseFormatSpec? format) => format?.Type switch
     {
@@ -47,10 +54,10 @@ internal static class ChatTranslation
         var other => throw ApiException.BadRequest($"unsupported response_format type \"{other}\""),
     };
 
-    /// <summary>reasoning effort → think: "none" turns thinking off, a level turns it on at that level.</summary>
     /// <summary>
-    /// OpenAI's reasoning effort as a native think value, as Ollama maps it: its scale reaches past Ollama's at both
-    /// ends, so "minimal" is low and "xhigh" (and clients' own "ultra") is max rather than a 400.
+    /// reasoning effort → think, as Ollama maps it: "none" turns thinking off, a level turns it on at that level;
+    /// OpenAI's "minimal" and the "xhigh"/"ultra" tiers some clients send are clamped to the nearest level
+    /// rather than refused.
     /// </summary>
     public static ThinkValue? Think(string? effort) => effort switch
     {
@@ -87,6 +94,12 @@ internal static class ChatTranslation
         var result = new List<Message>(messages.Count);
         foreach (var m in messages)
         {
+            if (m.Content is null && m.ToolCalls is null)
+            {
+                // Only a message that calls tools may leave content out (Ollama's words, Go's name for null).
+                throw ApiException.BadRequest("invalid message content type: <nil>");
+            }
+
             var role = m.Role switch
             {
                 null or "" => throw ApiException.BadRequest("every message needs a role"),
@@ -106,13 +119,17 @@ internal static class ChatTranslation
                 {
                     switch (part.Type)
                     {
-                        case "text":
+                        case "text" when part.Text is not null:
                             break;
                         case "image_url" when part.ImageUrl is { } url:
                             (images ??= []).Add(ImageDataUrl.Decode(url.Url));
                             break;
+                        case "input_audio":
+                            // Ollama takes audio for its audio models; Corral runs none.
+                            throw ApiException.BadRequest("input_audio is not supported: Corral has no audio models");
                         default:
-                            throw ApiException.BadRequest($"unsupported content part type \"{part.Type}\"");
+                            // Ollama's words for any part it can't read (unknown type, text without text, image without url).
+                            throw ApiException.BadRequest("invalid message format");
                     }
                 }
 
@@ -138,16 +155,18 @@ internal static class ChatTranslation
 
     private static NativeToolCall ToNativeCall(OpenAIToolCall call, int index)
     {
+        // Ollama's words for arguments that are not a JSON object. Empty arguments stay allowed (a call without
+        // parameters), where Ollama refuses them.
         JsonObject arguments;
         try
         {
             arguments = string.IsNullOrWhiteSpace(call.Function.Arguments)
                 ? []
-                : JsonNode.Parse(call.Function.Arguments) as JsonObject ?? throw ApiException.BadRequest("invalid tool call arguments: expected a JSON object");
+                : JsonNode.Parse(call.Function.Arguments) as JsonObject ?? throw ApiException.BadRequest("invalid tool call arguments");
         }
         catch (JsonException)
         {
-            throw ApiException.BadRequest("invalid tool call arguments: not valid JSON");
+            throw ApiException.BadRequest("invalid tool call arguments");
         }
 
         return new NativeToolCall

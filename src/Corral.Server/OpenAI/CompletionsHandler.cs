@@ -28,14 +28,12 @@ internal static class CompletionsHandler
             throw ApiException.BadRequest("too many choices: prompts × n must be at most 64");
         }
 
-        if (request.Logprobs is < 0 or > 20)
-        {
-            throw ApiException.BadRequest("logprobs must be between 0 and 20");
-        }
-
         var options = SamplingTranslation.Options(request.MaxTokens, request.Temperature, request.TopP, request.Seed, request.Stop, request.FrequencyPenalty, request.PresencePenalty);
         var bias = SamplingTranslation.LogitBias(request.LogitBias);
-        var template = new GenerateRequest { Model = request.Model, Options = options };
+
+        // What every choice shares goes through the native checks once, before anything loads: logprobs is
+        // generate's top_logprobs (so Ollama's range and words), a suffix needs the insert capability.
+        var template = new GenerateRequest { Model = request.Model, Suffix = request.Suffix, Options = options, TopLogprobs = request.Logprobs ?? 0 };
         var model = preparer.ResolveForGenerate(template);
 
         Task<PreparedCompletion> PrepareAsync(int choice, CancellationToken cancellation)

@@ -15,19 +15,14 @@ internal static class EmbeddingsHandler
     public static async Task HandleAsync(HttpContext http, ModelResolver resolver, InferenceService inference)
     {
         var request = await RequestJson.ReadAsync(http, OpenAIJsonContext.Default.EmbeddingsRequest).ConfigureAwait(false);
+        var base64 = Base64(request.EncodingFormat);
         var inputs = Inputs(request.Input);
-        var base64 = request.EncodingFormat switch
-        {
-            null or "float" => false,
-            "base64" => true,
-            var other => throw ApiException.BadRequest($"invalid encoding_format \"{other}\" (must be \"float\" or \"base64\")"),
-        };
         if (request.Dimensions is <= 0)
         {
             throw ApiException.BadRequest("dimensions must be a positive number");
         }
 
-        var model = resolver.Resolve(request.Model);
+        var model = Embeddings.ResolveForEmbed(resolver, request.Model);
         Embeddings.RequireEmbeddingModel(model, request.Model);
         var result = await Embeddings.EmbedAsync(inference, model, inputs, null, null, truncate: true, request.Dimensions ?? 0, Stopwatch.GetTimestamp(), http.RequestAborted).ConfigureAwait(false);
         var data = new List<EmbeddingData>(result.Embeddings.Count);
@@ -43,34 +38,44 @@ internal static class EmbeddingsHandler
         {
             Data = data,
             Model = request.Model,
-            Usage = new Usage { PromptTokens = result.PromptEvalCount, TotalTokens = result.PromptEvalCount },
+            Usage = new EmbeddingsUsage { PromptTokens = result.PromptEvalCount, TotalTokens = result.PromptEvalCount },
         }, OpenAIJsonContext.Wire.EmbeddingsResponse).ConfigureAwait(false);
     }
 
-    /// <summary>A string or an array of strings; token-id input would need detokenizing, which Corral does not do here.</summary>
+    /// <summary>"float" (the default) or "base64", in any case, as Ollama accepts them; its words otherwise.</summary>
+    private static bool Base64(string? format) => format switch
+    {
+        null or "" => false,
+        _ when format.Equals("float", StringComparison.OrdinalIgnoreCase) => false,
+        _ when format.Equals("base64", StringComparison.OrdinalIgnoreCase) => true,
+        _ => throw ApiException.BadRequest($"Invalid value for 'encoding_format' = {format}. Supported values: ['float', 'base64']."),
+    };
+
+    /// <summary>
+    /// A string or an array of strings, with Ollama's words for the rest: "invalid input" for no input or an empty
+    /// array, "invalid input type" for anything else (token-id input included: it would need detokenizing, which
+    /// neither Ollama nor Corral does here).
+    /// </summary>
     private static List<string> Inputs(JsonElement input)
     {
         switch (input.ValueKind)
         {
             case JsonValueKind.String:
                 return [input.GetString()!];
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                throw ApiException.BadRequest("invalid input");
+            case JsonValueKind.Array when input.GetArrayLength() == 0:
+                throw ApiException.BadRequest("invalid input");
             case JsonValueKind.Array:
                 var list = new List<string>(input.GetArrayLength());
                 foreach (var item in input.EnumerateArray())
                 {
-                    list.Add(item.ValueKind switch
-                    {
-                        JsonValueKind.String => item.GetString()!,
-                        JsonValueKind.Number or JsonValueKind.Array => throw ApiException.BadRequest("token-id input is not supported: send the text as a string or an array of strings"),
-                        _ => throw ApiException.BadRequest("invalid input: each item must be a string"),
-                    });
+                    list.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw ApiException.BadRequest("invalid input type"));
                 }
 
-                return list.Count > 0 ? list : throw ApiException.BadRequest("invalid input: the array is empty");
-            case JsonValueKind.Undefined or JsonValueKind.Null:
-                throw ApiException.BadRequest("input is required");
+                return list;
             default:
-                throw ApiException.BadRequest("invalid input: must be a string or an array of strings");
+                throw ApiException.BadRequest("invalid input type");
         }
     }
 

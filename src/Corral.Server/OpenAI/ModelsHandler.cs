@@ -23,7 +23,8 @@ internal static class ModelsHandler
         var name = ModelResolver.ParseName(model);
         if (!store.TryGetManifest(name, out var stored))
         {
-            throw ApiException.NotFound($"model '{model}' not found");
+            // Ollama answers this route with its /api/show handler, so in its words.
+            throw ApiException.NotFound($"model '{name.DisplayShortest()}' not found");
         }
 
         return JsonResponse.WriteAsync(http, ToModel(model, stored), OpenAIJsonContext.Wire.ModelObject);

@@ -12,9 +12,21 @@ internal static class OpenAIErrors
         Error = new OpenAIError
         {
             Message = message,
-            Type = status is >= 400 and < 500 ? "invalid_request_error" : "api_error",
+            Type = TypeFor(status),
+            // Not in Ollama (its code is always null): OpenAI's own code for an unknown model, which its SDKs surface.
             Code = status == StatusCodes.Status404NotFound && message.StartsWith("model ", StringComparison.Ordinal) ? "model_not_found" : null,
         },
+    };
+
+    /// <summary>
+    /// Ollama's compatibility layer names only two statuses (400 and 404) and calls everything else an api_error;
+    /// clients written against Ollama branch on these.
+    /// </summary>
+    public static string TypeFor(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "invalid_request_error",
+        StatusCodes.Status404NotFound => "not_found_error",
+        _ => "api_error",
     };
 
     public static async Task WriteAsync(HttpContext http, int status, string message)

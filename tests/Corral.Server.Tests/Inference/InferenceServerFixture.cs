@@ -11,6 +11,9 @@ public sealed class InferenceServerFixture : IAsyncLifetime
         + "{{- range .Messages }}{{ if ne .Role \"system\" }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}{{ end }}"
         + "<|start_header_id|>assistant<|end_header_id|>\n\n";
 
+    /// <summary>A fill-in-the-middle template: it reads .Suffix, so a model with it has the insert capability.</summary>
+    public const string InsertTemplate = "{{ if .Suffix }}<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>{{ else }}{{ .Prompt }}{{ end }}";
+
     public ServerProcess Server { get; private set; } = null!;
 
     public OllamaClient Client { get; private set; } = null!;
@@ -22,6 +25,7 @@ public sealed class InferenceServerFixture : IAsyncLifetime
         var models = Directory.CreateTempSubdirectory("corral-e2e-").FullName;
         await StoreSeeder.SeedAsync(models, "successor", GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}");
         await StoreSeeder.SeedAsync(models, "successor-chat", GeneratedModels.Successor, template: ChatTemplate, system: "be brief", paramsJson: "{\"temperature\":0}");
+        await StoreSeeder.SeedAsync(models, "successor-fim", GeneratedModels.Successor, template: InsertTemplate, paramsJson: "{\"temperature\":0}");
         await StoreSeeder.SeedToolCallerAsync(models);
         await StoreSeeder.SeedAsync(models, "random", GeneratedModels.Random);
         await StoreSeeder.SeedAsync(models, "embedder", GeneratedModels.Embedding, family: "bert");

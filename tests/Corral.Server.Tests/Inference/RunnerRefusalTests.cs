@@ -130,7 +130,7 @@ public sealed class RunnerRefusalTests(InferenceServerFixture fx) : IClassFixtur
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Contains("exceeds the context length", body!["error"]!.GetValue<string>());
+        Assert.Equal(InputTooLong, body!["error"]!.GetValue<string>());
     }
 
     private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, JsonObject body)

@@ -197,7 +197,7 @@ public sealed class OpenAIEndpointTests(InferenceServerFixture fx) : IClassFixtu
     public async Task Embeddings_reject_token_input_in_openai_error_shape()
     {
         using var response = await fx.Http.PostAsync("/v1/embeddings", Json("""{"model":"embedder","input":[1,2,3]}"""));
-        await AssertOpenAIErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "token");
+        await AssertOpenAIErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "invalid input type");
     }
 
     [Fact]
@@ -218,14 +218,14 @@ public sealed class OpenAIEndpointTests(InferenceServerFixture fx) : IClassFixtu
         Assert.Equal("library", one.RootElement.GetProperty("owned_by").GetString());
 
         using var missing = await fx.Http.GetAsync("/v1/models/nothing-here");
-        await AssertOpenAIErrorAsync(missing, HttpStatusCode.NotFound, "invalid_request_error", "not found");
+        await AssertOpenAIErrorAsync(missing, HttpStatusCode.NotFound, "not_found_error", "model 'nothing-here:latest' not found");
     }
 
     [Fact]
     public async Task Errors_use_openai_shape_and_status()
     {
         using var missing = await fx.Http.PostAsync("/v1/chat/completions", Json("""{"model":"nope","messages":[{"role":"user","content":"hi"}]}"""));
-        await AssertOpenAIErrorAsync(missing, HttpStatusCode.NotFound, "invalid_request_error", "nope");
+        await AssertOpenAIErrorAsync(missing, HttpStatusCode.NotFound, "not_found_error", "nope");
 
         using var malformed = await fx.Http.PostAsync("/v1/chat/completions", Json("""{"model":"successor-chat","messages":"""));
         await AssertOpenAIErrorAsync(malformed, HttpStatusCode.BadRequest, "invalid_request_error", "JSON");

@@ -244,7 +244,7 @@ public sealed class ResponsesEndpointTests(InferenceServerFixture fx) : IClassFi
         Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
         var root = JsonDocument.Parse(body).RootElement;
         var error = root.GetProperty("error");
-        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal(status == HttpStatusCode.NotFound ? "not_found_error" : "invalid_request_error", error.GetProperty("type").GetString());
         Assert.Contains(messagePart, error.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
         return root;
     }

@@ -146,18 +146,18 @@ public sealed class PullPushEndToEndTests(RegistryFixture fixture) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("""{"model":""}""", "model is required")]
-    [InlineData("""{"model":"bad name!"}""", "invalid model name")]
-    [InlineData("""{"model":"http://example.com/a/b"}""", "insecure protocol http")]
-    public async Task BadRequestsAreRefusedBeforeStreaming(string body, string error)
+    [InlineData("/api/pull", """{"model":""}""", "invalid model name")] // Ollama's pull words a missing name so
+    [InlineData("/api/push", """{"model":""}""", "model is required")]
+    [InlineData("/api/pull", """{"model":"bad name!"}""", "invalid model name")]
+    [InlineData("/api/push", """{"model":"bad name!"}""", "invalid model name")]
+    [InlineData("/api/pull", """{"model":"http://example.com/a/b"}""", "insecure protocol http")]
+    [InlineData("/api/push", """{"model":"http://example.com/a/b"}""", "insecure protocol http")]
+    public async Task BadRequestsAreRefusedBeforeStreaming(string path, string body, string error)
     {
         using var client = fixture.Server.CreateClient();
-        foreach (var path in new[] { "/api/pull", "/api/push" })
-        {
-            using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Equal($$"""{"error":"{{error}}"}""", await response.Content.ReadAsStringAsync());
-        }
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($$"""{"error":"{{error}}"}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -22,11 +22,11 @@ public sealed class ApiKeyRouteTests(ApiKeyServerFixture fx) : IClassFixture<Api
         ("GET", "/metrics", null, ApiScope.Read, HttpStatusCode.OK),
         ("POST", "/api/generate", """{"model":"successor","prompt":"x 3","stream":false,"options":{"num_predict":1}}""", ApiScope.Infer, HttpStatusCode.OK),
         ("POST", "/api/chat", """{"model":"successor-chat","messages":[{"role":"user","content":"hi"}],"stream":false,"options":{"num_predict":1}}""", ApiScope.Infer, HttpStatusCode.OK),
-        ("POST", "/api/embed", """{"input":"hi"}""", ApiScope.Infer, HttpStatusCode.BadRequest),
+        ("POST", "/api/embed", """{"input":"hi"}""", ApiScope.Infer, HttpStatusCode.NotFound), // Ollama: "model '' not found"
         ("POST", "/api/embeddings", """{"prompt":"hi"}""", ApiScope.Infer, HttpStatusCode.BadRequest),
         ("POST", "/v1/chat/completions", """{"model":"successor-chat","messages":[{"role":"user","content":"hi"}],"max_tokens":1}""", ApiScope.Infer, HttpStatusCode.OK),
         ("POST", "/v1/completions", """{"model":"successor","prompt":"x 3","max_tokens":1}""", ApiScope.Infer, HttpStatusCode.OK),
-        ("POST", "/v1/embeddings", """{"input":"hi"}""", ApiScope.Infer, HttpStatusCode.BadRequest),
+        ("POST", "/v1/embeddings", """{"input":"hi"}""", ApiScope.Infer, HttpStatusCode.NotFound),
         ("POST", "/v1/messages", """{"model":"successor-chat","max_tokens":1,"messages":[{"role":"user","content":"hi"}]}""", ApiScope.Infer, HttpStatusCode.OK),
         ("POST", "/v1/messages/count_tokens", """{"model":"successor-chat","messages":[{"role":"user","content":"hi"}]}""", ApiScope.Infer, HttpStatusCode.OK),
         ("POST", "/v1/responses", """{"model":"successor-chat","input":"hi","max_output_tokens":1}""", ApiScope.Infer, HttpStatusCode.OK),

@@ -12,7 +12,8 @@ public sealed class BadImageTests(VisionFixture fx) : IClassFixture<VisionFixtur
         var data = new TheoryData<string, string, string>();
         foreach (var api in (string[])["generate", "chat", "openai", "openai-stream", "anthropic", "anthropic-stream"])
         {
-            data.Add(api, "not-base64", "base64");
+            // OpenAI's image_url gets Ollama's plain "invalid image input"; the others name base64.
+            data.Add(api, "not-base64", api.StartsWith("openai", StringComparison.Ordinal) ? "invalid image input" : "base64");
             data.Add(api, "not-an-image", "invalid image input: image 1: unsupported image format (expected PNG, JPEG, GIF or BMP)");
             data.Add(api, "truncated-png", "invalid image input: image 1: The image could not be decoded");
             data.Add(api, "truncated-png-header", "invalid image input: image 1: truncated PNG header");

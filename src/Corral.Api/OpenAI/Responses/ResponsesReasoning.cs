@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Corral.Api.OpenAI.Responses;
 
-/// <summary><c>reasoning</c>: <c>{"effort": "none"|"low"|"medium"|"high", "summary": "auto"|"concise"|"detailed"}</c>.</summary>
+/// <summary><c>reasoning</c>: <c>{"effort": "none"|"minimal"|"low"|"medium"|"high"|"xhigh"|"max", "summary": "auto"|"concise"|"detailed"}</c>.</summary>
 public sealed class ResponsesReasoning
 {
     [JsonPropertyName("effort")]

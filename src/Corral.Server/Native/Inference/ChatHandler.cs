@@ -19,6 +19,12 @@ internal static class ChatHandler
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.ChatRequest).ConfigureAwait(false);
         var model = preparer.ResolveForChat(request);
         var inference = preparer.Inference;
+        if (RequestValidation.IsUnload(request))
+        {
+            await LoadOrUnloadAsync(http, request, model, inference, options: null, started).ConfigureAwait(false);
+            return;
+        }
+
         StructuredOutput.GrammarFor(request.Format); // validate before loading anything
         var options = inference.EffectiveOptions(model, request.Options);
         if (request.Messages is not { Count: > 0 } && !request.DebugRenderOnly)
@@ -141,7 +147,7 @@ internal static class ChatHandler
         Function = new ToolCallFunction { Index = call.Index, Name = call.Name, Arguments = call.Arguments },
     };
 
-    private static async Task LoadOrUnloadAsync(HttpContext http, ChatRequest request, ResolvedModel model, InferenceService inference, ModelOptions options, long started)
+    private static async Task LoadOrUnloadAsync(HttpContext http, ChatRequest request, ResolvedModel model, InferenceService inference, ModelOptions? options, long started)
     {
         var reason = await inference.LoadOrUnloadAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
         await JsonResponse.WriteAsync(http, new ChatResponse

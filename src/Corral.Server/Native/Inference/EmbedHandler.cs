@@ -16,7 +16,7 @@ internal static class EmbedHandler
     {
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.EmbedRequest).ConfigureAwait(false);
-        var model = resolver.Resolve(request.Model);
+        var model = Embeddings.ResolveForEmbed(resolver, request.Model);
         Embeddings.RequireEmbeddingModel(model, request.Model);
         var inputs = request.Input?.Values ?? [];
         var result = await Embeddings.EmbedAsync(
@@ -36,7 +36,7 @@ internal static class EmbedHandler
     public static async Task EmbeddingsAsync(HttpContext http, ModelResolver resolver, InferenceService inference)
     {
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.EmbeddingRequest).ConfigureAwait(false);
-        var model = resolver.Resolve(request.Model);
+        var model = Embeddings.ResolveForEmbeddings(resolver, request.Model);
         Embeddings.RequireEmbeddingModel(model, request.Model);
         var options = inference.EffectiveOptions(model, request.Options);
         await using var lease = await inference.AcquireAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);

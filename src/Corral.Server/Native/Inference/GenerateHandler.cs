@@ -20,6 +20,11 @@ internal static class GenerateHandler
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.GenerateRequest).ConfigureAwait(false);
         var model = preparer.ResolveForGenerate(request);
         var inference = preparer.Inference;
+        if (RequestValidation.IsUnload(request))
+        {
+            await LoadOrUnloadAsync(http, request, model, inference, options: null, started).ConfigureAwait(false);
+            return;
+        }
 
         StructuredOutput.GrammarFor(request.Format); // validate before loading anything
         var options = inference.EffectiveOptions(model, request.Options);
@@ -105,8 +110,8 @@ internal static class GenerateHandler
         }
     }
 
-    /// <summary>An empty prompt loads the model (done_reason "load"); with keep_alive 0 it unloads it ("unload").</summary>
-    private static async Task LoadOrUnloadAsync(HttpContext http, GenerateRequest request, ResolvedModel model, InferenceService inference, Api.Native.ModelOptions options, long started)
+    /// <summary>An empty prompt loads the model (done_reason "load"); with keep_alive 0 it unloads it ("unload", no options needed).</summary>
+    private static async Task LoadOrUnloadAsync(HttpContext http, GenerateRequest request, ResolvedModel model, InferenceService inference, Api.Native.ModelOptions? options, long started)
     {
         var reason = await inference.LoadOrUnloadAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
         await JsonResponse.WriteAsync(http, new GenerateResponse

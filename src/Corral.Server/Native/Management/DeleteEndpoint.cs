@@ -17,6 +17,12 @@ internal static class DeleteEndpoint
     {
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Default.DeleteRequest).ConfigureAwait(false);
         var text = request.ResolveModel();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            // Ollama's words for no name at all; a name that doesn't parse gets the "is invalid" below.
+            throw ApiException.BadRequest("model is required");
+        }
+
         var name = ModelName.Parse(text);
         if (!name.IsValid)
         {

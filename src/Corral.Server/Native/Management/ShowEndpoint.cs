@@ -21,7 +21,8 @@ internal static class ShowEndpoint
             throw ApiException.BadRequest("model is required");
         }
 
-        var model = resolver.Resolve(name);
+        // Ollama names a missing model in its shortest form with the tag ("model 'x:latest' not found").
+        var model = resolver.Resolve(name, $"model '{ModelResolver.ParseName(name).DisplayShortest()}' not found");
         var response = Build(resolver, model, request);
         await Results.Json(response, NativeJsonContext.Wire.ShowResponse).ExecuteAsync(http).ConfigureAwait(false);
     }

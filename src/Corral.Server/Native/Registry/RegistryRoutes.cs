@@ -22,7 +22,7 @@ public static class RegistryRoutes
         {
             var request = await RequestJson.ReadAsync(http, NativeJsonContext.Default.PullRequest).ConfigureAwait(false);
             var store = http.RequestServices.GetRequiredService<ModelStore>();
-            var (name, options) = Resolve(request.ResolveModel(), request.Insecure);
+            var (name, options) = Resolve(request.ResolveModel(), request.Insecure, missing: "invalid model name");
 
             // Like Ollama, pulling a model that exists under another spelling updates that one.
             if (store.TryGetManifest(name, out var existing))
@@ -39,7 +39,7 @@ public static class RegistryRoutes
         {
             var request = await RequestJson.ReadAsync(http, NativeJsonContext.Default.PushRequest).ConfigureAwait(false);
             var store = http.RequestServices.GetRequiredService<ModelStore>();
-            var (name, options) = Resolve(request.ResolveModel(), request.Insecure);
+            var (name, options) = Resolve(request.ResolveModel(), request.Insecure, missing: "model is required");
             var pusher = new ModelPusher(new RegistryClient(Http.Value, options), store);
             await ProgressStream.RunAsync(http, request.IsStreaming, report => pusher.PushAsync(name, report, http.RequestAborted))
                 .ConfigureAwait(false);
@@ -48,11 +48,12 @@ public static class RegistryRoutes
         return routes;
     }
 
-    private static (ModelName Name, RegistryOptions Options) Resolve(string text, bool insecure)
+    /// <param name="missing">The 400's words for no name: Ollama's pull calls it an invalid name, its push says it is required.</param>
+    private static (ModelName Name, RegistryOptions Options) Resolve(string text, bool insecure, string missing)
     {
         if (string.IsNullOrEmpty(text))
         {
-            throw ApiException.BadRequest("model is required");
+            throw ApiException.BadRequest(missing);
         }
 
         // Ollama takes an explicit http:// scheme as a request for plain http, allowed only with insecure.

@@ -128,7 +128,7 @@ internal static class ResponsesTranslation
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            var type = item.Type ?? (item.Role is not null ? "message" : throw ApiException.BadRequest($"input[{i}] needs a type"));
+            var type = item.Type ?? (item.Role is not null ? "message" : throw ApiException.BadRequest($"input[{i}]: input item missing required 'type' field"));
             switch (type)
             {
                 case "message":
@@ -160,7 +160,7 @@ internal static class ResponsesTranslation
                 case "item_reference":
                     throw ApiException.BadRequest($"input[{i}]: item_reference is not supported: Corral's /v1/responses is stateless and stores no items");
                 default:
-                    throw ApiException.BadRequest($"input[{i}]: unsupported input item type \"{type}\"");
+                    throw ApiException.BadRequest($"input[{i}]: unknown input item type: \"{type}\"");
             }
         }
 
@@ -187,8 +187,10 @@ internal static class ResponsesTranslation
     private static List<byte[]>? Images(ResponsesContent? content, int index)
     {
         List<byte[]>? images = null;
-        foreach (var part in content?.Parts ?? [])
+        var parts = content?.Parts ?? [];
+        for (var p = 0; p < parts.Count; p++)
         {
+            var part = parts[p];
             switch (part.Type)
             {
                 case "input_text" or "output_text" or "text" or "refusal":
@@ -199,9 +201,9 @@ internal static class ResponsesTranslation
                 case "input_image":
                     throw ApiException.BadRequest($"input[{index}]: input_image needs an image_url data URL (file_id is not supported)");
                 case "input_file":
-                    throw ApiException.BadRequest($"input[{index}]: file inputs are not supported");
+                    throw ApiException.BadRequest("file inputs are not currently supported");
                 default:
-                    throw ApiException.BadRequest($"input[{index}]: unsupported content part type \"{part.Type}\"");
+                    throw ApiException.BadRequest($"input[{index}]: content[{p}]: unknown content type: {part.Type}");
             }
         }
 
