@@ -28,6 +28,18 @@ public sealed class SdkTests(OpenAIServerFixture fx) : IClassFixture<OpenAIServe
     }
 
     [Fact]
+    public async Task Input_token_count_is_the_whole_prompt_on_a_repeat_and_the_cached_part_is_named()
+    {
+        var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 2 };
+        ChatCompletion first = await Chat().CompleteChatAsync([new UserChatMessage("counted the same twice")], options);
+        ChatCompletion again = await Chat().CompleteChatAsync([new UserChatMessage("counted the same twice")], options);
+
+        Assert.True(first.Usage.InputTokenCount > 5);
+        Assert.Equal(first.Usage.InputTokenCount, again.Usage.InputTokenCount);
+        Assert.Equal(again.Usage.InputTokenCount - 1, again.Usage.InputTokenDetails.CachedTokenCount);
+    }
+
+    [Fact]
     public async Task Max_tokens_and_stop_sequences_apply()
     {
         var options = new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 4 };

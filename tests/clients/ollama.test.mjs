@@ -100,6 +100,47 @@ test('copy and delete', async () => {
   assert.equal(res.response, 'bc');
 });
 
+test('the whole prompt is counted every time and load_duration is always there (issue 15)', async () => {
+  const request = { model: 'succ', prompt: 'count me the same twice please', raw: true, options: { num_predict: 2 } };
+  const first = await ollama.generate(request);
+  const again = await ollama.generate(request);
+  assert.ok(first.prompt_eval_count > 3);
+  assert.equal(again.prompt_eval_count, first.prompt_eval_count);
+  assert.ok(again.load_duration > 0);
+
+  const stream = await ollama.chat({ model: 'succ', messages: [{ role: 'user', content: 'hi' }], stream: true, options: { num_predict: 2 } });
+  let last;
+  for await (const part of stream) last = part;
+  assert.equal(last.done, true);
+  assert.ok(last.load_duration > 0);
+  assert.ok(last.prompt_eval_count > 0);
+
+  await ollama.embed({ model: 'emb', input: 'warm' });
+  const embedded = await ollama.embed({ model: 'emb', input: 'timed' });
+  assert.ok(embedded.load_duration > 0);
+  assert.ok(embedded.total_duration >= embedded.load_duration);
+});
+
+test('list has capabilities and the lengths; version is an Ollama version', async () => {
+  const { models } = await ollama.list();
+  const succ = models.find((m) => m.name === 'succ:latest');
+  assert.ok(succ.capabilities.includes('completion'));
+  assert.ok(succ.details.context_length > 0);
+  assert.ok(succ.details.embedding_length > 0);
+  assert.deepEqual(models.find((m) => m.name === 'emb:latest').capabilities, ['embedding']);
+  const { version } = await ollama.version();
+  assert.equal(version, '0.33.0');
+});
+
+test('think accepts the max level', async () => {
+  // succ cannot think: the level is valid, the model is what gets refused.
+  await assert.rejects(ollama.chat({ model: 'succ', think: 'max', messages: [{ role: 'user', content: 'hi' }] }), (err) => {
+    assert.equal(err.status_code, 400);
+    assert.equal(err.error, '"succ" does not support thinking');
+    return true;
+  });
+});
+
 test('errors come back as ResponseError with the status', async () => {
   await assert.rejects(ollama.generate({ model: 'does-not-exist', prompt: 'x' }), (err) => {
     assert.equal(err.status_code, 404);

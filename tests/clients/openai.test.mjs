@@ -48,6 +48,15 @@ test('chat.completions.create without streaming', async () => {
   assert.equal(res.usage.total_tokens, res.usage.prompt_tokens + 26);
 });
 
+test('usage counts the whole prompt on a repeat and names the cached part (issue 15)', async () => {
+  const request = { model: 'succ', temperature: 0, max_tokens: 2, messages: [{ role: 'user', content: 'usage counted the same twice' }] };
+  const first = await client.chat.completions.create(request);
+  const again = await client.chat.completions.create(request);
+  assert.ok(first.usage.prompt_tokens > 5);
+  assert.equal(again.usage.prompt_tokens, first.usage.prompt_tokens);
+  assert.equal(again.usage.prompt_tokens_details.cached_tokens, again.usage.prompt_tokens - 1);
+});
+
 test('chat.completions.create streaming with usage', async () => {
   const stream = await client.chat.completions.create({
     model: 'succ', temperature: 0, max_tokens: 5, stream: true, stream_options: { include_usage: true },

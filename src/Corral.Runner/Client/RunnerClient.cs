@@ -73,12 +73,12 @@ public sealed class RunnerClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new RunnerException("model runner is not reachable (it may have stopped)", ex);
+            throw new RunnerException("model runner is not reachable (it may have stopped)", ex) { IsRunnerGone = true };
         }
         catch (OperationCanceledException ex) when (!cancellation.IsCancellationRequested)
         {
             // The runner was unloaded (its client disposed) while this request was connecting.
-            throw new RunnerException("model runner stopped before the request started", ex);
+            throw new RunnerException("model runner stopped before the request started", ex) { IsRunnerGone = true };
         }
 
         try
@@ -116,7 +116,7 @@ public sealed class RunnerClient : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
-            throw new RunnerException("model runner stopped unexpectedly", ex);
+            throw new RunnerException("model runner stopped unexpectedly", ex) { IsRunnerGone = true };
         }
     }
 
@@ -133,7 +133,7 @@ public sealed class RunnerClient : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
-            throw new RunnerException("model runner stopped unexpectedly", ex);
+            throw new RunnerException("model runner stopped unexpectedly", ex) { IsRunnerGone = true };
         }
     }
 
@@ -164,7 +164,7 @@ public sealed class RunnerClient : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
-            throw new RunnerException("model runner stopped unexpectedly", ex);
+            throw new RunnerException("model runner stopped unexpectedly", ex) { IsRunnerGone = true };
         }
     }
 

@@ -113,10 +113,10 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// <param name="logitBias">OpenAI's logit_bias (token id → bias), which has no native field.</param>
     public async Task<PreparedCompletion> PrepareChatAsync(ResolvedModel model, ChatRequest request, ModelOptions options, long started, CancellationToken cancellation, ToolCallRequirement toolCalls = ToolCallRequirement.None, Dictionary<int, float>? logitBias = null)
     {
-        var grammar = StructuredOutput.GrammarFor(request.Format);
-        var lease = await Inference.AcquireAsync(model, options, request.KeepAlive, cancellation).ConfigureAwait(false);
-        try
+        var formatGrammar = StructuredOutput.GrammarFor(request.Format);
+        return await Inference.WithRunnerAsync(model, options, request.KeepAlive, async lease =>
         {
+            var grammar = formatGrammar;
             var contextLength = options.NumCtx ?? 4096;
             var prompt = Prompts.RenderChat(model, request, countTokens: null, int.MaxValue);
 
@@ -137,12 +137,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             completion.Images = prompt.Images.Count > 0 ? prompt.Images.ToList() : null;
             completion.Sampling.LogitBias = logitBias;
             return await AcceptedAsync(new PreparedCompletion(model, lease, completion, started, parser), cancellation).ConfigureAwait(false);
-        }
-        catch
-        {
-            await lease.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        }, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -191,8 +186,13 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;
         completion.Images = request.Images is { Count: > 0 } images ? images.ToList() : null;
         completion.Sampling.LogitBias = logitBias;
-        var lease = await Inference.AcquireAsync(model, options, request.KeepAlive, cancellation).ConfigureAwait(false);
-        return await AcceptedAsync(new PreparedCompletion(model, lease, completion, started, PromptBuilder.ParserOptions(model, rendered, null, request.Think)), cancellation).ConfigureAwait(false);
+        var parsing = PromptBuilder.ParserOptions(model, rendered, null, request.Think);
+        return await Inference.WithRunnerAsync(
+            model,
+            options,
+            request.KeepAlive,
+            lease => AcceptedAsync(new PreparedCompletion(model, lease, completion, started, parsing), cancellation),
+            cancellation).ConfigureAwait(false);
     }
 
     /// <summary>

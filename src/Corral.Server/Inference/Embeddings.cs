@@ -57,18 +57,23 @@ public static class Embeddings
         }
 
         var options = inference.EffectiveOptions(model, requestOptions);
-        await using var lease = await inference.AcquireAsync(model, options, keepAlive, cancellation).ConfigureAwait(false);
-        if (inputs.Count == 0)
+        return await inference.WithRunnerAsync(model, options, keepAlive, async lease =>
         {
-            return new EmbeddingResult([], 0, lease.LoadDurationSince(started));
-        }
+            await using (lease)
+            {
+                if (inputs.Count == 0)
+                {
+                    return new EmbeddingResult([], 0, lease.LoadDurationSince(started));
+                }
 
-        var result = await lease.Client.EmbedAsync(
-            new RunnerEmbeddingRequest { Inputs = inputs.ToArray(), Truncate = truncate, Normalize = true },
-            cancellation).ConfigureAwait(false);
-        ServerMetrics.RecordEmbedding(model.Name.DisplayShortest(), result.PromptEvalCount);
-        var vectors = dimensions > 0 ? result.Embeddings.Select(e => Shorten(e, dimensions)).ToArray() : result.Embeddings;
-        return new EmbeddingResult(vectors, result.PromptEvalCount, lease.LoadDurationSince(started));
+                var result = await lease.Client.EmbedAsync(
+                    new RunnerEmbeddingRequest { Inputs = inputs.ToArray(), Truncate = truncate, Normalize = true },
+                    cancellation).ConfigureAwait(false);
+                ServerMetrics.RecordEmbedding(model.Name.DisplayShortest(), result.PromptEvalCount);
+                var vectors = dimensions > 0 ? result.Embeddings.Select(e => Shorten(e, dimensions)).ToArray() : result.Embeddings;
+                return new EmbeddingResult(vectors, result.PromptEvalCount, lease.LoadDurationSince(started));
+            }
+        }, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Matryoshka-style truncation to the first <paramref name="dimensions"/> values, renormalised.</summary>

@@ -1,4 +1,5 @@
 using Corral.Api.Native;
+using Corral.Runner.Client;
 using Corral.Runner.Hosting;
 using Corral.Runner.Protocol;
 using Corral.Server.Configuration;
@@ -92,6 +93,37 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
 
     public Task<RunnerLease> AcquireAsync(ResolvedModel model, ModelOptions options, KeepAlive? keepAlive, CancellationToken cancellation) =>
         Scheduler.AcquireAsync(LoadRequest(model, options, keepAlive), cancellation);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a runner slot. A runner can die (killed, out of memory) just before a request
+    /// reaches it, before the scheduler has noticed: then the slot is given back, the dead runner is waited out and
+    /// the work runs once more, on a fresh runner, so the client never sees the crash it did not cause. On success
+    /// the lease belongs to <paramref name="work"/>'s result (or was disposed by it); on failure it is disposed here.
+    /// </summary>
+    public async Task<T> WithRunnerAsync<T>(ResolvedModel model, ModelOptions options, KeepAlive? keepAlive, Func<RunnerLease, Task<T>> work, CancellationToken cancellation)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var lease = await AcquireAsync(model, options, keepAlive, cancellation).ConfigureAwait(false);
+            try
+            {
+                return await work(lease).ConfigureAwait(false);
+            }
+            catch (RunnerException ex) when (ex.IsRunnerGone && attempt == 0 && !cancellation.IsCancellationRequested)
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+                await lease.WaitForRunnerExitAsync(RunnerExitGrace, cancellation).ConfigureAwait(false);
+            }
+            catch
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>How long a retry waits for a runner that failed a request to be seen as exited.</summary>
+    private static readonly TimeSpan RunnerExitGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// A request without a prompt loads the model and answers done_reason "load"; with keep_alive 0 it

@@ -33,13 +33,15 @@ public static class Reranking
         }
 
         var options = inference.EffectiveOptions(model, request.Options);
-        Runner.Protocol.RerankResponse scored;
-        await using (var lease = await inference.AcquireAsync(model, options, request.KeepAlive, cancellation).ConfigureAwait(false))
+        var scored = await inference.WithRunnerAsync(model, options, request.KeepAlive, async lease =>
         {
-            scored = await lease.Client.RerankAsync(
-                new RunnerRerankRequest { Query = query, Documents = [.. documents], Truncate = request.Truncate ?? true },
-                cancellation).ConfigureAwait(false);
-        }
+            await using (lease)
+            {
+                return await lease.Client.RerankAsync(
+                    new RunnerRerankRequest { Query = query, Documents = [.. documents], Truncate = request.Truncate ?? true },
+                    cancellation).ConfigureAwait(false);
+            }
+        }, cancellation).ConfigureAwait(false);
 
         var name = model.Name.DisplayShortest();
         ServerMetrics.RecordEmbedding(name, scored.PromptEvalCount);

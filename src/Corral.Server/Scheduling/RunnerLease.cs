@@ -34,6 +34,19 @@ public sealed class RunnerLease : IAsyncDisposable
     /// <summary>Keep-alive to apply when this request ends (the latest request's value wins, as in Ollama).</summary>
     public TimeSpan? KeepAlive { get; set; }
 
+    /// <summary>Waits (at most <paramref name="limit"/>) until the runner process has exited, so the scheduler drops it.</summary>
+    public async Task WaitForRunnerExitAsync(TimeSpan limit, CancellationToken cancellation)
+    {
+        try
+        {
+            await Model.Runner.Exited.WaitAsync(limit, cancellation).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Still running: the retry finds out whether it answers now.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)

@@ -102,6 +102,30 @@ public sealed class EmbedAndFailureTests(InferenceServerFixture fx) : IClassFixt
         Assert.All(results, r => Assert.Equal("bc", r.Response));
     }
 
+    [Fact]
+    public async Task A_request_right_after_its_runner_is_killed_gets_a_fresh_runner_every_time()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            await fx.Client.GenerateAsync(new GenerateRequest { Model = "successor", Prompt = "a", Options = new ModelOptions { NumPredict = 1 } });
+            await fx.Client.EmbedAsync(new EmbedRequest { Model = "embedder", Input = new StringOrArray("warm") });
+            KillRunnersOf(fx.Server.ModelsPath);
+
+            // At once, before the server has noticed: the requests must not see the dead runners.
+            var generate = fx.Client.GenerateAsync(new GenerateRequest { Model = "successor", Prompt = "a", Options = new ModelOptions { NumPredict = 3 } });
+            var embed = fx.Client.EmbedAsync(new EmbedRequest { Model = "embedder", Input = new StringOrArray("after") });
+            try
+            {
+                Assert.Equal("bcd", (await generate).Response);
+                Assert.Single((await embed).Embeddings);
+            }
+            catch (OllamaApiException ex)
+            {
+                throw new InvalidOperationException($"round {round}: {ex.Message}\nserver log:\n{fx.Server.Log}", ex);
+            }
+        }
+    }
+
     private static void KillRunnersOf(string modelsPath)
     {
         using var pgrep = Process.Start(new ProcessStartInfo("pgrep", ["-f", $"runner --model {modelsPath}"]) { RedirectStandardOutput = true })!;

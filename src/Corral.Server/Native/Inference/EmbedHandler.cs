@@ -39,17 +39,24 @@ internal static class EmbedHandler
         var model = Embeddings.ResolveForEmbeddings(resolver, request.Model);
         Embeddings.RequireEmbeddingModel(model, request.Model);
         var options = inference.EffectiveOptions(model, request.Options);
-        await using var lease = await inference.AcquireAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
-        var response = new EmbeddingResponse();
-        if (request.Prompt.Length > 0)
+        var response = await inference.WithRunnerAsync(model, options, request.KeepAlive, async lease =>
         {
-            // The legacy endpoint returns the raw (unnormalised) vector, as Ollama's does.
-            var result = await lease.Client.EmbedAsync(
-                new RunnerEmbeddingRequest { Inputs = [request.Prompt], Truncate = true, Normalize = false },
-                http.RequestAborted).ConfigureAwait(false);
-            ServerMetrics.RecordEmbedding(model.Name.DisplayShortest(), result.PromptEvalCount);
-            response.Embedding = Array.ConvertAll(result.Embeddings[0], f => (double)f);
-        }
+            await using (lease)
+            {
+                var response = new EmbeddingResponse();
+                if (request.Prompt.Length > 0)
+                {
+                    // The legacy endpoint returns the raw (unnormalised) vector, as Ollama's does.
+                    var result = await lease.Client.EmbedAsync(
+                        new RunnerEmbeddingRequest { Inputs = [request.Prompt], Truncate = true, Normalize = false },
+                        http.RequestAborted).ConfigureAwait(false);
+                    ServerMetrics.RecordEmbedding(model.Name.DisplayShortest(), result.PromptEvalCount);
+                    response.Embedding = Array.ConvertAll(result.Embeddings[0], f => (double)f);
+                }
+
+                return response;
+            }
+        }, http.RequestAborted).ConfigureAwait(false);
 
         await JsonResponse.WriteAsync(http, response, NativeJsonContext.Wire.EmbeddingResponse).ConfigureAwait(false);
     }
