@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using Corral.Llama;
+using Corral.Runner.Engine.Admission;
+using Corral.Runner.Engine.Sampling;
 using Corral.Runner.Protocol;
 using Corral.Runner.Text;
 

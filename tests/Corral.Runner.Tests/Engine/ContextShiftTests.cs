@@ -1,5 +1,5 @@
 using Corral.Llama;
-using Corral.Runner.Engine;
+using Corral.Runner.Engine.Batching;
 
 namespace Corral.Runner.Tests.Engine;
 

@@ -2,7 +2,7 @@ using System.Text;
 using Corral.Llama;
 using Corral.Runner.Protocol;
 
-namespace Corral.Runner.Engine;
+namespace Corral.Runner.Engine.Sampling;
 
 /// <summary>Log-probabilities of the model's raw distribution at one position (before sampling transforms).</summary>
 internal static class Logprobs

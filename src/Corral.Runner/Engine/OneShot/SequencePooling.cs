@@ -1,53 +1,112 @@
-using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 using Corral.Llama;
+using Corral.Runner.Engine.Admission;
+using Corral.Runner.Engine.Slots;
 using Corral.Runner.Protocol;
 
-namespace Corral.Runner.Engine;
+namespace Corral.Runner.Engine.OneShot;
 
-public sealed partial class InferenceEngine
+/// <summary>
+/// Embeddings and rerank scores: the inputs of one request are packed as separate sequences into shared batches and
+/// each sequence's pooled output is read back (the embedding, or under rank pooling the classifier's scores). Runs on
+/// the engine thread; leaves the memory and every slot's cache empty.
+/// </summary>
+internal sealed class SequencePooling(LlamaModel model, LlamaContext context, LlamaBatch batch, SlotTable slots, EngineOptions options)
 {
-    private readonly ConcurrentQueue<PendingRerank> _reranks = new();
     private string? _rerankTemplate;
     private bool _rerankTemplateRead;
 
-    /// <summary>Scores documents against a query (reranker models: rank pooling); the pairs are evaluated together as separate sequences.</summary>
-    public Task<RerankResponse> RerankAsync(RerankRequest request, CancellationToken cancellation)
+    public EmbeddingResponse Embed(EmbeddingRequest request)
     {
-        var pending = new PendingRerank(request, cancellation);
-        _reranks.Enqueue(pending);
-        _wake.Release();
-        return pending.Completion.Task;
-    }
-
-    /// <summary>Runs queued rerank requests on the inference thread.</summary>
-    private void ServeReranks()
-    {
-        while (_reranks.TryDequeue(out var pending))
+        if (!options.Embedding)
         {
-            if (pending.Cancellation.IsCancellationRequested)
+            throw new InvalidCompletionException("this model does not support embeddings");
+        }
+
+        if (context.PoolingType == LlamaPoolingType.Rank)
+        {
+            throw new InvalidCompletionException("this model is a reranker: it scores (query, document) pairs and has no embeddings");
+        }
+
+        var limit = Math.Min(options.ContextPerSlot, batch.Capacity);
+        var inputs = new LlamaToken[request.Inputs.Length][];
+        var total = 0;
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var tokens = model.Vocab.Tokenize(request.Inputs[i], addSpecial: true, parseSpecial: false);
+            if (tokens.Length > limit)
             {
-                pending.Completion.TrySetCanceled(pending.Cancellation);
-                continue;
+                if (!request.Truncate)
+                {
+                    // Ollama's exact words (as for a prompt), which clients match on; no counts.
+                    throw new InvalidCompletionException(CompletionAdmission.InputTooLong);
+                }
+
+                tokens = tokens[..limit];
             }
 
-            try
+            inputs[i] = tokens;
+            total += tokens.Length;
+        }
+
+        var vectors = PoolSequences(inputs);
+        if (request.Normalize)
+        {
+            foreach (var vector in vectors)
             {
-                pending.Completion.TrySetResult(Rerank(pending.Request));
-            }
-            catch (InvalidCompletionException ex)
-            {
-                pending.Completion.TrySetResult(new RerankResponse { Error = ex.Message, Refused = true });
-            }
-            catch (Exception ex) when (ex is LlamaException or ArgumentException)
-            {
-                pending.Completion.TrySetResult(new RerankResponse { Error = ex.Message });
+                var norm = TensorPrimitives.Norm(vector);
+                if (norm > 0)
+                {
+                    TensorPrimitives.Divide(vector, norm, vector);
+                }
             }
         }
+
+        return new EmbeddingResponse { Embeddings = vectors, PromptEvalCount = total };
     }
 
-    private RerankResponse Rerank(RerankRequest request)
+    /// <summary>
+    /// Evaluates each input as its own sequence, packing as many whole inputs into one batch as fit
+    /// (at most one per slot), and returns each sequence's pooled output: the embedding, or under
+    /// rank pooling the classifier's scores. Leaves the memory and every slot's cache empty.
+    /// </summary>
+    private float[][] PoolSequences(LlamaToken[][] inputs)
     {
-        if (!_options.Embedding || _context.PoolingType != LlamaPoolingType.Rank)
+        var pooled = new float[inputs.Length][];
+        var next = 0;
+        while (next < inputs.Length)
+        {
+            batch.Clear();
+            context.ClearMemory();
+            var first = next;
+            while (next < inputs.Length && next - first < slots.Count && batch.Count + inputs[next].Length <= batch.Capacity)
+            {
+                var seq = new LlamaSeqId(next - first);
+                var tokens = inputs[next];
+                for (var p = 0; p < tokens.Length; p++)
+                {
+                    batch.Add(tokens[p], p, seq, logits: true);
+                }
+
+                next++;
+            }
+
+            context.Decode(batch);
+            for (var i = first; i < next; i++)
+            {
+                pooled[i] = context.GetSequenceEmbeddings(new LlamaSeqId(i - first)).ToArray();
+            }
+        }
+
+        context.ClearMemory();
+        slots.ForgetAll();
+
+        return pooled;
+    }
+
+    public RerankResponse Rerank(RerankRequest request)
+    {
+        if (!options.Embedding || context.PoolingType != LlamaPoolingType.Rank)
         {
             throw new InvalidCompletionException("this model does not support reranking");
         }
@@ -59,7 +118,7 @@ public sealed partial class InferenceEngine
         // A canonical order makes the batches depend only on the set of documents: reordering the
         // documents of a request gives every document exactly the same score.
         var distinct = request.Documents.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var limit = Math.Min(_options.ContextPerSlot, _batch.Capacity);
+        var limit = Math.Min(options.ContextPerSlot, batch.Capacity);
         var pairs = new LlamaToken[distinct.Length][];
         var place = new Dictionary<string, int>(distinct.Length, StringComparer.Ordinal);
         for (var i = 0; i < pairs.Length; i++)
@@ -100,15 +159,15 @@ public sealed partial class InferenceEngine
     /// parsed) when it has one, else BOS? query EOS? SEP? document EOS? by the vocabulary's add_* flags,
     /// EOS falling back to SEP.
     /// </summary>
-    internal LlamaToken[] PairTokens(string query, string document)
+    private LlamaToken[] PairTokens(string query, string document)
     {
         if (!_rerankTemplateRead)
         {
-            _rerankTemplate = _model.GetChatTemplate("rerank");
+            _rerankTemplate = model.GetChatTemplate("rerank");
             _rerankTemplateRead = true;
         }
 
-        var vocab = _model.Vocab;
+        var vocab = model.Vocab;
         if (_rerankTemplate is { } template)
         {
             var prompt = template.Replace("{query}", query, StringComparison.Ordinal).Replace("{document}", document, StringComparison.Ordinal);

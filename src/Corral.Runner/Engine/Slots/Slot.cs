@@ -1,6 +1,6 @@
 using Corral.Llama;
 
-namespace Corral.Runner.Engine;
+namespace Corral.Runner.Engine.Slots;
 
 /// <summary>
 /// One sequence of the shared llama context. <see cref="Cached"/> mirrors exactly the

@@ -1,7 +1,7 @@
 using Corral.Llama;
 using Corral.Llama.Grammar;
 
-namespace Corral.Runner.Engine;
+namespace Corral.Runner.Engine.Sampling;
 
 /// <summary>
 /// One request's sampler: the plain llama.cpp chain, or the chain wrapped so that a grammar is

@@ -7,7 +7,7 @@ using Corral.Llama;
 using Corral.Llama.Multimodal;
 using Corral.Runner.Protocol;
 
-namespace Corral.Runner.Engine;
+namespace Corral.Runner.Engine.Admission;
 
 /// <summary>
 /// Images in completions. The prompt's <c>[img-N]</c> tags become the projector's marker and libmtmd splits
@@ -18,9 +18,10 @@ namespace Corral.Runner.Engine;
 /// with its own llama_decode calls (<see cref="MtmdContext.EvaluateChunk"/>) on the engine thread, text
 /// goes into the shared batch as before.
 /// </summary>
-public sealed partial class InferenceEngine
+internal sealed partial class MediaPrompts(LlamaModel model, EngineOptions options, MtmdContext? projector) : IDisposable
 {
-    private MtmdContext? _projector;
+    /// <summary>The projector that evaluates image chunks; null for a text-only model.</summary>
+    public MtmdContext? Projector { get; } = projector;
 
     [GeneratedRegex(@"\[img-(\d+)\]")]
     private static partial Regex ImageTag();
@@ -36,7 +37,7 @@ public sealed partial class InferenceEngine
     /// <exception cref="InvalidCompletionException">The model takes no images, or an image cannot be decoded.</exception>
     public int[] CountImageTokens(IReadOnlyList<byte[]> images)
     {
-        var projector = _projector ?? throw new InvalidCompletionException("this model is missing data required for image input");
+        var projector = Projector ?? throw new InvalidCompletionException("this model is missing data required for image input");
         var counts = new int[images.Count];
         for (var i = 0; i < counts.Length; i++)
         {
@@ -71,17 +72,17 @@ public sealed partial class InferenceEngine
 
     /// <summary>Tokenizes a prompt with images into text tokens and pseudo tokens; refuses what cannot run.</summary>
     /// <exception cref="InvalidCompletionException">The request cannot be served as sent (a 400).</exception>
-    private LlamaToken[] BuildMediaPrompt(CompletionRequest request, out MtmdChunks? chunks, out Dictionary<int, MediaSpan>? spans)
+    public LlamaToken[] BuildPrompt(CompletionRequest request, Func<CompletionRequest, LlamaToken[]> textPrompt, out MtmdChunks? chunks, out Dictionary<int, MediaSpan>? spans)
     {
         chunks = null;
         spans = null;
         var images = request.Images!;
         if (!ImageTag().IsMatch(request.Prompt))
         {
-            return BuildPrompt(request); // Ollama ignores images the prompt does not refer to
+            return textPrompt(request); // Ollama ignores images the prompt does not refer to
         }
 
-        var projector = _projector ?? throw new InvalidCompletionException("this model is missing data required for image input");
+        var projector = Projector ?? throw new InvalidCompletionException("this model is missing data required for image input");
         if (!projector.SupportsVision)
         {
             throw new InvalidCompletionException("this model's projector does not take images");
@@ -165,7 +166,7 @@ public sealed partial class InferenceEngine
         var prefix = request.PrefixTokens ?? [];
         var tokens = new LlamaToken[prefix.Length + chunks.TotalTokenCount];
         var at = 0;
-        var vocabSize = _model.Vocab.Count;
+        var vocabSize = model.Vocab.Count;
         foreach (var t in prefix)
         {
             if (t < 0 || t >= vocabSize)
@@ -199,9 +200,9 @@ public sealed partial class InferenceEngine
                 throw new InvalidCompletionException("images are not supported for this model: its image positions differ from its image tokens");
             }
 
-            if (projector.UsesNonCausalDecode(chunk) && chunk.TokenCount > _options.BatchSize)
+            if (projector.UsesNonCausalDecode(chunk) && chunk.TokenCount > options.BatchSize)
             {
-                throw new InvalidCompletionException($"an image needs {chunk.TokenCount} tokens in one batch, more than num_batch ({_options.BatchSize})");
+                throw new InvalidCompletionException($"an image needs {chunk.TokenCount} tokens in one batch, more than num_batch ({options.BatchSize})");
             }
 
             spans[at] = new MediaSpan(at, chunk.TokenCount, chunk);
@@ -215,11 +216,11 @@ public sealed partial class InferenceEngine
             throw new InvalidCompletionException("a prompt cannot end with an image: put text after it");
         }
 
-        var limit = _options.ContextPerSlot;
+        var limit = options.ContextPerSlot;
         if (tokens.Length >= limit)
         {
             // Truncating could cut through an image; refuse instead (Ollama's message, which clients match on).
-            throw new InvalidCompletionException(InputTooLong);
+            throw new InvalidCompletionException(CompletionAdmission.InputTooLong);
         }
 
         return tokens;
@@ -244,64 +245,5 @@ public sealed partial class InferenceEngine
         }
     }
 
-    /// <summary>A reused prefix must not end inside an image: back off to the image's start.</summary>
-    private static int AlignReuseToMedia(ActiveCompletion request, int reuse)
-    {
-        if (request.Media is not { } spans)
-        {
-            return reuse;
-        }
-
-        foreach (var span in spans.Values)
-        {
-            if (reuse > span.Start && reuse < span.End)
-            {
-                return span.Start;
-            }
-        }
-
-        return reuse;
-    }
-
-    /// <summary>
-    /// Evaluates the image at the cursor of every prefilling slot that has reached one, each with its own
-    /// llama_decode calls, before the shared batch is built. Returns true when any image was evaluated.
-    /// </summary>
-    private bool EvaluateMediaAtCursors()
-    {
-        var evaluated = false;
-        foreach (var slot in _slots)
-        {
-            var request = slot.Request;
-            if (request is not { Media: { } spans } || !request.Prefilling || request.Cancellation.IsCancellationRequested
-                || !spans.TryGetValue(request.PromptCursor, out var span))
-            {
-                continue;
-            }
-
-            try
-            {
-                _projector!.EvaluateChunk(_context, span.Chunk, slot.Cached.Count, slot.Seq, _options.BatchSize, logitsLast: false);
-            }
-            catch (MtmdException ex)
-            {
-                LogDecodeFailed(ex.Message);
-                request.Fail($"evaluating an image failed: {ex.Message}");
-                _context.SeqRemove(slot.Seq, -1, -1);
-                slot.Cached.Clear();
-                Release(slot, abandon: false);
-                continue;
-            }
-
-            for (var i = span.Start; i < span.End; i++)
-            {
-                slot.Cached.Add(request.Prompt[i]);
-            }
-
-            request.PromptCursor = span.End;
-            evaluated = true;
-        }
-
-        return evaluated;
-    }
+    public void Dispose() => Projector?.Dispose();
 }

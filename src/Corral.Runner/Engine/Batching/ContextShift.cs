@@ -1,6 +1,6 @@
 using Corral.Llama;
 
-namespace Corral.Runner.Engine;
+namespace Corral.Runner.Engine.Batching;
 
 /// <summary>
 /// Where a full slot's context shift cuts. Ollama's rule is to keep <c>num_keep</c> tokens and drop half of the rest;

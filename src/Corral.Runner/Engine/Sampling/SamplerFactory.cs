@@ -1,7 +1,7 @@
 using Corral.Llama;
 using Corral.Runner.Protocol;
 
-namespace Corral.Runner.Engine;
+namespace Corral.Runner.Engine.Sampling;
 
 /// <summary>
 /// Builds a llama.cpp sampler chain from Ollama's options, in the order Ollama's

@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using Corral.Llama;
+using Corral.Llama.Multimodal;
+using Corral.Runner.Engine.Admission;
+using Corral.Runner.Engine.Sampling;
+using Corral.Runner.Engine.Slots;
+using Microsoft.Extensions.Logging;
+
+namespace Corral.Runner.Engine.Batching;
+
+/// <summary>
+/// Continuous batching: each step admits waiting requests into free slots, builds one llama batch (the next token of
+/// every generating slot first, then prompt tokens of slots still prefilling in the room left), decodes it once and
+/// samples every slot that got logits. Engine thread only.
+/// </summary>
+internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, LlamaBatch batch, SlotTable slots, EngineOptions options, MtmdContext? projector, ILogger logger)
+{
+    private readonly List<ActiveCompletion> _waiting = [];
+    private readonly byte[] _pieceBuffer = new byte[256];
+
+    /// <summary>Takes a request that has been admitted (tokenized, sampler built) into the waiting line.</summary>
+    public void Enqueue(ActiveCompletion request) => _waiting.Add(request);
+
+    /// <summary>Moves waiting requests into free slots, in arrival order, each into the slot sharing the longest prefix.</summary>
+    public void AdmitWaiting()
+    {
+        for (var w = 0; w < _waiting.Count; w++)
+        {
+            var request = _waiting[w];
+            if (request.Cancellation.IsCancellationRequested)
+            {
+                request.Abandon();
+                request.Dispose();
+                _waiting.RemoveAt(w--);
+                continue;
+            }
+
+            var slot = slots.ChooseFree(request.Prompt);
+            if (slot is null)
+            {
+                break; // all slots busy: wait for one to free up, keep FIFO order
+            }
+
+            _waiting.RemoveAt(w--);
+            slots.Assign(slot, request);
+        }
+    }
+
+    /// <summary>Builds and decodes one batch, then samples for every slot that got logits. Returns false when idle.</summary>
+    public bool Step()
+    {
+        var mediaEvaluated = projector is not null && EvaluateMediaAtCursors();
+        batch.Clear();
+        var capacity = batch.Capacity;
+
+        // Generating slots first: one token each keeps every stream moving.
+        foreach (var slot in slots.All)
+        {
+            var request = slot.Request;
+            if (request is null)
+            {
+                continue;
+            }
+
+            request.LogitsRow = -1;
+            if (request.Cancellation.IsCancellationRequested)
+            {
+                slots.Release(slot, abandon: true);
+                continue;
+            }
+
+            if (request.Prefilling)
+            {
+                continue;
+            }
+
+            if (slot.Cached.Count >= options.ContextPerSlot && !MakeRoom(slot, request))
+            {
+                continue;
+            }
+
+            request.LogitsRow = batch.Count;
+            batch.Add(request.Pending, slot.Cached.Count, slot.Seq, logits: true);
+            slot.Cached.Add(request.Pending);
+        }
+
+        // Then prompt chunks in the remaining room.
+        foreach (var slot in slots.All)
+        {
+            var request = slot.Request;
+            if (request is null || !request.Prefilling)
+            {
+                continue;
+            }
+
+            while (request.Prefilling && batch.Count < capacity && request.Media?.ContainsKey(request.PromptCursor) != true)
+            {
+                var token = request.Prompt[request.PromptCursor++];
+                var last = !request.Prefilling;
+                if (last)
+                {
+                    request.LogitsRow = batch.Count;
+                }
+
+                batch.Add(token, slot.Cached.Count, slot.Seq, logits: last);
+                slot.Cached.Add(token);
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return mediaEvaluated;
+        }
+
+        try
+        {
+            context.Decode(batch);
+        }
+        catch (LlamaDecodeException ex)
+        {
+            LogDecodeFailed(ex.Message);
+            foreach (var slot in slots.All)
+            {
+                if (slot.Request is { LogitsRow: >= 0 } || slot.Request is { Prefilling: true })
+                {
+                    slots.FailAndClear(slot, $"llama_decode failed: {ex.Message}");
+                }
+            }
+
+            return true;
+        }
+
+        foreach (var slot in slots.All)
+        {
+            if (slot.Request is { LogitsRow: >= 0 } request)
+            {
+                SampleNext(slot, request);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends every request, waiting or in a slot, with <paramref name="error"/> (the engine is stopping or broke).</summary>
+    public void FailAll(string error)
+    {
+        foreach (var slot in slots.All)
+        {
+            slot.Request?.Fail(error);
+            slot.Request?.Dispose();
+            slot.Request = null;
+        }
+
+        foreach (var waiting in _waiting)
+        {
+            waiting.Fail(error);
+            waiting.Dispose(); // its sampler and image chunks
+        }
+
+        _waiting.Clear();
+    }
+
+    /// <summary>The slot's context is full: shift it (drop the oldest half after num_keep, never part of an image: <see cref="ContextShift"/>) or end with "length".</summary>
+    private bool MakeRoom(Slot slot, ActiveCompletion request)
+    {
+        if (!request.Request.Shift || !context.CanShift)
+        {
+            request.Finish("length", stoppedBySequence: false);
+            slots.Release(slot, abandon: false);
+            return false;
+        }
+
+        var used = slot.Cached.Count;
+        var (keep, discard) = ContextShift.Plan(slot.Cached, request.Request.NumKeep);
+        LogContextShift(slot.Index, used, keep, discard);
+        context.SeqRemove(slot.Seq, keep, keep + discard);
+        context.SeqAdd(slot.Seq, keep + discard, used, -discard);
+        slot.Cached.RemoveRange(keep, discard);
+        return true;
+    }
+
+    private void SampleNext(Slot slot, ActiveCompletion request)
+    {
+        var row = request.LogitsRow;
+        Protocol.TokenLogprob? logprob = null;
+        var token = request.Sampler!.Sample(context, row);
+        if (request.Request.Logprobs)
+        {
+            logprob = Logprobs.Compute(model.Vocab, context.GetLogits(row), token, request.Request.TopLogprobs);
+        }
+
+        if (request.FirstToken == 0)
+        {
+            request.FirstToken = Stopwatch.GetTimestamp();
+        }
+
+        if (model.Vocab.IsEog(token))
+        {
+            request.Finish("stop", stoppedBySequence: false);
+            slots.Release(slot, abandon: false);
+            return;
+        }
+
+        request.Generated++;
+        request.AllTokens?.Add(token.Value);
+        var length = model.Vocab.TokenToPiece(token, _pieceBuffer, special: false);
+        var piece = length > 0 ? _pieceBuffer.AsSpan(0, length) : ReadOnlySpan<byte>.Empty;
+        if (request.EmitPiece(piece, logprob))
+        {
+            request.Finish("stop", stoppedBySequence: true);
+            slots.Release(slot, abandon: false);
+            return;
+        }
+
+        var limit = request.Request.NumPredict;
+        if ((limit >= 0 && request.Generated >= limit) || (limit == -2 && slot.Cached.Count + 1 >= options.ContextPerSlot))
+        {
+            request.Finish("length", stoppedBySequence: false);
+            slots.Release(slot, abandon: false);
+            return;
+        }
+
+        request.Pending = token;
+    }
+
+    /// <summary>
+    /// Evaluates the image at the cursor of every prefilling slot that has reached one, each with its own
+    /// llama_decode calls, before the shared batch is built. Returns true when any image was evaluated.
+    /// </summary>
+    private bool EvaluateMediaAtCursors()
+    {
+        var evaluated = false;
+        foreach (var slot in slots.All)
+        {
+            var request = slot.Request;
+            if (request is not { Media: { } spans } || !request.Prefilling || request.Cancellation.IsCancellationRequested
+                || !spans.TryGetValue(request.PromptCursor, out var span))
+            {
+                continue;
+            }
+
+            try
+            {
+                projector!.EvaluateChunk(context, span.Chunk, slot.Cached.Count, slot.Seq, options.BatchSize, logitsLast: false);
+            }
+            catch (MtmdException ex)
+            {
+                LogDecodeFailed(ex.Message);
+                slots.FailAndClear(slot, $"evaluating an image failed: {ex.Message}");
+                continue;
+            }
+
+            for (var i = span.Start; i < span.End; i++)
+            {
+                slot.Cached.Add(request.Prompt[i]);
+            }
+
+            request.PromptCursor = span.End;
+            evaluated = true;
+        }
+
+        return evaluated;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "context shift: slot {Slot} held {Used} positions, dropped {Count} from {Start}")]
+    private partial void LogContextShift(int slot, int used, int start, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "decode failed: {Reason}")]
+    private partial void LogDecodeFailed(string reason);
+}
