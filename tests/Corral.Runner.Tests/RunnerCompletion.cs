@@ -7,13 +7,18 @@ namespace Corral.Runner.Tests;
 /// <summary>A whole completion read from a runner: the text and the final chunk.</summary>
 public sealed record RunnerCompletion(string Text, CompletionChunk Final, int ContentChunks)
 {
+    /// <summary>The first generated token's logprob entry (with its alternatives), when logprobs were asked for.</summary>
+    public TokenLogprob? FirstLogprob { get; init; }
+
     public static async Task<RunnerCompletion> RunAsync(RunnerClient client, CompletionRequest request, CancellationToken cancellation = default)
     {
         var text = new StringBuilder();
         CompletionChunk? final = null;
         var chunks = 0;
+        TokenLogprob? firstLogprob = null;
         await foreach (var chunk in client.CompleteAsync(request, cancellation))
         {
+            firstLogprob ??= chunk.Logprobs?.FirstOrDefault();
             if (chunk.Done)
             {
                 final = chunk;
@@ -25,7 +30,7 @@ public sealed record RunnerCompletion(string Text, CompletionChunk Final, int Co
             }
         }
 
-        return new RunnerCompletion(text.ToString(), final ?? throw new InvalidOperationException("no final chunk"), chunks);
+        return new RunnerCompletion(text.ToString(), final ?? throw new InvalidOperationException("no final chunk"), chunks) { FirstLogprob = firstLogprob };
     }
 
     public static CompletionRequest Greedy(string prompt, int numPredict = -1, params string[] stop) => new()

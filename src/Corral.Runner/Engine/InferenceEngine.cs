@@ -41,7 +41,7 @@ public sealed partial class InferenceEngine : IDisposable
         _options = options;
         _logger = logger;
         _batch = new LlamaBatch(Math.Max(options.BatchSize, options.Slots), options.Slots);
-        _slots = new SlotTable(context, options.Slots);
+        _slots = new SlotTable(context, model, options.Slots, options.PromptCacheBytes > 0 && !options.Embedding ? new PromptCache(options.PromptCacheBytes) : null);
         _media = new MediaPrompts(model, options, projector);
         _admission = new CompletionAdmission(model, options, _media);
         _loop = new BatchLoop(model, context, _batch, _slots, options, projector, logger);
@@ -57,6 +57,15 @@ public sealed partial class InferenceEngine : IDisposable
     public long PrefixCacheHitTokens => _slots.PrefixCacheHitTokens;
 
     public long KvCellsUsed => _slots.KvCellsUsed;
+
+    /// <summary>Prompt tokens copied from another slot's KV instead of evaluated.</summary>
+    public long SharedPrefixTokens => _slots.SharedPrefixTokens;
+
+    /// <summary>Prompt tokens restored from the host-memory prompt cache instead of evaluated.</summary>
+    public long PromptCacheRestoredTokens => _slots.Cache?.RestoredTokens ?? 0;
+
+    /// <summary>Bytes the host-memory prompt cache holds now.</summary>
+    public long PromptCacheBytes => _slots.Cache?.Bytes ?? 0;
 
     /// <summary>Tokenizes with the model's vocabulary (special tokens parsed, BOS added when the model wants it).</summary>
     public LlamaToken[] Tokenize(string text, bool addSpecial = true, bool parseSpecial = true) =>

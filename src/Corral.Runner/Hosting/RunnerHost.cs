@@ -100,6 +100,9 @@ public sealed partial class RunnerHost
                 ActiveSlots = engine?.ActiveSlots ?? 0,
                 KvCellsUsed = engine?.KvCellsUsed ?? 0,
                 PrefixCacheHitTokens = engine?.PrefixCacheHitTokens ?? 0,
+                SharedPrefixTokens = engine?.SharedPrefixTokens ?? 0,
+                PromptCacheRestoredTokens = engine?.PromptCacheRestoredTokens ?? 0,
+                PromptCacheBytes = engine?.PromptCacheBytes ?? 0,
                 LoadDuration = _health.LoadDuration,
             };
         }
@@ -156,6 +159,7 @@ public sealed partial class RunnerHost
                 Slots = slots,
                 BatchSize = batch,
                 Embedding = _options.Embedding,
+                PromptCacheBytes = Math.Max(0, _options.PromptCacheMegabytes) * 1024L * 1024,
             }, _logger, projector);
             lock (_health)
             {

@@ -38,6 +38,9 @@ public sealed record RunnerLaunchOptions
 
     public bool Embedding { get; init; }
 
+    /// <summary>Host memory for prompts that left the slots (see <c>Engine.Slots.PromptCache</c>); 0 keeps none.</summary>
+    public int PromptCacheMegabytes { get; init; }
+
     /// <summary>Exit when stdin reaches end of file: the server that started the runner is gone (<see cref="ParentLifeline"/>).</summary>
     public bool ExitWithStdin { get; init; }
 
@@ -79,6 +82,12 @@ public sealed record RunnerLaunchOptions
             args.Add("--exit-with-stdin");
         }
 
+        if (PromptCacheMegabytes > 0)
+        {
+            args.Add("--prompt-cache-mb");
+            args.Add(PromptCacheMegabytes.ToString(c));
+        }
+
         return args;
     }
 
@@ -107,6 +116,7 @@ public sealed record RunnerLaunchOptions
                 case "--no-mmap": options = options with { UseMmap = false }; break;
                 case "--embedding": options = options with { Embedding = true }; break;
                 case "--exit-with-stdin": options = options with { ExitWithStdin = true }; break;
+                case "--prompt-cache-mb": options = options with { PromptCacheMegabytes = NextInt() }; break;
                 default: throw new ArgumentException($"runner: unknown argument '{args[i]}'");
             }
         }

@@ -17,5 +17,13 @@ public sealed class RunnerHealth
     [JsonPropertyName("context_length")] public int ContextLength { get; set; }
     [JsonPropertyName("kv_cells_used")] public long KvCellsUsed { get; set; }
     [JsonPropertyName("prefix_cache_hit_tokens")] public long PrefixCacheHitTokens { get; set; }
+
+    /// <summary>Part of <see cref="PrefixCacheHitTokens"/>: prompt tokens whose KV was copied from another slot.</summary>
+    [JsonPropertyName("shared_prefix_tokens")] public long SharedPrefixTokens { get; set; }
+
+    /// <summary>Part of <see cref="PrefixCacheHitTokens"/>: prompt tokens restored from the host-memory prompt cache.</summary>
+    [JsonPropertyName("prompt_cache_restored_tokens")] public long PromptCacheRestoredTokens { get; set; }
+
+    [JsonPropertyName("prompt_cache_bytes")] public long PromptCacheBytes { get; set; }
     [JsonPropertyName("load_duration")] public long LoadDuration { get; set; }
 }

@@ -55,6 +55,14 @@ public sealed record ServerSettings
     /// <summary>CORRAL_API_KEYS_FILE: when set, requests need an API key from this file (see Security/ApiKeyStore).</summary>
     public string? ApiKeysFile { get; init; }
 
+    /// <summary>
+    /// CORRAL_PROMPT_CACHE_MB: host memory each runner may keep for prompts that left its slots, restored instead of
+    /// evaluated when a prompt starts the same way again (llama-server's --cache-ram); 0 turns it off.
+    /// </summary>
+    public int PromptCacheMegabytes { get; init; } = DefaultPromptCacheMegabytes;
+
+    public const int DefaultPromptCacheMegabytes = 1024;
+
     public static ServerSettings FromEnvironment() => FromVariables(Environment.GetEnvironmentVariable);
 
     public static ServerSettings FromVariables(Func<string, string?> get)
@@ -74,6 +82,7 @@ public sealed record ServerSettings
             Debug = NonEmpty(get("OLLAMA_DEBUG")) is { } d && (Bool(d) || d is "2"),
             MaxRequestBodyBytes = Int(get, "CORRAL_MAX_BODY_BYTES", 0) is var b && b > 0 ? b : 256L * 1024 * 1024,
             ApiKeysFile = NonEmpty(get("CORRAL_API_KEYS_FILE")) is { } keys ? ExpandHome(keys) : null,
+            PromptCacheMegabytes = Int(get, "CORRAL_PROMPT_CACHE_MB", DefaultPromptCacheMegabytes) is var mb && mb >= 0 ? mb : DefaultPromptCacheMegabytes,
         };
         if (NonEmpty(get("OLLAMA_KEEP_ALIVE")) is { } keepAlive)
         {

@@ -84,6 +84,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
                 FlashAttention = flash,
                 KvCacheType = settings.KvCacheType,
                 Embedding = model.IsEmbeddingModel,
+                PromptCacheMegabytes = settings.PromptCacheMegabytes,
             },
             KeepAlive = ToTimeSpan(keepAlive),
             ModelBytes = new FileInfo(model.ModelPath).Length + (model.ProjectorPath is { } projector ? new FileInfo(projector).Length : 0),

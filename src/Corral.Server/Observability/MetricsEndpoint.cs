@@ -50,6 +50,9 @@ public static class MetricsEndpoint
         WriteRunnerFamily(text, "corral_kv_cache_used_cells", "gauge", "KV cache cells in use per runner.", labels, health, static h => h.KvCellsUsed);
         WriteRunnerFamily(text, "corral_runner_active_slots", "gauge", "Slots busy with a request per runner.", labels, health, static h => h.ActiveSlots);
         WriteRunnerFamily(text, "corral_prefix_cache_hit_tokens_total", "counter", "Prompt tokens reused from the prefix cache per runner (resets when the runner restarts).", labels, health, static h => h.PrefixCacheHitTokens);
+        WriteRunnerFamily(text, "corral_shared_prefix_tokens_total", "counter", "Prompt tokens copied from another slot's KV instead of evaluated, per runner.", labels, health, static h => h.SharedPrefixTokens);
+        WriteRunnerFamily(text, "corral_prompt_cache_restored_tokens_total", "counter", "Prompt tokens restored from the host-memory prompt cache, per runner.", labels, health, static h => h.PromptCacheRestoredTokens);
+        WriteRunnerFamily(text, "corral_prompt_cache_bytes", "gauge", "Host memory held by the prompt cache, per runner.", labels, health, static h => h.PromptCacheBytes);
 
         http.Response.ContentType = PrometheusText.ContentType;
         await http.Response.WriteAsync(text.ToString(), http.RequestAborted).ConfigureAwait(false);

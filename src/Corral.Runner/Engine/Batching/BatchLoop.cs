@@ -17,6 +17,8 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
 {
     private readonly List<ActiveCompletion> _waiting = [];
     private readonly byte[] _pieceBuffer = new byte[256];
+    private readonly List<Slot> _prefilling = [];
+    private Func<int, int, (int Added, bool Completed)>? _feed;
 
     /// <summary>Takes a request that has been admitted (tokenized, sampler built) into the waiting line.</summary>
     public void Enqueue(ActiveCompletion request) => _waiting.Add(request);
@@ -84,29 +86,7 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
             slot.Cached.Add(request.Pending);
         }
 
-        // Then prompt chunks in the remaining room.
-        foreach (var slot in slots.All)
-        {
-            var request = slot.Request;
-            if (request is null || !request.Prefilling)
-            {
-                continue;
-            }
-
-            while (request.Prefilling && batch.Count < capacity && request.Media?.ContainsKey(request.PromptCursor) != true)
-            {
-                var token = request.Prompt[request.PromptCursor++];
-                var last = !request.Prefilling;
-                if (last)
-                {
-                    request.LogitsRow = batch.Count;
-                }
-
-                batch.Add(token, slot.Cached.Count, slot.Seq, logits: last);
-                slot.Cached.Add(token);
-            }
-        }
-
+        AddPromptChunks();
         if (batch.Count == 0)
         {
             return mediaEvaluated;
@@ -139,6 +119,67 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
         }
 
         return true;
+    }
+
+    /// <summary>Prompt tokens of the slots still prefilling, in the room the generating slots left (<see cref="PrefillPlan"/>).</summary>
+    private void AddPromptChunks()
+    {
+        _prefilling.Clear();
+        var oldest = -1;
+        foreach (var slot in slots.All)
+        {
+            if (slot.Request is { Prefilling: true } request && request.Media?.ContainsKey(request.PromptCursor) != true)
+            {
+                if (oldest < 0 || request.Started < _prefilling[oldest].Request!.Started)
+                {
+                    oldest = _prefilling.Count;
+                }
+
+                _prefilling.Add(slot);
+            }
+        }
+
+        var room = batch.Capacity - batch.Count;
+        if (oldest < 0 || room <= 0)
+        {
+            return;
+        }
+
+        Span<int> order = stackalloc int[_prefilling.Count];
+        Span<int> remaining = stackalloc int[_prefilling.Count];
+        Span<long> started = stackalloc long[_prefilling.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            remaining[i] = _prefilling[i].Request!.Prompt.Length - _prefilling[i].Request!.PromptCursor;
+            started[i] = _prefilling[i].Request!.Started;
+        }
+
+        PrefillPlan.Order(order, remaining, started);
+        PrefillPlan.Fill(oldest, order, room, options.PrefillChunk, _feed ??= Feed);
+    }
+
+    /// <summary>Adds up to <paramref name="limit"/> of a prefilling slot's next prompt tokens (never into an image); logits for the last.</summary>
+    private (int Added, bool Completed) Feed(int candidate, int limit)
+    {
+        var slot = _prefilling[candidate];
+        var request = slot.Request!;
+        var added = 0;
+        while (added < limit && request.Prefilling && request.Media?.ContainsKey(request.PromptCursor) != true)
+        {
+            var token = request.Prompt[request.PromptCursor++];
+            var last = !request.Prefilling;
+            if (last)
+            {
+                request.LogitsRow = batch.Count;
+            }
+
+            batch.Add(token, slot.Cached.Count, slot.Seq, logits: last);
+            slot.Cached.Add(token);
+            added++;
+        }
+
+        return (added, !request.Prefilling);
     }
 
     /// <summary>Ends every request, waiting or in a slot, with <paramref name="error"/> (the engine is stopping or broke).</summary>

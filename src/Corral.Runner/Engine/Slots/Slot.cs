@@ -22,15 +22,6 @@ internal sealed class Slot(int index)
 
     public bool IsFree => Request is null;
 
-    public int CommonPrefixLength(ReadOnlySpan<LlamaToken> prompt)
-    {
-        var n = Math.Min(prompt.Length, Cached.Count);
-        var i = 0;
-        while (i < n && Cached[i] == prompt[i])
-        {
-            i++;
-        }
-
-        return i;
-    }
+    public int CommonPrefixLength(ReadOnlySpan<LlamaToken> prompt) =>
+        TokenPrefix.CommonLength(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Cached), prompt);
 }

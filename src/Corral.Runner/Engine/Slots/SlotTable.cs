@@ -6,16 +6,32 @@ namespace Corral.Runner.Engine.Slots;
 /// <summary>
 /// The engine's slots (one llama sequence each) and the prefix cache they hold: which free slot a new request takes
 /// (the one whose cached tokens share the longest prefix with its prompt, ties to the least recently used), how much
-/// of its prompt is reused, and giving the slot back. Engine thread only.
+/// of its prompt is reused, and giving the slot back. Beyond a slot's own cache, a prompt's prefix can come from
+/// another slot, busy or not (its KV copied with llama.cpp's sequence copy: a second client with the same long system
+/// prompt does not evaluate it again while the first is still generating), or from the host-memory
+/// <see cref="PromptCache"/> of prompts that left the slots. Engine thread only.
 /// </summary>
 internal sealed class SlotTable
 {
+    /// <summary>
+    /// Tokens a copy or restore must save over what the chosen slot already holds to be worth it: both cost a memcpy of
+    /// the KV (a few ms), evaluating costs milliseconds per token on a CPU.
+    /// </summary>
+    internal const int MinSharedGain = 32;
+
+    /// <summary>A slot's content is saved to the host cache only when at least this much of it would be lost.</summary>
+    internal const int MinSavedTokens = 64;
+
     private readonly Slot[] _slots;
     private readonly LlamaContext _context;
+    private readonly PromptCache? _cache;
+    private readonly bool _canShare;
     private long _useClock;
     private long _prefixHitTokens;
+    private long _sharedTokens;
 
-    public SlotTable(LlamaContext context, int count)
+    /// <param name="cache">Host-memory cache for prompts that leave the slots; null to keep none.</param>
+    public SlotTable(LlamaContext context, LlamaModel model, int count, PromptCache? cache)
     {
         _context = context;
         _slots = new Slot[count];
@@ -23,6 +39,11 @@ internal sealed class SlotTable
         {
             _slots[i] = new Slot(i);
         }
+
+        // Copying or restoring a prefix needs plain attention KV: recurrent state has no positions to cut, and a
+        // sliding window drops the early cells a prefix would need.
+        _canShare = !model.IsRecurrent && !model.IsHybrid && model.SlidingWindow == 0;
+        _cache = _canShare ? cache : null;
     }
 
     public int Count => _slots.Length;
@@ -36,6 +57,11 @@ internal sealed class SlotTable
     public long KvCellsUsed => _slots.Sum(s => (long)s.Cached.Count);
 
     public long PrefixCacheHitTokens => Interlocked.Read(ref _prefixHitTokens);
+
+    /// <summary>Prompt tokens whose KV was copied from another slot instead of evaluated.</summary>
+    public long SharedPrefixTokens => Interlocked.Read(ref _sharedTokens);
+
+    public PromptCache? Cache => _cache;
 
     /// <summary>The free slot sharing the longest prefix with <paramref name="prompt"/>, or null when all are busy.</summary>
     public Slot? ChooseFree(ReadOnlySpan<LlamaToken> prompt)
@@ -63,6 +89,11 @@ internal sealed class SlotTable
     /// <summary>Puts <paramref name="request"/> in <paramref name="slot"/>, keeping the cached prefix it shares and dropping the rest.</summary>
     public void Assign(Slot slot, ActiveCompletion request)
     {
+        if (_canShare)
+        {
+            TakePrefixFromElsewhere(slot, request.Prompt);
+        }
+
         var reuse = slot.CommonPrefixLength(request.Prompt);
         if (reuse == request.Prompt.Length)
         {
@@ -140,6 +171,91 @@ internal sealed class SlotTable
         {
             slot.Cached.Clear();
         }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="slot"/> from another slot or the host cache when either shares a clearly longer prefix
+    /// with <paramref name="prompt"/> than the slot itself; first saves what the slot holds when it is about to lose
+    /// enough of it to be worth keeping.
+    /// </summary>
+    private void TakePrefixFromElsewhere(Slot slot, LlamaToken[] prompt)
+    {
+        var own = slot.CommonPrefixLength(prompt);
+        Slot? donor = null;
+        var donorLength = 0;
+        foreach (var other in _slots)
+        {
+            if (other != slot && other.CommonPrefixLength(prompt) is var length && length > donorLength)
+            {
+                donor = other;
+                donorLength = length;
+            }
+        }
+
+        var (entry, entryLength) = _cache?.FindLongestPrefix(prompt) ?? (null, 0);
+        var best = Math.Max(donorLength, entryLength);
+        var takesOver = best >= own + MinSharedGain;
+        SaveBeforeOverwrite(slot, keep: takesOver ? 0 : own);
+        if (!takesOver)
+        {
+            return;
+        }
+
+        if (entry is not null && entryLength >= donorLength)
+        {
+            try
+            {
+                _context.SeqRemove(slot.Seq, -1, -1);
+                _context.LoadSequenceState(entry.State, slot.Seq);
+            }
+            catch (LlamaException)
+            {
+                // The state no longer fits this context (it should): evaluate instead.
+                _context.SeqRemove(slot.Seq, -1, -1);
+                slot.Cached.Clear();
+                return;
+            }
+
+            slot.Cached.Clear();
+            slot.Cached.AddRange(entry.Tokens);
+            _cache!.Touch(entry, Math.Min(entryLength, prompt.Length - 1));
+            return;
+        }
+
+        // Another slot's sequence, busy or free. Its cells are copied as they are now (its current batch is not built
+        // yet); with one KV stream per sequence llama.cpp copies the whole stream at the next decode, the rest is cut.
+        _context.SeqRemove(slot.Seq, -1, -1);
+        _context.SeqCopy(donor!.Seq, slot.Seq);
+        slot.Cached.Clear();
+        slot.Cached.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(donor.Cached));
+        Interlocked.Add(ref _sharedTokens, Math.Min(donorLength, prompt.Length - 1));
+    }
+
+    /// <summary>Saves the slot's sequence to the host cache when it holds enough past <paramref name="keep"/> that nothing else holds.</summary>
+    private void SaveBeforeOverwrite(Slot slot, int keep)
+    {
+        if (_cache is null || slot.Cached.Count - keep < MinSavedTokens)
+        {
+            return;
+        }
+
+        var tokens = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slot.Cached);
+        if (_cache.Holds(tokens))
+        {
+            return;
+        }
+
+        byte[] state;
+        try
+        {
+            state = _context.SaveSequenceState(slot.Seq);
+        }
+        catch (Exception ex) when (ex is LlamaException or ArgumentException or OutOfMemoryException)
+        {
+            return; // keeping a copy is an optimisation; the request goes on without it
+        }
+
+        _cache.Add(tokens.ToArray(), state);
     }
 
     /// <summary>A reused prefix must not end inside an image: back off to the image's start.</summary>
