@@ -145,6 +145,21 @@ public sealed unsafe class LlamaContext : IDisposable
         return new ReadOnlySpan<float>(logits, VocabCount);
     }
 
+    /// <summary>
+    /// The same logits as <see cref="GetLogits"/>, writable: samplers that change a few logits (biases, penalties) do it
+    /// in place instead of copying all n_vocab of them. Valid until the next decode.
+    /// </summary>
+    public Span<float> GetLogitsForUpdate(int batchIndex)
+    {
+        var logits = LlamaNative.llama_get_logits_ith(Handle, batchIndex);
+        if (logits is null)
+        {
+            throw new LlamaException($"No logits for batch index {batchIndex}: was it added with logits: true?");
+        }
+
+        return new Span<float>(logits, VocabCount);
+    }
+
     /// <summary>Embedding of the batch token at <paramref name="batchIndex"/> (contexts created with Embeddings).</summary>
     public ReadOnlySpan<float> GetEmbeddings(int batchIndex)
     {

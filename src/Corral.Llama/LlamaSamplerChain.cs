@@ -111,6 +111,30 @@ public sealed unsafe class LlamaSamplerChain : IDisposable
         return new LlamaToken(LlamaNative.llama_sampler_sample(Handle, context.Handle, batchIndex));
     }
 
+    /// <summary>
+    /// Runs the chain's transforms over every token of <paramref name="logits"/> (candidates in token id order) and
+    /// writes the resulting logits back, without selecting or accepting a token: for chains of logit transforms only
+    /// (bias, penalties), e.g. to check another implementation against llama.cpp's.
+    /// </summary>
+    public void ApplyToLogits(Span<float> logits)
+    {
+        var candidates = new NativeTokenData[logits.Length];
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            candidates[i] = new NativeTokenData { id = i, logit = logits[i] };
+        }
+
+        fixed (NativeTokenData* data = candidates)
+        {
+            var array = new NativeTokenDataArray { data = data, size = (nuint)candidates.Length, selected = -1 };
+            LlamaNative.llama_sampler_apply(Handle, &array);
+            for (var i = 0; i < (int)array.size; i++)
+            {
+                logits[data[i].id] = data[i].logit;
+            }
+        }
+    }
+
     /// <summary>Feeds a token into the chain's state without sampling (e.g. prompt tokens for penalties).</summary>
     public void Accept(LlamaToken token) => LlamaNative.llama_sampler_accept(Handle, token.Value);
 

@@ -19,6 +19,7 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly List<Slot> _prefilling = [];
     private Func<int, int, (int Added, bool Completed)>? _feed;
+    private float[]? _rawLogits;
 
     /// <summary>Takes a request that has been admitted (tokenized, sampler built) into the waiting line.</summary>
     public void Enqueue(ActiveCompletion request) => _waiting.Add(request);
@@ -224,10 +225,19 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
     {
         var row = request.LogitsRow;
         Protocol.TokenLogprob? logprob = null;
+        Span<float> raw = default;
+        if (request.Request.Logprobs)
+        {
+            // Logprobs describe the model's own distribution; sampling changes the row in place (bias, penalties).
+            _rawLogits ??= new float[model.Vocab.Count];
+            raw = _rawLogits;
+            context.GetLogits(row).CopyTo(raw);
+        }
+
         var token = request.Sampler!.Sample(context, row);
         if (request.Request.Logprobs)
         {
-            logprob = Logprobs.Compute(model.Vocab, context.GetLogits(row), token, request.Request.TopLogprobs);
+            logprob = Logprobs.Compute(model.Vocab, raw, token, request.Request.TopLogprobs);
         }
 
         if (request.FirstToken == 0)

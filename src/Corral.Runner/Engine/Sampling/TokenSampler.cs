@@ -4,41 +4,45 @@ using Corral.Llama.Grammar;
 namespace Corral.Runner.Engine.Sampling;
 
 /// <summary>
-/// One request's sampler: the plain llama.cpp chain, or the chain wrapped so that a grammar is
-/// checked only against the chosen token and applied to the whole vocabulary only when it rejects it.
-/// Sampling accepts the chosen token into the sampler state (penalties, grammar) itself.
+/// One request's sampler: logit bias and penalties applied in place (<see cref="LogitAdjustments"/>), then the plain
+/// llama.cpp chain, or the chain wrapped so that a grammar is checked only against the chosen token and applied to the
+/// whole vocabulary only when it rejects it. Sampling accepts the chosen token into every state (penalty window,
+/// grammar, mirostat) itself.
 /// </summary>
 internal sealed class TokenSampler : IDisposable
 {
     private readonly LlamaSamplerChain? _chain;
     private readonly GrammarConstrainedSampler? _constrained;
+    private readonly LogitAdjustments? _adjustments;
 
-    private TokenSampler(LlamaSamplerChain? chain, GrammarConstrainedSampler? constrained)
+    private TokenSampler(LlamaSamplerChain? chain, GrammarConstrainedSampler? constrained, LogitAdjustments? adjustments)
     {
         _chain = chain;
         _constrained = constrained;
+        _adjustments = adjustments;
     }
 
-    /// <summary>Builds the chain, shows it the prompt (for repetition penalties), then adds the grammar.</summary>
+    /// <summary>Builds the chain and the adjustments, shows the penalty window the prompt, then adds the grammar.</summary>
     public static TokenSampler Create(LlamaModel model, Protocol.SamplingParameters parameters, int contextLength, ReadOnlySpan<LlamaToken> prompt)
     {
-        var chain = SamplerFactory.Create(model, parameters, contextLength);
-        foreach (var token in prompt)
+        var adjustments = LogitAdjustments.Create(parameters, contextLength);
+        if (adjustments is not null)
         {
-            if (token.Value >= 0) // negative ids stand for image positions
+            foreach (var token in prompt)
             {
-                chain.Accept(token);
+                adjustments.Accept(token); // image positions (negative ids) are skipped
             }
         }
 
+        var chain = SamplerFactory.Create(model, parameters);
         if (string.IsNullOrEmpty(parameters.Grammar))
         {
-            return new TokenSampler(chain, null);
+            return new TokenSampler(chain, null, adjustments);
         }
 
         try
         {
-            return new TokenSampler(null, new GrammarConstrainedSampler(chain, model.Vocab, parameters.Grammar));
+            return new TokenSampler(null, new GrammarConstrainedSampler(chain, model.Vocab, parameters.Grammar), adjustments);
         }
         catch
         {
@@ -47,8 +51,14 @@ internal sealed class TokenSampler : IDisposable
         }
     }
 
-    public LlamaToken Sample(LlamaContext context, int row) =>
-        _constrained is not null ? _constrained.Sample(context, row) : _chain!.Sample(context, row);
+    /// <summary>Samples from output <paramref name="row"/> of the last decode. Changes that row's logits in place.</summary>
+    public LlamaToken Sample(LlamaContext context, int row)
+    {
+        _adjustments?.Apply(context.GetLogitsForUpdate(row));
+        var token = _constrained is not null ? _constrained.Sample(context, row) : _chain!.Sample(context, row);
+        _adjustments?.Accept(token);
+        return token;
+    }
 
     public void Dispose()
     {
