@@ -21,6 +21,7 @@ public sealed partial class RunnerHost
     private readonly RunnerLaunchOptions _options;
     private readonly RunnerHealth _health = new();
     private InferenceEngine? _engine;
+    private LlamaThreadpool? _threadpool;
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     public RunnerHost(RunnerLaunchOptions options)
@@ -79,6 +80,7 @@ public sealed partial class RunnerHost
         {
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             _engine?.Dispose();
+            _threadpool?.Dispose(); // after the engine's thread, the only one that decodes, has stopped
             File.Delete(_options.SocketPath);
         }
 
@@ -149,6 +151,9 @@ public sealed partial class RunnerHost
                 TypeK = ParseCacheType(_options.KvCacheType),
                 TypeV = ParseCacheType(_options.KvCacheType),
             });
+            // Persistent workers for the decode loop, as llama-server has (else ggml starts threads at every decode).
+            _threadpool = LlamaThreadpool.TryCreate(threads);
+            _threadpool?.AttachTo(context);
             // The projector (vision models) loads with the model: a broken one fails the load, not a request.
             var projector = _options.ProjectorPath is { } projectorPath
                 ? Llama.Multimodal.MtmdContext.Load(projectorPath, model, threads, useGpu: _options.GpuLayers != 0)
