@@ -66,4 +66,16 @@ public sealed class LogitAdjustmentsTests
         huge.Apply(logits);
         Assert.Equal([1f, 1f, 0.5f, 0.5f, 0.5f, 0.5f, 1f, 1f], logits); // token 1 left the 4-token window
     }
+
+    [Fact]
+    public void Greedy_picks_the_first_of_equal_maxima_as_llama_cpp_does()
+    {
+        // The greedy fast path uses TensorPrimitives.IndexOfMax; llama.cpp's greedy sampler keeps the first maximum.
+        var logits = new float[1000];
+        Array.Fill(logits, -1f);
+        logits[700] = 5f;
+        logits[300] = 5f;
+        logits[999] = 5f;
+        Assert.Equal(300, System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(logits));
+    }
 }

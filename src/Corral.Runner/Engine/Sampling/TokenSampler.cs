@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Corral.Llama;
 using Corral.Llama.Grammar;
 
@@ -6,7 +7,9 @@ namespace Corral.Runner.Engine.Sampling;
 /// <summary>
 /// One request's sampler: logit bias and penalties applied in place (<see cref="LogitAdjustments"/>), then the plain
 /// llama.cpp chain, or the chain wrapped so that a grammar is checked only against the chosen token and applied to the
-/// whole vocabulary only when it rejects it. Sampling accepts the chosen token into every state (penalty window,
+/// whole vocabulary only when it rejects it. Greedy decoding without a grammar needs no chain at all: the first
+/// largest logit, found with a vectorised scan, is what llama.cpp's greedy sampler picks, without building its
+/// n_vocab candidate array each token. Sampling accepts the chosen token into every state (penalty window,
 /// grammar, mirostat) itself.
 /// </summary>
 internal sealed class TokenSampler : IDisposable
@@ -34,6 +37,11 @@ internal sealed class TokenSampler : IDisposable
             }
         }
 
+        if (parameters.Temperature <= 0f && string.IsNullOrEmpty(parameters.Grammar))
+        {
+            return new TokenSampler(null, null, adjustments);
+        }
+
         var chain = SamplerFactory.Create(model, parameters);
         if (string.IsNullOrEmpty(parameters.Grammar))
         {
@@ -54,8 +62,19 @@ internal sealed class TokenSampler : IDisposable
     /// <summary>Samples from output <paramref name="row"/> of the last decode. Changes that row's logits in place.</summary>
     public LlamaToken Sample(LlamaContext context, int row)
     {
-        _adjustments?.Apply(context.GetLogitsForUpdate(row));
-        var token = _constrained is not null ? _constrained.Sample(context, row) : _chain!.Sample(context, row);
+        LlamaToken token;
+        if (_chain is null && _constrained is null)
+        {
+            var logits = context.GetLogitsForUpdate(row);
+            _adjustments?.Apply(logits);
+            token = new LlamaToken(TensorPrimitives.IndexOfMax<float>(logits)); // the first of equal maxima, as llama.cpp's greedy
+        }
+        else
+        {
+            _adjustments?.Apply(context.GetLogitsForUpdate(row));
+            token = _constrained is not null ? _constrained.Sample(context, row) : _chain!.Sample(context, row);
+        }
+
         _adjustments?.Accept(token);
         return token;
     }
