@@ -29,6 +29,7 @@ internal static class CompareBench
 
         Console.Error.WriteLine($"model {modelPath}, {banned.Count} end-of-generation tokens banned ({string.Join(", ", banned)})");
         var binary = await LlamaServerBuild.EnsureAsync(cancellation);
+        var llamaSystemInfo = await LlamaServerProcess.ProbeSystemInfoAsync(binary, embeddingPath, options.Threads);
         var mixed = options.Scenarios.Contains(CompareOptions.MixedScenario);
         Console.Error.WriteLine("starting llama-server" + (mixed ? " (two processes: generate and embeddings)" : string.Empty) + " and corral serve ...");
         var llama = cleanup.Add(await LlamaServerProcess.StartAsync(binary, modelPath, options.Slots, options.ContextPerSlot, options.Threads, "--alias", CorralServer.GenerateModel));
@@ -53,7 +54,7 @@ internal static class CompareBench
             await WarmAsync(target, plan.Warmup, cancellation);
         }
 
-        var header = Header(options, modelPath, llama, llamaEmbed, corralSystemInfo);
+        var header = Header(options, modelPath, llamaSystemInfo, llamaEmbed is not null, corralSystemInfo);
         Console.Error.WriteLine(header);
         var book = new ResultBook(LlamaServerName, CorralName);
         for (var round = 0; round < options.Rounds; round++)
@@ -129,17 +130,29 @@ internal static class CompareBench
             (target.Embeddings is null ? string.Empty : $", embedding length {length}"));
     }
 
-    private static string Header(CompareOptions options, string modelPath, LlamaServerProcess llama, LlamaServerProcess? llamaEmbed, string corralSystemInfo)
+    private static string Header(CompareOptions options, string modelPath, string llamaSystemInfo, bool twoLlamaServers, string corralSystemInfo)
     {
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
-        return string.Join('\n',
+        List<string> lines =
+        [
             $"machine: {cpu}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average at start {LoadAverage()}",
             $"llama.cpp {LlamaBackend.Version}; model {Path.GetFileName(modelPath)}; {options.Slots} slots × {options.ContextPerSlot} ctx, {options.Threads} threads on both sides",
             $"load: streamed /v1/completions, temperature 0, {options.PromptTokens}-token prompts never sent before, {options.Tokens} tokens out (EOS banned), {options.Rounds} rounds, order alternating",
-            $"llama-server: {llama.SystemInfo}",
-            $"llama-server: {llama.CpuBackend ?? "(no load_backend line)"}" + (llamaEmbed is null ? string.Empty : "; embeddings in a second llama-server (--embeddings)"),
+            $"llama-server (built by eng/native.sh against Corral's prebuilt ggml; the CPU variant is chosen at run time by the same code): {llamaSystemInfo}",
             $"Corral: system_info: {corralSystemInfo}",
-            string.Empty);
+        ];
+        if (twoLlamaServers)
+        {
+            lines.Add("mixed traffic: llama-server needs two processes (the second with --embeddings); Corral serves both models from one server, a runner each");
+        }
+
+        if (options.Note is { } note)
+        {
+            lines.Add($"note: {note}");
+        }
+
+        lines.Add(string.Empty);
+        return string.Join('\n', lines);
     }
 
     private static string LoadAverage() =>

@@ -41,7 +41,10 @@ internal sealed record CompareOptions
     public int MixedClients { get; init; } = 4;
 
     /// <summary>Completions each mixed-scenario completion client sends (the embedding clients loop until they finish).</summary>
-    public int MixedRequestsPerClient { get; init; } = 2;
+    public int MixedRequestsPerClient { get; init; } = 1;
+
+    /// <summary>A line for the report's header, e.g. that the machine was shared during the run.</summary>
+    public string? Note { get; init; }
 
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { ClientsScenario, PrefixScenario, MixedScenario };
 
@@ -68,6 +71,7 @@ internal sealed record CompareOptions
                 "--prefix-pairs" => options with { PrefixPairs = Int() },
                 "--mixed-requests" => options with { MixedRequestsPerClient = Int() },
                 "--scenarios" => options with { Scenarios = ParseScenarios(Value()) },
+                "--note" => options with { Note = Value() },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown argument {args[i]}\n{Usage}"),
             };
@@ -84,7 +88,7 @@ internal sealed record CompareOptions
     public const string Usage =
         "usage: dotnet run -c Release --project bench/Corral.Bench.Compare -- [--rounds 3] [--scenarios clients,prefix,mixed]\n" +
         "       [--model PATH.gguf] [--threads 2] [--slots 8] [--ctx 1024] [--tokens 128] [--clients 1,4,8] [--requests N]\n" +
-        "       [--prefix-pairs 3] [--mixed-requests 2]";
+        "       [--prefix-pairs 3] [--mixed-requests 1] [--note TEXT]";
 
     private static HashSet<string> ParseScenarios(string value)
     {

@@ -19,11 +19,8 @@ internal sealed class LlamaServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>llama-server's own "system_info: ..." line (threads and the CPU features of the ggml in use).</summary>
-    public string SystemInfo => LogLine("system_info:") ?? "(no system_info line in llama-server's log)";
-
-    /// <summary>The "load_backend: loaded CPU backend from ..." line: which libggml-cpu variant ggml picked.</summary>
-    public string? CpuBackend => LogLine("loaded CPU backend");
+    /// <summary>llama-server's own "system_info: ..." line (threads and the CPU features of the ggml in use), logged at -lv 4.</summary>
+    public string? SystemInfo => LogLine("system_info:") is { } line ? line[line.IndexOf("system_info:", StringComparison.Ordinal)..] : null;
 
     public string Log => _log.Text;
 
@@ -64,6 +61,16 @@ internal sealed class LlamaServerProcess : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// llama-server logs its system_info line only at trace verbosity, which the measured servers are spared: a
+    /// short-lived one on <paramref name="modelPath"/> (the tiny embedding model loads in milliseconds) tells it.
+    /// </summary>
+    public static async Task<string> ProbeSystemInfoAsync(string binary, string modelPath, int threads)
+    {
+        await using var probe = await StartAsync(binary, modelPath, 1, 512, threads, "--embeddings", "--log-verbosity", "4").ConfigureAwait(false);
+        return probe.SystemInfo ?? "(no system_info line in llama-server's log)";
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(10) };

@@ -54,10 +54,11 @@ internal static class Scenarios
             ("TTFT cold prompt ms", cold.Average(r => r.TtftMs)),
             ("TTFT cached prefix ms", hit.Average(r => r.TtftMs)),
             ("cold / cached TTFT", cold.Average(r => r.TtftMs) / hit.Average(r => r.TtftMs)),
-            ("prompt tokens (usage)", hit.Average(r => r.PromptTokens)),
         ];
         if (hit.All(r => r.CachedTokens is not null))
         {
+            // llama-server reports usage.prompt_tokens_details.cached_tokens; Corral (as Ollama) reports only the
+            // evaluated part as prompt_tokens.
             figures.Add(("cached tokens (usage)", hit.Average(r => r.CachedTokens!.Value)));
         }
 
