@@ -53,7 +53,7 @@ internal sealed class CorralServer : IAsyncDisposable
         }
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+    public HttpClient CreateClient() => BenchHttp.Create(BaseAddress);
 
     public async ValueTask DisposeAsync()
     {

@@ -73,7 +73,7 @@ internal sealed class LlamaServerProcess : IAsyncDisposable
         return probe.SystemInfo ?? "(no system_info line in llama-server's log)";
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+    public HttpClient CreateClient() => BenchHttp.Create(BaseAddress);
 
     private string? LogLine(string marker) =>
         Log.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
