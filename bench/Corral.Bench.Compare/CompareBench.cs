@@ -57,39 +57,50 @@ internal static class CompareBench
         var header = Header(options, modelPath, llamaSystemInfo, llamaEmbed is not null, corralSystemInfo);
         Console.Error.WriteLine(header);
         var book = new ResultBook(LlamaServerName, CorralName);
-        for (var round = 0; round < options.Rounds; round++)
+        try
         {
-            // Alternate who goes first, so a drift in background load (or in the machine's clock) during a round
-            // does not always favour the same side.
-            var order = round % 2 == 0 ? targets : targets.Reverse().ToArray();
-            Console.Error.WriteLine($"round {round + 1}/{options.Rounds} ({string.Join(" then ", order.Select(t => t.Name))}), load average {LoadAverage()}");
-            var work = plan.Rounds[round];
-            foreach (var (clients, prompts) in work.Clients)
+            for (var round = 0; round < options.Rounds; round++)
             {
-                foreach (var target in order)
+                // Alternate who goes first, so a drift in background load (or in the machine's clock) during a round
+                // does not always favour the same side.
+                var order = round % 2 == 0 ? targets : targets.Reverse().ToArray();
+                Console.Error.WriteLine($"round {round + 1}/{options.Rounds} ({string.Join(" then ", order.Select(t => t.Name))}), load average {LoadAverage()}");
+                var work = plan.Rounds[round];
+                foreach (var (clients, prompts) in work.Clients)
                 {
-                    Record(book, $"{clients} client{(clients == 1 ? string.Empty : "s")}", target,
-                        await Scenarios.ClientsAsync(target, prompts, options.Tokens, cancellation));
+                    foreach (var target in order)
+                    {
+                        Record(book, $"{clients} client{(clients == 1 ? string.Empty : "s")}", target,
+                            await Scenarios.ClientsAsync(target, prompts, options.Tokens, cancellation));
+                    }
                 }
-            }
 
-            if (work.Prefix.Count > 0)
-            {
-                foreach (var target in order)
+                if (work.Prefix.Count > 0)
                 {
-                    Record(book, $"shared {options.PrefixTokens}-token prefix (1 client)", target,
-                        await Scenarios.PrefixAsync(target, work.Prefix, PrefixTokensOut, cancellation));
+                    foreach (var target in order)
+                    {
+                        Record(book, $"shared {options.PrefixTokens}-token prefix (1 client)", target,
+                            await Scenarios.PrefixAsync(target, work.Prefix, PrefixTokensOut, cancellation));
+                    }
                 }
-            }
 
-            if (work.Mixed.Count > 0)
-            {
-                foreach (var target in order)
+                if (work.Mixed.Count > 0)
                 {
-                    Record(book, $"mixed: {options.MixedClients} streaming completions + {options.MixedClients} embedding loops, two models loaded", target,
-                        await Scenarios.MixedAsync(target, work.Mixed, plan.EmbeddingInputs, options.Tokens, cancellation));
+                    foreach (var target in order)
+                    {
+                        Record(book, $"mixed: {options.MixedClients} streaming completions + {options.MixedClients} embedding loops, two models loaded", target,
+                            await Scenarios.MixedAsync(target, work.Mixed, plan.EmbeddingInputs, options.Tokens, cancellation));
+                    }
                 }
             }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // What the servers said last is usually the reason (a crash, a refusal).
+            Console.Error.WriteLine($"failed: {e.Message}");
+            Console.Error.WriteLine("--- llama-server log (tail) ---\n" + Tail(llama.Log));
+            Console.Error.WriteLine("--- corral serve log (tail) ---\n" + Tail(corral.Log));
+            throw;
         }
 
         Console.WriteLine(header);
@@ -154,6 +165,8 @@ internal static class CompareBench
         lines.Add(string.Empty);
         return string.Join('\n', lines);
     }
+
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(25));
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";

@@ -20,6 +20,7 @@ internal sealed class EmbeddingClient(HttpClient http, string model)
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/embeddings") { Content = new ByteArrayContent(buffer.ToArray()) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.ConnectionClose = true; // see BenchHttp
         using var response = await http.SendAsync(request, cancellation).ConfigureAwait(false);
         var body = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
