@@ -38,7 +38,7 @@ internal static class LlamaServerBuild
         {
             if (!process.HasExited)
             {
-                // Cancelled (Ctrl-C) mid-build: the script's own temp folder is left to its cleanup; stop the compilers.
+                // Cancelled (Ctrl-C) mid-build: stop the compilers; the script keeps its build tree and the next run resumes it.
                 process.Kill(entireProcessTree: true);
             }
         }
