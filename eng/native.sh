@@ -4,6 +4,7 @@
 #   eng/native.sh libs     -> prints the library folder
 #   eng/native.sh source   -> prints the llama.cpp source folder (llama.h, ...)
 #   eng/native.sh mtmd     -> builds libmtmd once (into the library folder), prints it
+#   eng/native.sh llama-server -> builds llama-server once (for bench/Corral.Bench.Compare), prints its folder
 # The cache layout is mirrored in src/Corral.Llama/Native/NativeLibraryLocator.cs.
 set -euo pipefail
 
@@ -212,6 +213,112 @@ _corral_build_mtmd() {
   touch "$libs/.mtmd-complete"
 }
 
+# llama-server of the pinned release, for the side-by-side bench (bench/Corral.Bench.Compare);
+# nothing in Corral needs it. Built once with cmake from the cached source tree into
+# $(corral_llama_dir)/llama-server/ (beside libs/), and linked against the same prebuilt
+# libggml/libggml-base that Corral loads: ggml is where the time goes (every matmul and
+# attention kernel), so both servers run the same kernels, and at run time ggml picks the
+# same CPU variant (libggml-cpu-*.so, symlinked beside the binary because ggml searches the
+# executable's folder) by the same scoring. libllama, llama-common, mtmd and the server are
+# compiled from the same source (-O3, static; llama.cpp's CMake has no switch to reuse a
+# prebuilt libllama). GGML_NATIVE would be simpler but would compare a CPU-tuned build with
+# the portable variants Corral ships. The binary finds libs/ through RUNPATH $ORIGIN/../libs.
+# It is tied to libs/ as libmtmd is: a libs/.complete newer than its .complete rebuilds it.
+# CORRAL_LLAMA_LIB_DIR is ignored here: the comparison is with the pinned release.
+# About 10-20 min on 2 cores, once. The build tree ($root/.llama-server-build) is kept when
+# the build fails or is interrupted, so the next call resumes it; it is removed once the
+# binary is published. Prints the folder holding the llama-server binary.
+corral_ensure_llama_server() {
+  local libs root
+  libs="$(CORRAL_LLAMA_LIB_DIR='' corral_ensure_llama_libs)"
+  root="$(corral_llama_dir)"
+  if [ -x "$root/llama-server/llama-server" ] && [ -f "$root/llama-server/.complete" ] &&
+    [ ! "$libs/.complete" -nt "$root/llama-server/.complete" ]; then
+    echo "$root/llama-server"
+    return
+  fi
+  local src work="$root/.llama-server-build"
+  src="$(corral_ensure_llama_source)"
+  _corral_ensure_cxx
+  command -v cmake >/dev/null 2>&1 || _corral_die "cmake is needed once to build llama-server (apt-get install cmake)"
+  # A build tree left by an older libs/ is not resumed.
+  if [ -d "$work" ] && [ "$libs/.complete" -nt "$work" ]; then rm -rf "$work"; fi
+  mkdir -p "$work"
+  local what="building llama-server from the llama.cpp $LLAMA_CPP_TAG source (once; 10-20 min on 2 cores)"
+  if declare -F corral_phase >/dev/null; then
+    _corral_phase_progress() { echo "$(find "$work/build" -name '*.o' 2>/dev/null | wc -l) objects"; }
+    corral_phase "$what" _corral_build_llama_server "$root" "$libs" "$src" "$work" ||
+      { unset -f _corral_phase_progress; exit 1; }
+    unset -f _corral_phase_progress
+  else
+    local started=$SECONDS
+    echo "corral: $what ..." >&2
+    (_corral_build_llama_server "$root" "$libs" "$src" "$work") || exit 1
+    echo "corral: llama-server built in $((SECONDS - started)) s" >&2
+  fi
+  rm -rf "$work"
+  echo "$root/llama-server"
+}
+
+# Configures and builds llama-server in $4 (a build folder the caller owns) from the source
+# tree $3 against the ggml libraries in $2, checks it starts, publishes it as $1/llama-server.
+_corral_build_llama_server() {
+  local root="$1" libs="$2" src="$3" work="$4"
+  local jobs="${CORRAL_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+  # LLAMA_USE_SYSTEM_GGML takes ggml from find_package(ggml): this package file makes the
+  # prebuilt libraries that package.
+  mkdir -p "$work/ggml-package"
+  cat >"$work/ggml-package/ggml-config.cmake" <<EOF
+add_library(ggml::ggml-base SHARED IMPORTED GLOBAL)
+set_target_properties(ggml::ggml-base PROPERTIES
+  IMPORTED_LOCATION "$libs/libggml-base.so"
+  INTERFACE_INCLUDE_DIRECTORIES "$src/ggml/include")
+add_library(ggml::ggml SHARED IMPORTED GLOBAL)
+set_target_properties(ggml::ggml PROPERTIES
+  IMPORTED_LOCATION "$libs/libggml.$LLAMA_CPP_TAG.so"
+  INTERFACE_INCLUDE_DIRECTORIES "$src/ggml/include"
+  INTERFACE_LINK_LIBRARIES ggml::ggml-base)
+set(ggml_FOUND TRUE)
+EOF
+  # No UI (it would be downloaded), no TLS, no tests or examples. RUNPATH: $ORIGIN/../libs
+  # first (CMake escapes it for the generator), then the absolute libs folder CMake adds.
+  local generator=()
+  command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+  if ! cmake -S "$src" -B "$work/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+    -DBUILD_SHARED_LIBS=OFF -DLLAMA_USE_SYSTEM_GGML=ON -Dggml_DIR="$work/ggml-package" \
+    -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF \
+    -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF \
+    -DCMAKE_BUILD_RPATH='$ORIGIN/../libs' -DCMAKE_BUILD_RPATH_USE_ORIGIN=ON \
+    >"$work/configure.log" 2>&1; then
+    cat "$work/configure.log" >&2
+    _corral_die "configuring llama-server failed (see above; the build folder $work is kept)"
+  fi
+  if ! cmake --build "$work/build" --target llama-server -j "$jobs" >"$work/build.log" 2>&1; then
+    tail -n 60 "$work/build.log" >&2
+    _corral_die "building llama-server failed (see above; the next call resumes $work)"
+  fi
+  # Staged beside libs/ so $ORIGIN/../libs resolves, started once before it is published.
+  local stage="$root/.llama-server.partial"
+  rm -rf "$stage"
+  mkdir -p "$stage" && cp "$work/build/bin/llama-server" "$stage/llama-server" ||
+    _corral_die "could not copy llama-server into $stage"
+  local variant
+  for variant in "$libs"/libggml-cpu-*.so; do
+    ln -s "../libs/$(basename "$variant")" "$stage/$(basename "$variant")" || _corral_die "could not link $variant"
+  done
+  if ! "$stage/llama-server" --version >"$work/version.log" 2>&1; then
+    cat "$work/version.log" >&2
+    rm -rf "$stage"
+    _corral_die "the llama-server just built does not start (see above)"
+  fi
+  # The folder is swapped whole (a reader sees the old one or the new one); .complete last.
+  rm -rf "$root/llama-server.old"
+  if [ -d "$root/llama-server" ]; then mv "$root/llama-server" "$root/llama-server.old" || _corral_die "could not replace $root/llama-server"; fi
+  mv "$stage" "$root/llama-server" || _corral_die "could not publish $root/llama-server"
+  rm -rf "$root/llama-server.old"
+  touch "$root/llama-server/.complete"
+}
+
 # g++ (and gcc) for libmtmd; on Debian/Ubuntu installed with apt when missing.
 _corral_ensure_cxx() {
   command -v g++ >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 && return
@@ -230,6 +337,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     libs) corral_ensure_llama_libs ;;
     source) corral_ensure_llama_source ;;
     mtmd) corral_ensure_mtmd ;;
-    *) _corral_die "usage: eng/native.sh libs|source|mtmd" ;;
+    llama-server) corral_ensure_llama_server ;;
+    *) _corral_die "usage: eng/native.sh libs|source|mtmd|llama-server" ;;
   esac
 fi

@@ -1,0 +1,187 @@
+using System.Globalization;
+using Corral.Bench.Runner;
+using Corral.Llama;
+using Corral.TestModels;
+
+namespace Corral.Bench.Compare;
+
+/// <summary>Sets up both servers, warms them, runs the chosen scenarios round by round and prints the tables.</summary>
+internal static class CompareBench
+{
+    private const string LlamaServerName = "llama-server";
+    private const string CorralName = "Corral";
+
+    public static async Task RunAsync(CompareOptions options, Cleanup cleanup, CancellationToken cancellation)
+    {
+        var modelPath = BenchModel.Ensure(options.ModelPath);
+        var embeddingPath = EnsureEmbeddingModel();
+        LlamaBackend.EnsureInitialized();
+        var corralSystemInfo = LlamaBackend.SystemInfo.Trim();
+        List<int> banned;
+        Plan plan;
+        using (var vocabModel = LlamaModel.Load(modelPath, new LlamaModelLoadOptions { VocabOnly = true }))
+        {
+            var vocab = vocabModel.Vocab;
+            banned = Enumerable.Range(0, vocab.Count).Where(t => vocab.IsEog(new LlamaToken(t))).ToList();
+            // Everything the rounds send is made up front, with the model's own tokenizer.
+            plan = Plan.Make(options, new PromptFactory(vocab));
+        }
+
+        Console.Error.WriteLine($"model {modelPath}, {banned.Count} end-of-generation tokens banned ({string.Join(", ", banned)})");
+        var binary = await LlamaServerBuild.EnsureAsync(cancellation);
+        var llamaSystemInfo = await LlamaServerProcess.ProbeSystemInfoAsync(binary, embeddingPath, options.Threads);
+        var mixed = options.Scenarios.Contains(CompareOptions.MixedScenario);
+        Console.Error.WriteLine("starting llama-server" + (mixed ? " (two processes: generate and embeddings)" : string.Empty) + " and corral serve ...");
+        var llama = cleanup.Add(await LlamaServerProcess.StartAsync(binary, modelPath, options.Slots, options.ContextPerSlot, options.Threads, "--alias", CorralServer.GenerateModel));
+        var llamaEmbed = mixed
+            ? cleanup.Add(await LlamaServerProcess.StartAsync(binary, embeddingPath, options.Slots, EmbeddingContext, options.Threads, "--embeddings", "--alias", CorralServer.EmbeddingModel))
+            : null;
+        var corral = cleanup.Add(await CorralServer.StartAsync(modelPath, embeddingPath, options));
+
+        using var llamaHttp = llama.CreateClient();
+        using var llamaEmbedHttp = llamaEmbed?.CreateClient();
+        using var corralHttp = corral.CreateClient();
+        var targets = new[]
+        {
+            new Target(LlamaServerName, new CompletionClient(llamaHttp, CorralServer.GenerateModel, banned, ignoreEos: true),
+                llamaEmbedHttp is null ? null : new EmbeddingClient(llamaEmbedHttp, CorralServer.EmbeddingModel)),
+            new Target(CorralName, new CompletionClient(corralHttp, CorralServer.GenerateModel, banned, ignoreEos: false),
+                mixed ? new EmbeddingClient(corralHttp, CorralServer.EmbeddingModel) : null),
+        };
+
+        foreach (var target in targets)
+        {
+            await WarmAsync(target, plan.Warmup, cancellation);
+        }
+
+        var header = Header(options, modelPath, llamaSystemInfo, llamaEmbed is not null, corralSystemInfo);
+        Console.Error.WriteLine(header);
+        var book = new ResultBook(LlamaServerName, CorralName);
+        try
+        {
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                // Alternate who goes first, so a drift in background load (or in the machine's clock) during a round
+                // does not always favour the same side.
+                var order = round % 2 == 0 ? targets : targets.Reverse().ToArray();
+                Console.Error.WriteLine($"round {round + 1}/{options.Rounds} ({string.Join(" then ", order.Select(t => t.Name))}), load average {LoadAverage()}");
+                var work = plan.Rounds[round];
+                foreach (var (clients, prompts) in work.Clients)
+                {
+                    foreach (var target in order)
+                    {
+                        Record(book, $"{clients} client{(clients == 1 ? string.Empty : "s")}", target,
+                            await Scenarios.ClientsAsync(target, prompts, options.Tokens, cancellation));
+                    }
+                }
+
+                if (work.Prefix.Count > 0)
+                {
+                    foreach (var target in order)
+                    {
+                        Record(book, $"shared {options.PrefixTokens}-token prefix (1 client)", target,
+                            await Scenarios.PrefixAsync(target, work.Prefix, PrefixTokensOut, cancellation));
+                    }
+                }
+
+                if (work.Mixed.Count > 0)
+                {
+                    foreach (var target in order)
+                    {
+                        Record(book, $"mixed: {options.MixedClients} streaming completions + {options.MixedClients} embedding loops, two models loaded", target,
+                            await Scenarios.MixedAsync(target, work.Mixed, plan.EmbeddingInputs, options.Tokens, cancellation));
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // What the servers said last is usually the reason (a crash, a refusal).
+            Console.Error.WriteLine($"failed: {e.Message}");
+            Console.Error.WriteLine("--- llama-server log (tail) ---\n" + Tail(llama.Log));
+            Console.Error.WriteLine("--- corral serve log (tail) ---\n" + Tail(corral.Log));
+            throw;
+        }
+
+        Console.WriteLine(header);
+        Console.WriteLine(book.ToMarkdown());
+        Console.WriteLine("tok/s and embeddings/s: higher is better (ratio > 1 favours Corral); ms: lower is better (ratio < 1 favours Corral).");
+    }
+
+    /// <summary>Context per slot of the embedding model: its training context (Corral caps num_ctx there too).</summary>
+    private const int EmbeddingContext = 512;
+
+    /// <summary>Tokens generated in the prefix scenario: only the time to the first one matters there.</summary>
+    private const int PrefixTokensOut = 8;
+
+    private static void Record(ResultBook book, string scenario, Target target, IReadOnlyList<(string Metric, double Value)> figures)
+    {
+        Console.Error.WriteLine($"  {scenario}, {target.Name}: " + string.Join(", ", figures.Select(f => $"{f.Metric} {f.Value.ToString("0.0", CultureInfo.InvariantCulture)}")));
+        foreach (var (metric, value) in figures)
+        {
+            book.Add(scenario, metric, target.Name, value);
+        }
+    }
+
+    /// <summary>
+    /// Pages the weights in, loads Corral's runners, and checks the request really produces the requested length
+    /// (EOS banned) and, for embeddings, a vector.
+    /// </summary>
+    private static async Task WarmAsync(Target target, IReadOnlyList<string> prompts, CancellationToken cancellation)
+    {
+        const int WarmTokens = 16;
+        var results = await Task.WhenAll(prompts.Select(p => target.Completions.StreamAsync(p, WarmTokens, cancellation)));
+        if (results.Any(r => r.CompletionTokens != WarmTokens))
+        {
+            throw new InvalidOperationException($"{target.Name}: warm-up streams produced {string.Join(", ", results.Select(r => r.CompletionTokens))} tokens, not {WarmTokens} each");
+        }
+
+        var length = target.Embeddings is { } embedder ? await embedder.EmbedAsync("warm up the embedding model", cancellation) : 0;
+        Console.Error.WriteLine($"{target.Name} warm: {results.Length} streams of {WarmTokens} tokens, prompt {results[0].PromptTokens} tokens" +
+            (target.Embeddings is null ? string.Empty : $", embedding length {length}"));
+    }
+
+    private static string Header(CompareOptions options, string modelPath, string llamaSystemInfo, bool twoLlamaServers, string corralSystemInfo)
+    {
+        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        List<string> lines =
+        [
+            $"machine: {cpu}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average at start {LoadAverage()}",
+            $"llama.cpp {LlamaBackend.Version}; model {Path.GetFileName(modelPath)}; {options.Slots} slots × {options.ContextPerSlot} ctx, {options.Threads} threads on both sides",
+            $"load: streamed /v1/completions, temperature 0, {options.PromptTokens}-token prompts never sent before, {options.Tokens} tokens out (EOS banned), {options.Rounds} rounds, order alternating",
+            $"llama-server (built by eng/native.sh against Corral's prebuilt ggml; the CPU variant is chosen at run time by the same code): {llamaSystemInfo}",
+            $"Corral: system_info: {corralSystemInfo}",
+        ];
+        if (twoLlamaServers)
+        {
+            lines.Add("mixed traffic: llama-server needs two processes (the second with --embeddings); Corral serves both models from one server, a runner each");
+        }
+
+        if (options.Note is { } note)
+        {
+            lines.Add($"note: {note}");
+        }
+
+        lines.Add(string.Empty);
+        return string.Join('\n', lines);
+    }
+
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(25));
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    /// <summary>The tiny BERT embedding model (mean pooling) of the test models, cached beside the bench model.</summary>
+    private static string EnsureEmbeddingModel()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "corral-bench", "bert-embedding.gguf");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            TestModelWriter.WriteEmbedding(path + ".tmp");
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+
+        return path;
+    }
+}
