@@ -80,7 +80,7 @@ internal static class CompareBench
                     foreach (var target in order)
                     {
                         Record(book, $"shared {options.PrefixTokens}-token prefix (1 client)", target,
-                            await Scenarios.PrefixAsync(target, work.Prefix, PrefixTokensOut, cancellation));
+                            await Scenarios.PrefixAsync(target, work.Prefix, PrefixTokensOut, options.Tokens, cancellation));
                     }
                 }
 

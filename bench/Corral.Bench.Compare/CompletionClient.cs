@@ -11,7 +11,8 @@ namespace Corral.Bench.Compare;
 /// </summary>
 internal sealed class CompletionClient(HttpClient http, string model, IReadOnlyList<int> bannedTokens, bool ignoreEos)
 {
-    public async Task<RequestResult> StreamAsync(string prompt, int maxTokens, CancellationToken cancellation)
+    /// <param name="firstToken">Completed when the first text arrives (the request is generating).</param>
+    public async Task<RequestResult> StreamAsync(string prompt, int maxTokens, CancellationToken cancellation, TaskCompletionSource? firstToken = null)
     {
         var started = Stopwatch.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = new ByteArrayContent(Body(prompt, maxTokens)) };
@@ -48,6 +49,7 @@ internal sealed class CompletionClient(HttpClient http, string model, IReadOnlyL
                 if (ttft < 0)
                 {
                     ttft = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    firstToken?.TrySetResult();
                 }
             }
 

@@ -33,13 +33,17 @@ internal sealed class Plan
             var clients = options.Scenarios.Contains(CompareOptions.ClientsScenario)
                 ? options.Clients.Select(c => (c, (IReadOnlyList<IReadOnlyList<string>>)Enumerable.Range(0, c).Select(_ => Prompts(options.RequestsAt(c))).ToList())).ToList()
                 : [];
-            var prefix = new List<(string, string)>();
+            var prefix = new List<PrefixPrompts>();
             if (options.Scenarios.Contains(CompareOptions.PrefixScenario))
             {
                 for (var i = 0; i < options.PrefixPairs; i++)
                 {
                     var shared = factory.Fresh(options.PrefixTokens);
-                    prefix.Add((shared + factory.FreshTail(TailTokens), shared + factory.FreshTail(TailTokens)));
+                    prefix.Add(new PrefixPrompts(
+                        shared + factory.FreshTail(TailTokens),
+                        shared + factory.FreshTail(TailTokens),
+                        shared + factory.FreshTail(TailTokens),
+                        shared + factory.FreshTail(TailTokens)));
                 }
             }
 

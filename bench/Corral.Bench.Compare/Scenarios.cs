@@ -36,17 +36,26 @@ internal static class Scenarios
     }
 
     /// <summary>
-    /// One client: for each prefix, a cold request (the prefix and a tail, never seen) then a request with the
-    /// same prefix and another tail, whose prefix the server should find in its cache. Mean TTFT of each kind.
+    /// For each prefix: a cold request (the prefix and a tail, never seen), then a request with the same prefix and
+    /// another tail, whose prefix the server should find in its cache; then a long request with that prefix, and once
+    /// it is generating, a second client's request with the same prefix: the prefix is only in a busy slot now (a
+    /// second user with the same long system prompt). Mean TTFT of each kind.
     /// </summary>
-    public static async Task<IReadOnlyList<(string Metric, double Value)>> PrefixAsync(Target target, IReadOnlyList<(string Cold, string Hit)> pairs, int tokens, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<(string Metric, double Value)>> PrefixAsync(Target target, IReadOnlyList<PrefixPrompts> sets, int tokens, int longTokens, CancellationToken cancellation)
     {
         var cold = new List<RequestResult>();
         var hit = new List<RequestResult>();
-        foreach (var (coldPrompt, hitPrompt) in pairs)
+        var during = new List<RequestResult>();
+        foreach (var set in sets)
         {
-            cold.Add(await target.Completions.StreamAsync(coldPrompt, tokens, cancellation).ConfigureAwait(false));
-            hit.Add(await target.Completions.StreamAsync(hitPrompt, tokens, cancellation).ConfigureAwait(false));
+            cold.Add(await target.Completions.StreamAsync(set.Cold, tokens, cancellation).ConfigureAwait(false));
+            hit.Add(await target.Completions.StreamAsync(set.Hit, tokens, cancellation).ConfigureAwait(false));
+            var generating = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var busy = target.Completions.StreamAsync(set.Long, longTokens, cancellation, generating);
+            await Task.WhenAny(generating.Task, busy).ConfigureAwait(false);
+            during.Add(await target.Completions.StreamAsync(set.During, tokens, cancellation).ConfigureAwait(false));
+            await busy.ConfigureAwait(false);
+            Console.Error.WriteLine($"    {target.Name}: cold {cold[^1].TtftMs:0} ms, cached {hit[^1].TtftMs:0} ms, prefix in a busy slot {during[^1].TtftMs:0} ms");
         }
 
         List<(string, double)> figures =
@@ -54,11 +63,11 @@ internal static class Scenarios
             ("TTFT cold prompt ms", cold.Average(r => r.TtftMs)),
             ("TTFT cached prefix ms", hit.Average(r => r.TtftMs)),
             ("cold / cached TTFT", cold.Average(r => r.TtftMs) / hit.Average(r => r.TtftMs)),
+            ("TTFT prefix in a busy slot ms", during.Average(r => r.TtftMs)),
         ];
         if (hit.All(r => r.CachedTokens is not null))
         {
-            // llama-server reports usage.prompt_tokens_details.cached_tokens; Corral (as Ollama) reports only the
-            // evaluated part as prompt_tokens.
+            // Both servers report usage.prompt_tokens_details.cached_tokens.
             figures.Add(("cached tokens (usage)", hit.Average(r => r.CachedTokens!.Value)));
         }
 

@@ -165,6 +165,7 @@ public sealed partial class RunnerHost
                 BatchSize = batch,
                 Embedding = _options.Embedding,
                 PromptCacheBytes = Math.Max(0, _options.PromptCacheMegabytes) * 1024L * 1024,
+                PrefillChunk = PrefillChunkFromEnvironment() ?? new EngineOptions().PrefillChunk,
             }, _logger, projector);
             lock (_health)
             {
@@ -193,6 +194,12 @@ public sealed partial class RunnerHost
     /// num_thread when given; otherwise one per core, except for tiny models (the generated test
     /// models), where ggml's thread barriers cost more than the arithmetic they split.
     /// </summary>
+    /// <summary>CORRAL_PREFILL_CHUNK: a tuning knob for <see cref="EngineOptions.PrefillChunk"/> (the server's environment reaches its runners).</summary>
+    private static int? PrefillChunkFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable("CORRAL_PREFILL_CHUNK"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chunk) && chunk > 0
+            ? chunk
+            : null;
+
     internal static int ChooseThreads(RunnerLaunchOptions options, long modelBytes)
     {
         if (options.Threads > 0)
