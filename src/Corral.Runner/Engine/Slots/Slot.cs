@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Corral.Llama;
 
 namespace Corral.Runner.Engine.Slots;
@@ -23,5 +24,5 @@ internal sealed class Slot(int index)
     public bool IsFree => Request is null;
 
     public int CommonPrefixLength(ReadOnlySpan<LlamaToken> prompt) =>
-        TokenPrefix.CommonLength(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Cached), prompt);
+        TokenPrefix.CommonLength(CollectionsMarshal.AsSpan(Cached), prompt);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Corral.Llama;
 
 namespace Corral.Runner.Engine.Slots;
@@ -227,7 +228,7 @@ internal sealed class SlotTable
         _context.SeqRemove(slot.Seq, -1, -1);
         _context.SeqCopy(donor!.Seq, slot.Seq);
         slot.Cached.Clear();
-        slot.Cached.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(donor.Cached));
+        slot.Cached.AddRange(CollectionsMarshal.AsSpan(donor.Cached));
         Interlocked.Add(ref _sharedTokens, Math.Min(donorLength, prompt.Length - 1));
     }
 
@@ -239,7 +240,7 @@ internal sealed class SlotTable
             return;
         }
 
-        var tokens = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slot.Cached);
+        var tokens = CollectionsMarshal.AsSpan(slot.Cached);
         if (_cache.Holds(tokens))
         {
             return;
