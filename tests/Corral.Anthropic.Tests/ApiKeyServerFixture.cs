@@ -14,7 +14,7 @@ public sealed class ApiKeyServerFixture : IAsyncLifetime
     {
         var models = Directory.CreateTempSubdirectory("corral-anthropic-keys-").FullName;
         await StoreSeeder.SeedAsync(models, "successor-chat", GeneratedModels.Successor, template: AnthropicServerFixture.ChatTemplate, paramsJson: "{\"temperature\":0}");
-        var keysFile = Path.Combine(Directory.CreateTempSubdirectory("corral-anthropic-keyfile-").FullName, "keys");
+        var keysFile = Path.Combine(TempFolders.Create("corral-anthropic-keyfile-"), "keys");
         await File.WriteAllLinesAsync(keysFile, [$"{InferKey} infer", $"{ReadKey} read"]);
         Server = await ServerProcess.StartAsync(
             new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = keysFile, ["OLLAMA_NUM_PARALLEL"] = "1", ["OLLAMA_CONTEXT_LENGTH"] = "512" },

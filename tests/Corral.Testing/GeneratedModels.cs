@@ -5,7 +5,7 @@ namespace Corral.Testing;
 /// <summary>The generated GGUF test models, each written once per test process into a temp folder.</summary>
 public static class GeneratedModels
 {
-    private static readonly string Folder = Directory.CreateTempSubdirectory("corral-models-").FullName;
+    private static readonly string Folder = TempFolders.Create("corral-models-");
     private static readonly Lazy<string> SuccessorPath = new(() => Write("successor.gguf", TestModelWriter.WriteSuccessor));
     private static readonly Lazy<string> ToolCallerPath = new(() => Write("tool-caller.gguf", TestModelWriter.WriteToolCaller));
     private static readonly Lazy<string> ThinkerPath = new(() => Write("thinker.gguf", TestModelWriter.WriteThinker));

@@ -31,6 +31,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The <c>corral serve</c> process's id.</summary>
+    public int ProcessId => _process.Id;
+
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
 
     /// <summary>Starts a server; <paramref name="environment"/> adds or overrides variables (OLLAMA_*).</summary>
@@ -56,7 +59,16 @@ public sealed class ServerProcess : IAsyncDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start corral serve");
         var server = new ServerProcess(process, ProcessOutputLog.Capture(process), new Uri($"http://127.0.0.1:{port}/"), modelsPath);
-        await server.WaitUntilUpAsync();
+        try
+        {
+            await server.WaitUntilUpAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync(); // a server that never came up leaves no process or store behind
+            throw;
+        }
+
         return server;
     }
 
@@ -99,12 +111,37 @@ public sealed class ServerProcess : IAsyncDisposable
         return ids;
     }
 
+    /// <summary>
+    /// Stops the server as a service manager would (SIGTERM), so it stops its runners and removes their socket
+    /// folders; kills what is left after 15 s, then removes the store when it is a temp folder.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            if (Signals.Terminate(_process.Id))
+            {
+                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                try
+                {
+                    await _process.WaitForExitAsync(patience.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+
+            // Runners end by themselves when their server does (their lifeline closes); this is the safety net.
+            foreach (var pid in RunnerProcessIds())
+            {
+                Signals.KillIfAlive(pid);
+            }
         }
 
         _process.Dispose();

@@ -64,7 +64,7 @@ public sealed class RunnerClient : IDisposable
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "completion")
         {
-            Content = JsonContent.Create(request, RunnerJsonContext.Default.CompletionRequest),
+            Content = UnpooledJsonContent.Create(request, RunnerJsonContext.Default.CompletionRequest),
         };
         HttpResponseMessage response;
         try
@@ -108,7 +108,7 @@ public sealed class RunnerClient : IDisposable
     {
         try
         {
-            using var response = await _http.PostAsJsonAsync("embedding", request, RunnerJsonContext.Default.EmbeddingRequest, cancellation).ConfigureAwait(false);
+            using var response = await _http.PostAsync("embedding", UnpooledJsonContent.Create(request, RunnerJsonContext.Default.EmbeddingRequest), cancellation).ConfigureAwait(false);
             response.EnsureSuccessStatusCode();
             var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.EmbeddingResponse, cancellation).ConfigureAwait(false)
                 ?? throw new RunnerException("runner sent an empty embedding response");
@@ -125,7 +125,7 @@ public sealed class RunnerClient : IDisposable
     {
         try
         {
-            using var response = await _http.PostAsJsonAsync("rerank", request, RunnerJsonContext.Default.RerankRequest, cancellation).ConfigureAwait(false);
+            using var response = await _http.PostAsync("rerank", UnpooledJsonContent.Create(request, RunnerJsonContext.Default.RerankRequest), cancellation).ConfigureAwait(false);
             response.EnsureSuccessStatusCode();
             var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.RerankResponse, cancellation).ConfigureAwait(false)
                 ?? throw new RunnerException("runner sent an empty rerank response");
@@ -137,9 +137,10 @@ public sealed class RunnerClient : IDisposable
         }
     }
 
-    public async Task<int[]> TokenizeAsync(string content, CancellationToken cancellation, bool addSpecial = true)
+    /// <param name="limit">Counting past this is not needed: a longer text may come back as only a leading part longer than it.</param>
+    public async Task<int[]> TokenizeAsync(string content, CancellationToken cancellation, bool addSpecial = true, int? limit = null)
     {
-        using var response = await _http.PostAsJsonAsync("tokenize", new TokenizeRequest { Content = content, AddSpecial = addSpecial }, RunnerJsonContext.Default.TokenizeRequest, cancellation).ConfigureAwait(false);
+        using var response = await _http.PostAsync("tokenize", UnpooledJsonContent.Create(new TokenizeRequest { Content = content, AddSpecial = addSpecial, Limit = limit }, RunnerJsonContext.Default.TokenizeRequest), cancellation).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.TokenizeResponse, cancellation).ConfigureAwait(false);
         return result?.Tokens ?? [];
@@ -151,7 +152,7 @@ public sealed class RunnerClient : IDisposable
     {
         try
         {
-            using var response = await _http.PostAsJsonAsync("tokenize", new TokenizeRequest { Content = content, Images = images }, RunnerJsonContext.Default.TokenizeRequest, cancellation).ConfigureAwait(false);
+            using var response = await _http.PostAsync("tokenize", UnpooledJsonContent.Create(new TokenizeRequest { Content = content, Images = images }, RunnerJsonContext.Default.TokenizeRequest), cancellation).ConfigureAwait(false);
             if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
             {
                 var refusal = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.CompletionChunk, cancellation).ConfigureAwait(false);

@@ -71,6 +71,10 @@ public sealed partial class InferenceEngine : IDisposable
     public LlamaToken[] Tokenize(string text, bool addSpecial = true, bool parseSpecial = true) =>
         _model.Vocab.Tokenize(text, addSpecial, parseSpecial);
 
+    /// <summary>All of the text's tokens, or, when it has more than <paramref name="limit"/>, possibly only a leading part longer than that.</summary>
+    public LlamaToken[] Tokenize(string text, bool addSpecial, bool parseSpecial, int limit) =>
+        Admission.LongTextTokens.Head(_model.Vocab, text, limit, addSpecial, parseSpecial) ?? _model.Vocab.Tokenize(text, addSpecial, parseSpecial);
+
     public string Detokenize(ReadOnlySpan<LlamaToken> tokens) => _model.Vocab.Detokenize(tokens, removeSpecial: false, unparseSpecial: true);
 
     /// <summary>How many context positions each image takes with this model's projector (thread-safe).</summary>

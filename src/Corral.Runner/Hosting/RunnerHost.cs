@@ -47,11 +47,18 @@ public sealed partial class RunnerHost
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("OLLAMA_DEBUG") is "1" or "true" ? LogLevel.Debug : LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(_options.SocketPath));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.ListenUnixSocket(_options.SocketPath);
+            // Only the server reaches this socket (a private folder), and it has bounded every body already; Kestrel's
+            // 30 MB default refused large prompts the server had accepted, which read as a dead runner.
+            k.Limits.MaxRequestBodySize = null;
+        });
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, RunnerJsonContext.Default));
         var app = builder.Build();
         _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("runner");
 
+        app.UseMemoryRelief();
         app.MapGet("/health", () => Results.Json(Snapshot(), RunnerJsonContext.Default.RunnerHealth));
         app.MapPost("/completion", CompletionAsync);
         app.MapPost("/embedding", EmbeddingAsync);
@@ -138,6 +145,10 @@ public sealed partial class RunnerHost
                 slots = Math.Max(slots, 8);
             }
 
+            // A batch never needs more positions than the whole context holds (llama.cpp clamps n_batch the same
+            // way); without this a num_batch of a million would size the engine's batch and ggml's compute buffers.
+            batch = Math.Clamp(batch, 1, _options.ContextPerSlot * slots);
+
             var context = LlamaContext.Create(model, new LlamaContextOptions
             {
                 ContextSize = _options.ContextPerSlot * slots,
@@ -190,21 +201,23 @@ public sealed partial class RunnerHost
         }
     }
 
-    /// <summary>
-    /// num_thread when given; otherwise one per core, except for tiny models (the generated test
-    /// models), where ggml's thread barriers cost more than the arithmetic they split.
-    /// </summary>
     /// <summary>CORRAL_PREFILL_CHUNK: a tuning knob for <see cref="EngineOptions.PrefillChunk"/> (the server's environment reaches its runners).</summary>
     private static int? PrefillChunkFromEnvironment() =>
         int.TryParse(Environment.GetEnvironmentVariable("CORRAL_PREFILL_CHUNK"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var chunk) && chunk > 0
             ? chunk
             : null;
 
+    /// <summary>
+    /// num_thread when given, but never more than the machine's logical processors: ggml's workers spin while they
+    /// wait, so extra threads only take cores from everything else (and over 512 ggml aborts). Otherwise one per core,
+    /// except for tiny models (the generated test models), where ggml's thread barriers cost more than the arithmetic
+    /// they split.
+    /// </summary>
     internal static int ChooseThreads(RunnerLaunchOptions options, long modelBytes)
     {
         if (options.Threads > 0)
         {
-            return options.Threads;
+            return Math.Min(options.Threads, Math.Max(1, Environment.ProcessorCount));
         }
 
         const long TinyModelBytes = 64L * 1024 * 1024;
@@ -246,7 +259,7 @@ public sealed partial class RunnerHost
         }
 
         var abort = http.RequestAborted;
-        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.CompletionRequest, abort).ConfigureAwait(false);
+        var request = await JsonBody.ReadAsync(http.Request, RunnerJsonContext.Default.CompletionRequest, abort).ConfigureAwait(false);
         if (request is null)
         {
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -296,7 +309,7 @@ public sealed partial class RunnerHost
             return;
         }
 
-        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.EmbeddingRequest, http.RequestAborted).ConfigureAwait(false);
+        var request = await JsonBody.ReadAsync(http.Request, RunnerJsonContext.Default.EmbeddingRequest, http.RequestAborted).ConfigureAwait(false);
         var response = await engine.EmbedAsync(request ?? new EmbeddingRequest(), http.RequestAborted).ConfigureAwait(false);
         await Results.Json(response, RunnerJsonContext.Default.EmbeddingResponse).ExecuteAsync(http).ConfigureAwait(false);
     }
@@ -309,7 +322,7 @@ public sealed partial class RunnerHost
             return;
         }
 
-        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.RerankRequest, http.RequestAborted).ConfigureAwait(false);
+        var request = await JsonBody.ReadAsync(http.Request, RunnerJsonContext.Default.RerankRequest, http.RequestAborted).ConfigureAwait(false);
         var response = await engine.RerankAsync(request ?? new RerankRequest(), http.RequestAborted).ConfigureAwait(false);
         await Results.Json(response, RunnerJsonContext.Default.RerankResponse).ExecuteAsync(http).ConfigureAwait(false);
     }
@@ -322,8 +335,10 @@ public sealed partial class RunnerHost
             return;
         }
 
-        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.TokenizeRequest, http.RequestAborted).ConfigureAwait(false) ?? new TokenizeRequest();
-        var tokens = engine.Tokenize(request.Content, request.AddSpecial, request.ParseSpecial);
+        var request = await JsonBody.ReadAsync(http.Request, RunnerJsonContext.Default.TokenizeRequest, http.RequestAborted).ConfigureAwait(false) ?? new TokenizeRequest();
+        var tokens = request.Limit is { } limit and > 0
+            ? engine.Tokenize(request.Content, request.AddSpecial, request.ParseSpecial, limit)
+            : engine.Tokenize(request.Content, request.AddSpecial, request.ParseSpecial);
         var ids = new int[tokens.Length];
         for (var i = 0; i < ids.Length; i++)
         {
@@ -355,7 +370,7 @@ public sealed partial class RunnerHost
             return;
         }
 
-        var request = await JsonSerializer.DeserializeAsync(http.Request.Body, RunnerJsonContext.Default.DetokenizeRequest, http.RequestAborted).ConfigureAwait(false) ?? new DetokenizeRequest();
+        var request = await JsonBody.ReadAsync(http.Request, RunnerJsonContext.Default.DetokenizeRequest, http.RequestAborted).ConfigureAwait(false) ?? new DetokenizeRequest();
         var tokens = request.Tokens.Select(t => new LlamaToken(t)).ToArray();
         await Results.Json(new DetokenizeResponse { Content = engine.Detokenize(tokens) }, RunnerJsonContext.Default.DetokenizeResponse).ExecuteAsync(http).ConfigureAwait(false);
     }

@@ -9,7 +9,11 @@ namespace Corral.Runner.Text;
 public sealed class StopSequenceMatcher
 {
     private readonly string[] _stops;
-    private readonly StringBuilder _held = new();
+
+    // The held text: never longer than the longest stop plus one piece, so it is searched in place, without a
+    // string per token.
+    private char[] _held = [];
+    private int _heldLength;
 
     public StopSequenceMatcher(IReadOnlyList<string>? stops)
     {
@@ -34,13 +38,13 @@ public sealed class StopSequenceMatcher
             return false;
         }
 
-        _held.Append(text);
-        var held = _held.ToString();
+        Append(text);
+        var held = _held.AsSpan(0, _heldLength);
 
         var first = -1;
         foreach (var stop in _stops)
         {
-            var at = held.IndexOf(stop, StringComparison.Ordinal);
+            var at = held.IndexOf(stop.AsSpan(), StringComparison.Ordinal);
             if (at >= 0 && (first < 0 || at < first))
             {
                 first = at;
@@ -50,25 +54,37 @@ public sealed class StopSequenceMatcher
 
         if (first >= 0)
         {
-            emit.Append(held.AsSpan(0, first));
-            _held.Clear();
+            emit.Append(held[..first]);
+            _heldLength = 0;
             return true;
         }
 
-        var keep = LongestSuffixThatStartsAStop(held);
-        emit.Append(held.AsSpan(0, held.Length - keep));
-        _held.Remove(0, held.Length - keep);
+        var safe = held.Length - LongestSuffixThatStartsAStop(held);
+        emit.Append(held[..safe]);
+        held[safe..].CopyTo(_held);
+        _heldLength -= safe;
         return false;
     }
 
     /// <summary>Releases held text when generation ends without a stop.</summary>
     public void Flush(StringBuilder emit)
     {
-        emit.Append(_held);
-        _held.Clear();
+        emit.Append(_held.AsSpan(0, _heldLength));
+        _heldLength = 0;
     }
 
-    private int LongestSuffixThatStartsAStop(string held)
+    private void Append(ReadOnlySpan<char> text)
+    {
+        if (_heldLength + text.Length > _held.Length)
+        {
+            Array.Resize(ref _held, Math.Max(_heldLength + text.Length, Math.Max(64, _held.Length * 2)));
+        }
+
+        text.CopyTo(_held.AsSpan(_heldLength));
+        _heldLength += text.Length;
+    }
+
+    private int LongestSuffixThatStartsAStop(ReadOnlySpan<char> held)
     {
         var best = 0;
         foreach (var stop in _stops)
@@ -76,7 +92,7 @@ public sealed class StopSequenceMatcher
             var max = Math.Min(stop.Length - 1, held.Length);
             for (var len = max; len > best; len--)
             {
-                if (held.AsSpan(held.Length - len).SequenceEqual(stop.AsSpan(0, len)))
+                if (held[^len..].SequenceEqual(stop.AsSpan(0, len)))
                 {
                     best = len;
                     break;

@@ -1,4 +1,5 @@
 using Corral.Models.Store;
+using Corral.Runner.Hosting;
 using Corral.Server.Anthropic;
 using Corral.Server.Configuration;
 using Corral.Server.Http;
@@ -78,6 +79,9 @@ public static class CorralServer
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
+
+        // Blob uploads stream to disk; JSON bodies are held in memory and may be hundreds of megabytes.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api/blobs", StringComparison.Ordinal), json => json.UseMemoryRelief());
 
         app.MapSystemRoutes();
         app.MapInferenceRoutes();

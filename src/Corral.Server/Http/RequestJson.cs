@@ -12,7 +12,7 @@ public static class RequestJson
     {
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(http.Request.Body, typeInfo, http.RequestAborted).ConfigureAwait(false);
+            var value = await Corral.Runner.Hosting.JsonBody.ReadAsync(http.Request, typeInfo, http.RequestAborted).ConfigureAwait(false);
             return value ?? throw ApiException.BadRequest("missing request body");
         }
         catch (JsonException ex) when (IsEmptyBody(ex))

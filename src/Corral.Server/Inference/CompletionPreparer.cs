@@ -163,7 +163,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
         else
         {
-            count = (await client.TokenizeAsync(prompt.Prompt, cancellation).ConfigureAwait(false)).Length;
+            count = (await client.TokenizeAsync(prompt.Prompt, cancellation, limit: contextLength).ConfigureAwait(false)).Length;
         }
 
         if (count <= contextLength)
@@ -172,7 +172,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
 
         return await Task.Run(
-            () => Prompts.RenderChat(model, request, text => client.TokenizeAsync(text, cancellation).GetAwaiter().GetResult().Length, contextLength, imageTokens),
+            () => Prompts.RenderChat(model, request, text => client.TokenizeAsync(text, cancellation, limit: contextLength).GetAwaiter().GetResult().Length, contextLength, imageTokens),
             cancellation).ConfigureAwait(false);
     }
 

@@ -56,6 +56,7 @@ public static class Embeddings
             throw ApiException.BadRequest("dimensions must be a positive number");
         }
 
+        CheckInputCount(inputs.Count, model.EmbeddingLength);
         var options = inference.EffectiveOptions(model, requestOptions);
         return await inference.WithRunnerAsync(model, options, keepAlive, async lease =>
         {
@@ -74,6 +75,23 @@ public static class Embeddings
                 return new EmbeddingResult(vectors, result.PromptEvalCount, lease.LoadDurationSince(started));
             }
         }, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>The float payload one request may ask for: its vectors are held whole on both sides of the runner socket.</summary>
+    public const long MaxVectorBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Ollama embeds any number of inputs, but each costs a vector of the model's width in the runner, here and in the
+    /// answer, while an input can be a single character: bound the count by the vectors' size (16384 inputs for a
+    /// 4096-wide model, 87381 for a 768-wide one), never below OpenAI's 2048.
+    /// </summary>
+    public static void CheckInputCount(int count, int embeddingLength)
+    {
+        var limit = (int)Math.Max(2048, MaxVectorBytes / (sizeof(float) * (long)Math.Max(1, embeddingLength)));
+        if (count > limit)
+        {
+            throw ApiException.BadRequest($"too many inputs ({count}): this model embeds at most {limit} in one request");
+        }
     }
 
     /// <summary>Matryoshka-style truncation to the first <paramref name="dimensions"/> values, renormalised.</summary>

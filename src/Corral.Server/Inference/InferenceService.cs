@@ -51,12 +51,41 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             throw ApiException.BadRequest($"invalid num_batch {options.NumBatch}");
         }
 
-        if (options.NumThread is < 0 || options.NumThread > 1024)
+        if (options.NumThread is < 0)
         {
+            // More threads than cores are clamped by the runner; only nonsense is refused.
             throw ApiException.BadRequest($"invalid num_thread {options.NumThread}");
         }
 
+        CheckStops(options.Stop);
         return options;
+    }
+
+    /// <summary>The most stop sequences a request may hold. Ollama sets no limit; every one is searched for after every token.</summary>
+    public const int MaxStops = 256;
+
+    /// <summary>The longest stop sequence, in characters: holding back text while it may start one costs up to its length squared a token.</summary>
+    public const int MaxStopLength = 1024;
+
+    private static void CheckStops(IReadOnlyList<string>? stops)
+    {
+        if (stops is null)
+        {
+            return;
+        }
+
+        if (stops.Count > MaxStops)
+        {
+            throw ApiException.BadRequest($"too many stop sequences ({stops.Count}): at most {MaxStops}");
+        }
+
+        foreach (var stop in stops)
+        {
+            if (stop.Length > MaxStopLength)
+            {
+                throw ApiException.BadRequest($"stop sequence too long ({stop.Length} characters): at most {MaxStopLength}");
+            }
+        }
     }
 
     public ModelLoadRequest LoadRequest(ResolvedModel model, ModelOptions options, KeepAlive? keepAlive)

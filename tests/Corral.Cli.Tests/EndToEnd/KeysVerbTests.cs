@@ -9,7 +9,7 @@ namespace Corral.Cli.Tests.EndToEnd;
 /// <summary><c>corral keys add</c> writes only hashes, and a running server accepts a new key without a restart.</summary>
 public sealed class KeysVerbTests
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("corral-keys-home-").FullName;
+    private readonly string _home = TempFolders.Create("corral-keys-home-");
 
     private string KeysFile => Path.Combine(_home, "keys");
 

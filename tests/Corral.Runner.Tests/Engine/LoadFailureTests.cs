@@ -13,7 +13,7 @@ public sealed class LoadFailureTests
     public async Task Gguf_without_tensors_fails_with_the_reason()
     {
         CorralPaths.UseCorralDllForRunners();
-        var path = Path.Combine(Directory.CreateTempSubdirectory("corral-bad-").FullName, "empty.gguf");
+        var path = Path.Combine(TempFolders.Create("corral-bad-"), "empty.gguf");
         var writer = new GgufWriter();
         writer.AddString("general.architecture", "llama");
         writer.AddUInt32("llama.block_count", 1);

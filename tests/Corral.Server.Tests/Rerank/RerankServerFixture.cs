@@ -27,7 +27,7 @@ public sealed class RerankServerFixture : IAsyncLifetime
         await StoreSeeder.SeedAsync(models, "reranker", GeneratedModels.Reranker, family: "bert");
         await StoreSeeder.SeedAsync(models, "embedder", GeneratedModels.Embedding, family: "bert");
         await StoreSeeder.SeedAsync(models, "successor", GeneratedModels.Successor, template: "{{ .Prompt }}");
-        var keysFile = Path.Combine(Directory.CreateTempSubdirectory("corral-rerank-keys-").FullName, "keys");
+        var keysFile = Path.Combine(TempFolders.Create("corral-rerank-keys-"), "keys");
         await File.WriteAllLinesAsync(keysFile, [$"{ReadKey} read", $"{InferKey} infer"]);
         Server = await ServerProcess.StartAsync(
             new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = keysFile, ["OLLAMA_CONTEXT_LENGTH"] = "256" },

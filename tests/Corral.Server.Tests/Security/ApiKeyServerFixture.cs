@@ -22,7 +22,7 @@ public sealed class ApiKeyServerFixture : IAsyncLifetime
         var models = Directory.CreateTempSubdirectory("corral-keys-").FullName;
         await StoreSeeder.SeedAsync(models, "successor", GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}");
         await StoreSeeder.SeedAsync(models, "successor-chat", GeneratedModels.Successor, template: InferenceServerFixture.ChatTemplate, paramsJson: "{\"temperature\":0}");
-        var keysFile = Path.Combine(Directory.CreateTempSubdirectory("corral-keyfile-").FullName, "keys");
+        var keysFile = Path.Combine(TempFolders.Create("corral-keyfile-"), "keys");
         var hashed = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(HashedInferKey)));
         await File.WriteAllLinesAsync(keysFile,
         [

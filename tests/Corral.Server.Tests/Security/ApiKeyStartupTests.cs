@@ -10,7 +10,7 @@ public sealed class ApiKeyStartupTests
     [InlineData("key superuser\n")]
     public async Task A_missing_or_malformed_keys_file_stops_start_up(string? content)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("corral-badkeys-").FullName, "keys");
+        var path = Path.Combine(TempFolders.Create("corral-badkeys-"), "keys");
         if (content is not null)
         {
             await File.WriteAllTextAsync(path, content);

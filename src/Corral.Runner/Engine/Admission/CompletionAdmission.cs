@@ -53,7 +53,7 @@ internal sealed class CompletionAdmission(LlamaModel model, EngineOptions option
         {
             // A continuation of an earlier exchange (generate's `context`) must not get a second BOS.
             var addSpecial = request.PrefixTokens is not { Length: > 0 };
-            tokens = model.Vocab.Tokenize(request.Prompt, addSpecial, parseSpecial: true);
+            tokens = LongPrompt(request, addSpecial) ?? model.Vocab.Tokenize(request.Prompt, addSpecial, parseSpecial: true);
             if (request.PrefixTokens is { Length: > 0 } prefix)
             {
                 var joined = new LlamaToken[prefix.Length + tokens.Length];
@@ -94,6 +94,24 @@ internal sealed class CompletionAdmission(LlamaModel model, EngineOptions option
         }
 
         return tokens;
+    }
+
+    /// <summary>
+    /// For a prompt far longer than the context, only the tokens truncation would keep (or, with truncate off, enough
+    /// to know it is too long); null when it is to be tokenized whole.
+    /// </summary>
+    private LlamaToken[]? LongPrompt(CompletionRequest request, bool addSpecial)
+    {
+        var limit = options.ContextPerSlot;
+        if (!request.Truncate)
+        {
+            return LongTextTokens.Head(model.Vocab, request.Prompt, limit, addSpecial, parseSpecial: true);
+        }
+
+        // The context tokens of generate come first and count towards num_keep.
+        var keep = Math.Clamp(request.NumKeep, 0, limit - 1);
+        var keepFromText = Math.Max(0, keep - (request.PrefixTokens?.Length ?? 0));
+        return LongTextTokens.Ends(model.Vocab, request.Prompt, keepFromText, limit - 1 - keep, addSpecial, parseSpecial: true);
     }
 
     /// <summary>Keeps the first <paramref name="keep"/> tokens and the newest rest, dropping the oldest in between (Ollama's truncation).</summary>

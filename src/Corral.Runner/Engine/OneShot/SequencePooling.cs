@@ -33,7 +33,9 @@ internal sealed class SequencePooling(LlamaModel model, LlamaContext context, Ll
         var total = 0;
         for (var i = 0; i < inputs.Length; i++)
         {
-            var tokens = model.Vocab.Tokenize(request.Inputs[i], addSpecial: true, parseSpecial: false);
+            // A huge input keeps only its head (or is refused), so only the head is tokenized.
+            var tokens = Admission.LongTextTokens.Head(model.Vocab, request.Inputs[i], limit, addSpecial: true, parseSpecial: false)
+                ?? model.Vocab.Tokenize(request.Inputs[i], addSpecial: true, parseSpecial: false);
             if (tokens.Length > limit)
             {
                 if (!request.Truncate)
