@@ -14,6 +14,15 @@ public static class GgmlTypeInfo
     /// <summary>True when <paramref name="type"/> is a type this version of ggml can load.</summary>
     public static bool IsKnown(GgmlType type) => (uint)type < (uint)Sizes.Length && Sizes[(int)type].BlockSize != 0;
 
+    /// <summary>
+    /// True when the pinned llama.cpp can compute with a stored tensor of <paramref name="type"/>. Q8_1 and Q8_K are
+    /// only the intermediate formats ggml quantizes activations to, and the integer and F64 types have no matrix
+    /// product or row lookup on the CPU: a model weight of any of them loads, then the first decode segfaults or
+    /// aborts (checked one type at a time against llama.cpp, see docs/architecture.md).
+    /// </summary>
+    public static bool IsUsableAsWeight(GgmlType type) => IsKnown(type) && type is not (
+        GgmlType.Q8_1 or GgmlType.Q8_K or GgmlType.I8 or GgmlType.I16 or GgmlType.I32 or GgmlType.I64 or GgmlType.F64);
+
     /// <summary>Elements per block (1 for plain types, 32 or 256 for most quantized ones).</summary>
     public static int BlockSize(GgmlType type) => Get(type).BlockSize;
 

@@ -23,6 +23,9 @@ public sealed class GgufArray : IEquatable<GgufArray>
 
     public long Count { get; }
 
+    /// <summary>True for strings read as Latin-1 (one char per byte, see <see cref="GgufReadOptions.RawStringArrays"/>).</summary>
+    public bool HoldsRawBytes { get; private init; }
+
     /// <summary>False when the reader skipped the elements (see <see cref="GgufReadOptions.MaxArrayElementsToMaterialize"/>).</summary>
     public bool IsMaterialized => _items is not null;
 
@@ -50,6 +53,9 @@ public sealed class GgufArray : IEquatable<GgufArray>
     }
 
     internal static GgufArray Create(GgufValueType elementType, Array items) => new(elementType, items.Length, items);
+
+    /// <summary>A string array read with <see cref="GgufReadOptions.RawStringArrays"/>: each char is one byte of the file.</summary>
+    internal static GgufArray CreateRaw(string[] items) => new(GgufValueType.String, items.Length, items) { HoldsRawBytes = true };
 
     internal static GgufArray NotMaterialized(GgufValueType elementType, long count) => new(elementType, count, null);
 
@@ -116,7 +122,8 @@ public sealed class GgufArray : IEquatable<GgufArray>
 
     public bool Equals(GgufArray? other)
     {
-        if (other is null || ElementType != other.ElementType || Count != other.Count || IsMaterialized != other.IsMaterialized)
+        if (other is null || ElementType != other.ElementType || Count != other.Count || IsMaterialized != other.IsMaterialized
+            || HoldsRawBytes != other.HoldsRawBytes)
         {
             return false;
         }

@@ -52,7 +52,15 @@ internal sealed class GgufByteReader
     public ulong ReadUInt64(string what) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, what));
 
     /// <summary>Reads a GGUF string (u64 length + bytes). Strict mode rejects invalid UTF-8 instead of replacing it.</summary>
-    public string ReadString(string what, bool strictUtf8)
+    public string ReadString(string what, bool strictUtf8) => ReadString(what, strictUtf8 ? StrictUtf8 : Encoding.UTF8);
+
+    /// <summary>
+    /// Reads a GGUF string as Latin-1, one char per byte: the exact bytes survive, so two strings that differ only in
+    /// invalid UTF-8 (which <see cref="ReadString(string, bool)"/> would turn into the same U+FFFD) stay different.
+    /// </summary>
+    public string ReadRawString(string what) => ReadString(what, Encoding.Latin1);
+
+    private string ReadString(string what, Encoding encoding)
     {
         long start = Position;
         ulong length = ReadUInt64(what); // "what" is only formatted into a message on failure
@@ -71,13 +79,12 @@ internal sealed class GgufByteReader
         {
             if (n <= BufferSize)
             {
-                ReadOnlySpan<byte> bytes = Take(n, what);
-                return strictUtf8 ? StrictUtf8.GetString(bytes) : Encoding.UTF8.GetString(bytes);
+                return encoding.GetString(Take(n, what));
             }
 
             byte[] big = new byte[n];
             ReadExactly(big, what);
-            return strictUtf8 ? StrictUtf8.GetString(big) : Encoding.UTF8.GetString(big);
+            return encoding.GetString(big);
         }
         catch (DecoderFallbackException)
         {

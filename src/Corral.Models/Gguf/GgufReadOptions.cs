@@ -23,4 +23,10 @@ public sealed record GgufReadOptions
     /// text of a few special tokens, without the merges, which are as long again.
     /// </summary>
     public IReadOnlySet<string>? AlwaysMaterialize { get; init; }
+
+    /// <summary>
+    /// Top-level string arrays whose elements are read as Latin-1 (one char per byte) instead of UTF-8, so the exact
+    /// bytes are kept: the vocabulary, when checking it the way llama.cpp's loader sees it (see <see cref="GgufIntegrity"/>).
+    /// </summary>
+    public IReadOnlySet<string>? RawStringArrays { get; init; }
 }

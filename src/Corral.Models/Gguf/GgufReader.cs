@@ -169,12 +169,13 @@ public static class GgufReader
                 {
                     var items = new string[n];
                     string what = $"an element of '{key}'"; // built once: vocabularies have 100k+ strings
+                    bool raw = depth == 0 && options.RawStringArrays?.Contains(key) == true;
                     for (int i = 0; i < n; i++)
                     {
-                        items[i] = r.ReadString(what, strictUtf8: false);
+                        items[i] = raw ? r.ReadRawString(what) : r.ReadString(what, strictUtf8: false);
                     }
 
-                    return GgufArray.Create(elementType, items);
+                    return raw ? GgufArray.CreateRaw(items) : GgufArray.Create(elementType, items);
                 }
 
             case GgufValueType.Array:

@@ -202,9 +202,11 @@ public sealed class GgufWriter
         switch (array.ElementType)
         {
             case GgufValueType.String:
+                // Raw strings (one char per byte) go back out as the bytes they were read from.
+                Encoding encoding = array.HoldsRawBytes ? Encoding.Latin1 : Encoding.UTF8;
                 foreach (string s in (string[])items)
                 {
-                    w.String(s);
+                    w.String(s, encoding);
                 }
 
                 break;
@@ -261,9 +263,11 @@ public sealed class GgufWriter
             Bytes(_scratch.AsSpan(0, 8));
         }
 
-        public void String(string value)
+        public void String(string value) => String(value, Encoding.UTF8);
+
+        public void String(string value, Encoding encoding)
         {
-            byte[] bytes = Encoding.UTF8.GetBytes(value);
+            byte[] bytes = encoding.GetBytes(value);
             UInt64((ulong)bytes.Length);
             Bytes(bytes);
         }

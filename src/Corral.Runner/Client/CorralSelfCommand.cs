@@ -22,6 +22,9 @@ internal static class CorralSelfCommand
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        // On an abort ggml forks gdb to print a backtrace, whose last words ("[Inferior 1 (process N) detached]")
+        // would bury llama.cpp's own assertion text: the children report that line instead (NativeFailureText).
+        info.Environment["GGML_NO_BACKTRACE"] = "1";
         foreach (var a in prefix.Concat(arguments))
         {
             info.ArgumentList.Add(a);

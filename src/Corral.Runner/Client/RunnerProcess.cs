@@ -14,6 +14,9 @@ public sealed class RunnerProcess : IAsyncDisposable
     private readonly string _socketDirectory;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _stderrTail = new();
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int? _exitCode;
 
     private RunnerProcess(Process process, string socketDirectory, RunnerClient client, RunnerLaunchOptions options)
     {
@@ -74,9 +77,9 @@ public sealed class RunnerProcess : IAsyncDisposable
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var client = new RunnerClient(options.SocketPath);
         var runner = new RunnerProcess(process, dir.FullName, client, options);
-        process.Exited += (_, _) => runner._exited.TrySetResult();
-        process.ErrorDataReceived += (_, e) => runner.CaptureStderr(e.Data);
-        process.OutputDataReceived += (_, e) => runner.CaptureStderr(e.Data);
+        process.Exited += (_, _) => _ = runner.OnExitedAsync();
+        process.ErrorDataReceived += (_, e) => runner.CaptureOutput(e.Data, runner._stderrClosed);
+        process.OutputDataReceived += (_, e) => runner.CaptureOutput(e.Data, runner._stdoutClosed);
         if (!process.Start())
         {
             throw new RunnerException("could not start the model runner process");
@@ -104,7 +107,8 @@ public sealed class RunnerProcess : IAsyncDisposable
             cancellation.ThrowIfCancellationRequested();
             if (HasExited)
             {
-                throw new RunnerException(FailureReason("model runner exited while loading"));
+                await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+                throw new RunnerException("model failed to load: " + ExitReason);
             }
 
             RunnerHealth? health = null;
@@ -140,23 +144,44 @@ public sealed class RunnerProcess : IAsyncDisposable
         }
     }
 
-    private string FailureReason(string what)
+    /// <summary>
+    /// Why the process ended, for a client: how ("the model runner crashed (SIGABRT)") and llama.cpp's own line from
+    /// the stderr tail (a GGML_ASSERT, an uncaught exception, a load error), e.g. "the model runner crashed (SIGABRT):
+    /// .../llama-vocab.cpp:2539: GGML_ASSERT(id_to_token.size() == token_to_id.size()) failed".
+    /// </summary>
+    public string ExitReason
     {
-        var tail = StderrTail.Trim();
-        var code = HasExited ? _process.ExitCode : 0;
-        return tail.Length == 0 ? $"{what} (exit code {code})" : $"{what} (exit code {code}): {LastLine(tail)}";
+        get
+        {
+            var how = "the model runner " + (_exitCode is { } code ? NativeFailureText.HowItEnded(code) : "stopped");
+            return NativeFailureText.Reason(StderrTail) is { } reason ? $"{how}: {reason}" : how;
+        }
     }
 
-    private static string LastLine(string text)
+    /// <summary>
+    /// <see cref="Exited"/> completes once the process has ended and its output is read to the end (or a second later,
+    /// should something else hold the pipes), so <see cref="ExitReason"/> sees llama.cpp's last words.
+    /// </summary>
+    private async Task OnExitedAsync()
     {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length == 0 ? string.Empty : lines[^1];
+        await Task.WhenAny(Task.WhenAll(_stderrClosed.Task, _stdoutClosed.Task), Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        try
+        {
+            _exitCode = _process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed meanwhile: the reason goes without the exit status.
+        }
+
+        _exited.TrySetResult();
     }
 
-    private void CaptureStderr(string? line)
+    private void CaptureOutput(string? line, TaskCompletionSource closed)
     {
         if (line is null)
         {
+            closed.TrySetResult();
             return;
         }
 

@@ -93,7 +93,7 @@ public static class QuantizeProcess
         }
     }
 
-    /// <summary>"quantization failed: " and the child's own error line, else how it died and its last words.</summary>
+    /// <summary>"quantization failed: " and the child's own error line, else how it died and llama.cpp's reason (or its last words).</summary>
     internal static string Describe(int exitCode, IReadOnlyList<string> stderrTail)
     {
         var error = stderrTail.LastOrDefault(l => l.StartsWith(QuantizeProtocol.ErrorPrefix, StringComparison.Ordinal));
@@ -102,22 +102,9 @@ public static class QuantizeProcess
             return "quantization failed: " + error[QuantizeProtocol.ErrorPrefix.Length..];
         }
 
-        var how = exitCode > 128
-            ? $"the quantizer process crashed ({SignalName(exitCode - 128)})"
-            : $"the quantizer process exited with code {exitCode}";
-        return stderrTail.Count == 0 ? $"quantization failed: {how}" : $"quantization failed: {how}: {stderrTail[^1]}";
+        var how = "the quantizer process " + NativeFailureText.HowItEnded(exitCode);
+        return NativeFailureText.Reason(stderrTail) is { } reason ? $"quantization failed: {how}: {reason}" : $"quantization failed: {how}";
     }
-
-    private static string SignalName(int signal) => signal switch
-    {
-        4 => "SIGILL",
-        6 => "SIGABRT",
-        7 => "SIGBUS",
-        8 => "SIGFPE",
-        9 => "SIGKILL, perhaps out of memory",
-        11 => "SIGSEGV",
-        _ => $"signal {signal}",
-    };
 
     private static async Task KillAndWaitAsync(Process process)
     {

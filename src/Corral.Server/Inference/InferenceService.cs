@@ -144,6 +144,19 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
                 await lease.DisposeAsync().ConfigureAwait(false);
                 await lease.WaitForRunnerExitAsync(RunnerExitGrace, cancellation).ConfigureAwait(false);
             }
+            catch (RunnerException ex) when (ex.IsRunnerGone && !cancellation.IsCancellationRequested)
+            {
+                // Gone again on the fresh runner: the model itself kills it (a GGML_ASSERT at the first decode, say).
+                // The client hears llama.cpp's reason rather than "not reachable".
+                await lease.DisposeAsync().ConfigureAwait(false);
+                await lease.WaitForRunnerExitAsync(RunnerExitGrace, cancellation).ConfigureAwait(false);
+                if (!lease.Model.Runner.HasExited)
+                {
+                    throw;
+                }
+
+                throw new RunnerException(lease.Model.Runner.ExitReason, ex) { IsRunnerGone = true };
+            }
             catch
             {
                 await lease.DisposeAsync().ConfigureAwait(false);

@@ -301,7 +301,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
             if (_loaded.TryGetValue(model.Name, out var current) && ReferenceEquals(current, model))
             {
                 RunnerCrashes++;
-                LogRunnerDied(model.Name, model.Runner.StderrTail.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty);
+                LogRunnerDied(model.Name, model.Runner.ExitReason);
                 _loaded.Remove(model.Name);
                 model.Idle.TrySetResult();
             }
@@ -482,6 +482,6 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "unloading model {Model} ({Reason})")]
     private partial void LogUnloading(string model, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "runner for {Model} exited unexpectedly: {LastLine}")]
-    private partial void LogRunnerDied(string model, string lastLine);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "runner for {Model} exited unexpectedly: {Reason}")]
+    private partial void LogRunnerDied(string model, string reason);
 }

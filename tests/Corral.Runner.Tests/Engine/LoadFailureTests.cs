@@ -3,6 +3,7 @@ using Corral.Models.Gguf;
 using Corral.Runner.Client;
 using Corral.Runner.Hosting;
 using Corral.Testing;
+using Corral.TestModels;
 
 namespace Corral.Runner.Tests.Engine;
 
@@ -27,6 +28,39 @@ public sealed class LoadFailureTests
 
         Assert.Contains("unable to load model", error.Message);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
+    /// <summary>
+    /// ggml prints its assertion, then forks gdb for a backtrace whose last line ("[Inferior 1 (process N) detached]")
+    /// used to be all a client saw. Runners are started with GGML_NO_BACKTRACE: the assertion is the last word.
+    /// (A nextn_predict_layers above block_count trips GGML_ASSERT(hparams.n_layer_nextn &lt;= hparams.n_layer_all).)
+    /// </summary>
+    [Fact]
+    public async Task An_abort_inside_llama_cpp_prints_its_assertion_and_no_gdb_backtrace()
+    {
+        CorralPaths.UseCorralDllForRunners();
+        var dir = Directory.CreateTempSubdirectory("corral-abort-").FullName;
+        var path = Path.Combine(dir, "nextn.gguf");
+        BrokenModelWriter.WithMetadata(GeneratedModels.Random, path, "llama.nextn_predict_layers", GgufValue.FromUInt32(5));
+        var options = new RunnerLaunchOptions { ModelPath = path, SocketPath = Path.Combine(dir, "r.sock"), ContextPerSlot = 128 };
+
+        using var process = Process.Start(CorralSelfCommand.StartInfo(options.ToArguments()))!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            Directory.Delete(dir, recursive: true);
+        }
+
+        var output = await stdout + await stderr;
+        Assert.Equal(128 + 6, process.ExitCode); // SIGABRT
+        Assert.Contains("GGML_ASSERT(hparams.n_layer_nextn <= hparams.n_layer_all) failed", output);
+        Assert.DoesNotContain("[Inferior", output);
     }
 
     [Fact]

@@ -231,8 +231,15 @@ internal sealed class ModelCreator(ModelStore store)
                 : "supplied file was not in GGUF format");
         }
 
-        var gguf = ReadGguf(path, fileName, StatusCodes.Status400BadRequest);
+        var gguf = ReadGguf(path, fileName, StatusCodes.Status400BadRequest, GgufIntegrity.ReadOptions);
         var mediaType = adapter ? MediaTypes.Adapter : MediaTypeOf(gguf);
+
+        // What would abort or fail llama.cpp on every load is refused now, before anything is stored, instead of
+        // becoming a model whose every request is a 500. Adapters are applied by llama.cpp's own LoRA loader: not checked.
+        if (!adapter && GgufIntegrity.Describe(GgufIntegrity.FindProblems(gguf)) is { } why)
+        {
+            throw ApiException.BadRequest($"invalid GGUF file '{fileName}': {why}");
+        }
 
         // Ollama records where a file layer came from (the blob path); show reports it as parent_model.
         var layer = new ManifestLayer { MediaType = mediaType, Digest = digest, Size = size, From = path };
@@ -263,11 +270,11 @@ internal sealed class ModelCreator(ModelStore store)
     }
 
     /// <summary>Reads a GGUF header; a malformed or hostile file becomes a clear error, never a crash.</summary>
-    private static GgufFile ReadGguf(string path, string what, int status)
+    private static GgufFile ReadGguf(string path, string what, int status, GgufReadOptions? options = null)
     {
         try
         {
-            return GgufReader.Read(path, GgufReadOptions.MetadataOnly);
+            return GgufReader.Read(path, options ?? GgufReadOptions.MetadataOnly);
         }
         catch (GgufFormatException ex)
         {
