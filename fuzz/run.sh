@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Fuzzes one of Corral's parsers with afl-fuzz through SharpFuzz.
+#
+#   fuzz/run.sh TARGET [SECONDS]   fuzz TARGET for SECONDS (default 300); prints execs_done and any crashes
+#   fuzz/run.sh save TARGET        minimize afl's queue (and crashes) into fuzz/corpus/TARGET/
+#   fuzz/run.sh replay TARGET PATH...   run inputs once, in-process, and print what escaped the target
+#
+# Targets: gguf modelfile gotemplate jinja jsonschema image manifest (fuzz/Corral.Fuzz/Targets/).
+# Installs afl++ (apt) and the sharpfuzz tool when missing. Work goes to artifacts/fuzz/: the instrumented
+# build in bin/, afl's state in out/TARGET/ (a second run of a target resumes from its queue).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$repo/artifacts/fuzz"
+bin="$work/bin"
+tools="$repo/artifacts/tools"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || usage
+
+ensure_tools() {
+  command -v afl-fuzz >/dev/null || { apt-get update -qq && apt-get install -y -qq afl++ >/dev/null; }
+  [ -x "$tools/sharpfuzz" ] || dotnet tool install --tool-path "$tools" SharpFuzz.CommandLine --version 2.3.0 >/dev/null
+}
+
+# A fresh publish every time, then instrumentation of our own parsers only: instrumenting the framework
+# would make afl chase coverage in System.Text.Json instead of in Corral.
+build() {
+  rm -rf "$bin"
+  dotnet publish "$repo/fuzz/Corral.Fuzz/Corral.Fuzz.csproj" -c Release -o "$bin" -v q -nologo >/dev/null
+  "$tools/sharpfuzz" "$bin/Corral.Models.dll"
+  "$tools/sharpfuzz" "$bin/Corral.Templates.dll"
+  "$tools/sharpfuzz" "$bin/Corral.Llama.dll" Corral.Llama.Grammar
+  "$tools/sharpfuzz" "$bin/Corral.Server.dll" Corral.Server.Vision
+}
+
+dictionary() {
+  case "$1" in
+    jsonschema|manifest) echo "-x $repo/fuzz/dict/json.dict" ;;
+    gotemplate) echo "-x $repo/fuzz/dict/gotemplate.dict" ;;
+    jinja) echo "-x $repo/fuzz/dict/jinja.dict" ;;
+    modelfile) echo "-x $repo/fuzz/dict/modelfile.dict" ;;
+  esac
+}
+
+# afl in a shared VM: no CPU-frequency or core-dump tuning, no pinning to a core another job uses.
+export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_SKIP_BIN_CHECK=1
+
+case "$1" in
+  save)
+    target="${2:?target}"
+    out="$work/out/$target/default"
+    corpus="$repo/fuzz/corpus/$target"
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' EXIT
+    # afl-cmin keeps the smallest inputs that together reach every edge the queue reaches.
+    AFL_FORKSRV_INIT_TMOUT=20000 afl-cmin -i "$out/queue" -o "$tmp/min" -t 5000 -m none -- dotnet "$bin/Corral.Fuzz.dll" "$target" >/dev/null
+    added=0
+    for f in "$tmp"/min/* "$out"/crashes/id:* "$out"/hangs/id:*; do
+      [ -f "$f" ] || continue
+      case "$f" in */crashes/*) prefix=crash ;; */hangs/*) prefix=hang ;; *) prefix=q ;; esac
+      name="$prefix-$(sha1sum "$f" | cut -c1-12)"
+      ls "$corpus"/*-"${name#*-}" >/dev/null 2>&1 || { cp "$f" "$corpus/$name"; added=$((added + 1)); }
+    done
+    echo "$target: $added new inputs; corpus now $(ls "$corpus" | wc -l) files, $(du -sh "$corpus" | cut -f1)"
+    ;;
+  replay)
+    target="${2:?target}"; shift 2
+    dotnet run --project "$repo/fuzz/Corral.Fuzz" -c Release -- "$target" "$@"
+    ;;
+  *)
+    target="$1"; seconds="${2:-300}"
+    [ -d "$repo/fuzz/corpus/$target" ] || { echo "unknown target '$target'"; usage; }
+    ensure_tools
+    [ -f "$bin/Corral.Fuzz.dll" ] && [ "${CORRAL_FUZZ_REBUILD:-1}" = 0 ] || build >/dev/null
+    out="$work/out/$target"
+    mkdir -p "$out"
+    input="$repo/fuzz/corpus/$target"
+    [ -d "$out/default/queue" ] && input="-" # resume
+    # -t: a parser that needs more than 2 s for one small input is hanging (the replay test uses the same bound).
+    # shellcheck disable=SC2046
+    AFL_FORKSRV_INIT_TMOUT=20000 afl-fuzz -V "$seconds" -i "$input" -o "$out" -t 2000 -m none $(dictionary "$target") \
+      -- dotnet "$bin/Corral.Fuzz.dll" "$target" >"$out/afl.log" 2>&1 || { tail -30 "$out/afl.log"; exit 1; }
+    stats="$out/default/fuzzer_stats"
+    execs="$(awk -F': ' '/^execs_done/ {print $2}' "$stats")"
+    crashes="$(ls "$out/default/crashes" | grep -c '^id:' || true)"
+    hangs="$(ls "$out/default/hangs" | grep -c '^id:' || true)"
+    echo "$target: execs_done $execs in ${seconds}s, $(awk -F': ' '/^corpus_count/ {print $2}' "$stats") queue entries, $crashes crashes, $hangs hangs"
+    ;;
+esac
