@@ -7,11 +7,11 @@
 #
 # Targets: gguf modelfile gotemplate jinja jsonschema image manifest (fuzz/Corral.Fuzz/Targets/).
 # Installs afl++ (apt) and the sharpfuzz tool when missing. Work goes to artifacts/fuzz/: the instrumented
-# build in bin/, afl's state in out/TARGET/ (a second run of a target resumes from its queue).
+# build in bin/TARGET/ (one per target, so two targets can fuzz at once while one is rebuilt), afl's state in
+# out/TARGET/ (a second run of a target resumes from its queue; delete it to start again from the corpus).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$repo/artifacts/fuzz"
-bin="$work/bin"
 tools="$repo/artifacts/tools"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -25,9 +25,17 @@ ensure_tools() {
 
 # A fresh publish every time, then instrumentation of our own parsers only: instrumenting the framework
 # would make afl chase coverage in System.Text.Json instead of in Corral.
+# One publish at a time (two at once fight over obj/), then a private copy per target to instrument.
 build() {
-  rm -rf "$bin"
-  dotnet publish "$repo/fuzz/Corral.Fuzz/Corral.Fuzz.csproj" -c Release -o "$bin" -v q -nologo >/dev/null
+  mkdir -p "$work"
+  (
+    flock 9
+    rm -rf "$work/publish"
+    dotnet publish "$repo/fuzz/Corral.Fuzz/Corral.Fuzz.csproj" -c Release -o "$work/publish" -v q -nologo >/dev/null
+    rm -rf "$bin"
+    mkdir -p "$(dirname "$bin")"
+    cp -r "$work/publish" "$bin"
+  ) 9>"$work/publish.lock"
   "$tools/sharpfuzz" "$bin/Corral.Models.dll"
   "$tools/sharpfuzz" "$bin/Corral.Templates.dll"
   "$tools/sharpfuzz" "$bin/Corral.Llama.dll" Corral.Llama.Grammar
@@ -49,6 +57,7 @@ export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINIT
 case "$1" in
   save)
     target="${2:?target}"
+    bin="$work/bin/$target"
     out="$work/out/$target/default"
     corpus="$repo/fuzz/corpus/$target"
     tmp="$(mktemp -d)"
@@ -66,13 +75,16 @@ case "$1" in
     ;;
   replay)
     target="${2:?target}"; shift 2
+    # The plain build, not the instrumented one: instrumented code writes to afl's shared memory, which only
+    # exists under afl-fuzz.
     dotnet run --project "$repo/fuzz/Corral.Fuzz" -c Release -- "$target" "$@"
     ;;
   *)
     target="$1"; seconds="${2:-300}"
+    bin="$work/bin/$target"
     [ -d "$repo/fuzz/corpus/$target" ] || { echo "unknown target '$target'"; usage; }
     ensure_tools
-    [ -f "$bin/Corral.Fuzz.dll" ] && [ "${CORRAL_FUZZ_REBUILD:-1}" = 0 ] || build >/dev/null
+    build >/dev/null
     out="$work/out/$target"
     mkdir -p "$out"
     input="$repo/fuzz/corpus/$target"
