@@ -87,7 +87,11 @@ case "$1" in
     build >/dev/null
     out="$work/out/$target"
     mkdir -p "$out"
-    input="$repo/fuzz/corpus/$target"
+    # afl's seeds: the corpus files up to 16 KiB (afl wants small seeds; the larger ones are deep-nesting regression
+    # inputs that CI replays in-process).
+    input="$out/seeds"
+    rm -rf "$input"; mkdir -p "$input"
+    find "$repo/fuzz/corpus/$target" -type f -size -16k -exec cp {} "$input/" \;
     [ -d "$out/default/queue" ] && input="-" # resume
     # -t: a parser that needs more than 2 s for one small input is hanging (the replay test uses the same bound).
     # shellcheck disable=SC2046
