@@ -15,12 +15,23 @@ if (args.Length == 1)
     // instead of one process start (~100 ms) per input.
     // Each input arrives as a stream over afl's shared test case.
     var buffer = new MemoryStream();
-    Fuzzer.Run(stream =>
+    Action<Stream> run = stream =>
     {
         buffer.SetLength(0);
         stream.CopyTo(buffer);
         target.Run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-    });
+    };
+
+    // In persistent mode this process is afl's fork server: an input that kills it (a stack overflow) aborts afl
+    // without saving the input. Out of process, a child runs the inputs and such a death is recorded as a crash.
+    if (Environment.GetEnvironmentVariable("CORRAL_FUZZ_OUT_OF_PROCESS") == "1")
+    {
+        Fuzzer.OutOfProcess.Run(run);
+    }
+    else
+    {
+        Fuzzer.Run(run);
+    }
     return 0;
 }
 

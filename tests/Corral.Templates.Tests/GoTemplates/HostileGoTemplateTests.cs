@@ -38,5 +38,15 @@ public sealed class HostileGoTemplateTests
         Assert.True(e is null or TemplateExecutionException, e?.ToString());
     }
 
+    [Theory]
+    [InlineData("""{{ "\UD5555555" }}""")]
+    [InlineData("""{{ define "\UFFFFFFFF" }}{{ end }}""")]
+    [InlineData("""{{ "\U00110000" }}""")]
+    public void A_code_point_escape_out_of_range_is_a_parse_error(string text)
+    {
+        // Fuzzing found \U escapes whose eight digits read as a negative int throwing ArgumentOutOfRangeException.
+        Assert.Throws<TemplateParseException>(() => GoTemplate.Parse(text));
+    }
+
     private static string Repeat(string s, int n) => new StringBuilder(s.Length * n).Insert(0, s, n).ToString();
 }
