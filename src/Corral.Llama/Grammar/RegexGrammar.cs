@@ -346,6 +346,11 @@ internal sealed class RegexGrammar
     /// <summary>Parses an escape (at the backslash) standing for one character.</summary>
     private int ParseEscapedChar()
     {
+        if (_pos + 1 >= _end)
+        {
+            throw Unsupported("trailing backslash"); // "[a\\" ends inside a class; ParseEscapeAtom checks its own
+        }
+
         var c = _pattern[_pos + 1];
         _pos += 2;
         switch (c)

@@ -223,7 +223,12 @@ internal sealed partial class SchemaConverter
             return $"\"\\\"\" {RegexGrammar.Convert(pattern.GetString()!, _rules, name)} \"\\\"\"";
         }
 
-        if (schema.TryGetProperty("format", out var formatElement) && formatElement.GetString() is { } format
+        if (schema.TryGetProperty("format", out var formatElement) && formatElement.ValueKind != JsonValueKind.String)
+        {
+            throw new JsonSchemaNotSupportedException("format", "'format' must be a string.");
+        }
+
+        if (formatElement.ValueKind == JsonValueKind.String && formatElement.GetString() is { } format
             && StringFormats.IsSupported(format))
         {
             if (hasLength)

@@ -127,6 +127,7 @@ internal sealed class SchemaMerger(SchemaConverter converter)
             return;
         }
 
+        RequireShape(keyword, values);
         switch (keyword)
         {
             case "properties":
@@ -165,6 +166,28 @@ internal sealed class SchemaMerger(SchemaConverter converter)
         }
 
         values[0].WriteTo(writer);
+    }
+
+    /// <summary>
+    /// The merges below read these keywords' values as what the schema spec says they are; a schema is a client's
+    /// input, so anything else is refused here rather than failing inside System.Text.Json.
+    /// </summary>
+    private static void RequireShape(string keyword, List<JsonElement> values)
+    {
+        var (ok, shape) = keyword switch
+        {
+            "properties" => (values.All(v => v.ValueKind == JsonValueKind.Object), "an object"),
+            "required" => (values.All(v => v.ValueKind == JsonValueKind.Array && v.EnumerateArray().All(IsString)), "an array of strings"),
+            "type" => (values.All(v => IsString(v) || (v.ValueKind == JsonValueKind.Array && v.EnumerateArray().All(IsString))),
+                "a string or an array of strings"),
+            _ => (true, ""),
+        };
+        if (!ok)
+        {
+            throw new JsonSchemaNotSupportedException(keyword, $"'{keyword}' must be {shape}.");
+        }
+
+        static bool IsString(JsonElement e) => e.ValueKind == JsonValueKind.String;
     }
 
     private static void WriteProperties(Utf8JsonWriter writer, List<JsonElement> values)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Corral.Templates.GoTemplates;
 
 /// <summary>Walks a parsed template against data, following Go's text/template exec semantics.</summary>
@@ -40,6 +42,13 @@ internal sealed class Executor
 
     private Flow Walk(TemplateValue dot, Node node)
     {
+        // A template that parsed can still nest deeper than execution's larger frames allow (each level walks
+        // a list, a branch and a pipeline); overflowing the stack would kill the server.
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Error(node, "template nested too deeply");
+        }
+
         switch (node)
         {
             case TextNode text:

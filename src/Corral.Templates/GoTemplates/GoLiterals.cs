@@ -168,7 +168,9 @@ internal static class GoLiterals
             sb.Append((char)value);
             return true;
         }
-        if (value > 0x10FFFF || value is >= 0xD800 and <= 0xDFFF)
+        // Eight hex digits can read as a negative int (\UD5555555): IsValid also rejects those, which would
+        // otherwise reach ConvertFromUtf32 and throw out of the parser.
+        if (!Rune.IsValid(value))
         {
             return false;
         }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Corral.Templates.GoTemplates;
 
 /// <summary>Recursive-descent parser producing Go-shaped trees: the main tree plus {{define}}d ones.</summary>
@@ -96,6 +98,7 @@ internal sealed class Parser
     /// <summary>Parses nodes until EOF, {{end}} or {{else}}; the terminating keyword token is returned (after "{{").</summary>
     private ListNode ParseList(bool topLevel, out Token? terminator)
     {
+        EnsureStack(Peek().Position, "control structures nested too deeply");
         var list = new ListNode(Peek().Position);
         while (true)
         {
@@ -434,6 +437,7 @@ internal sealed class Parser
 
     private Node ParseTerm(Token token, string context)
     {
+        EnsureStack(token.Position, "max expression depth exceeded");
         switch (token.Kind)
         {
             case TokenKind.Identifier:
@@ -464,6 +468,19 @@ internal sealed class Parser
                 return ParsePipeline(context, allowDecl: true, allowTwoVars: false, endsAt: TokenKind.RightParen);
             default:
                 throw Error(token.Position, $"unexpected {Describe(token)} in operand");
+        }
+    }
+
+    /// <summary>
+    /// Called where the parser recurses on nesting the text controls ({{if}} in {{if}}, parentheses): a template is
+    /// untrusted input (a Modelfile, a pulled layer), and a few thousand levels would overflow the stack, which
+    /// kills the process and cannot be caught. Go's parser stops parentheses at 10000 levels with this message.
+    /// </summary>
+    private void EnsureStack(int position, string message)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Error(position, message);
         }
     }
 

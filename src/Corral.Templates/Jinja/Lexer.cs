@@ -396,7 +396,7 @@ internal sealed class Lexer
                 case '\n': _line++; break;
                 case 'x': sb.Append(ParseHex(2)); break;
                 case 'u': sb.Append(ParseHex(4)); break;
-                case 'U': sb.Append(char.ConvertFromUtf32(int.Parse(ReadHex(8), NumberStyles.HexNumber, CultureInfo.InvariantCulture))); break;
+                case 'U': sb.Append(ParseCodePoint()); break;
                 default: sb.Append('\\').Append(e); break;
             }
         }
@@ -404,7 +404,23 @@ internal sealed class Lexer
         _tokens.Add(new Token(TokenKind.String, sb.ToString(), _line));
     }
 
-    private char ParseHex(int digits) => (char)int.Parse(ReadHex(digits), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    // A template is untrusted (it comes inside the GGUF): a bad escape is a syntax error like Python's, never a
+    // FormatException or ArgumentOutOfRangeException escaping the parser.
+    private char ParseHex(int digits) => (char)ParseHexValue(digits);
+
+    private string ParseCodePoint()
+    {
+        var value = ParseHexValue(8);
+        return Rune.IsValid(value) ? char.ConvertFromUtf32(value) : throw Error($"illegal Unicode character \\U{value:x8}");
+    }
+
+    private int ParseHexValue(int digits)
+    {
+        var hex = ReadHex(digits);
+        return int.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Error($"truncated \\{(digits == 2 ? 'x' : digits == 4 ? 'u' : 'U')}XX escape");
+    }
 
     private string ReadHex(int digits)
     {

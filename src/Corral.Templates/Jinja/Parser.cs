@@ -580,7 +580,11 @@ internal sealed class Parser
                 node = t.Kind switch
                 {
                     TokenKind.Name => new AttrExpr(node, t.Value) { Line = t.Line },
-                    TokenKind.Integer => new ItemExpr(node, new ConstExpr(long.Parse(t.Value, CultureInfo.InvariantCulture))),
+                    TokenKind.Integer when long.TryParse(t.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) =>
+                        new ItemExpr(node, new ConstExpr(index)),
+                    // Python's ints have no limit; an index past long's can name no item, so look it up as an
+                    // attribute (undefined), as Jinja falls back to getattr, instead of letting OverflowException out.
+                    TokenKind.Integer => new AttrExpr(node, t.Value) { Line = t.Line },
                     _ => throw Error($"expected attribute name, got {t}"),
                 };
             }
