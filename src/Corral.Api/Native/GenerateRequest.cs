@@ -38,6 +38,10 @@ public sealed class GenerateRequest
     [JsonPropertyName("format")]
     public JsonElement? Format { get; set; }
 
+    /// <summary>A raw GBNF grammar for the output (llama-server's <c>grammar</c>; a Corral extension); exclusive with format.</summary>
+    [JsonPropertyName("grammar")]
+    public string? Grammar { get; set; }
+
     [JsonPropertyName("keep_alive")]
     public KeepAlive? KeepAlive { get; set; }
 

@@ -44,6 +44,10 @@ public sealed class ChatCompletionRequest
     [JsonPropertyName("presence_penalty")]
     public float? PresencePenalty { get; set; }
 
+    /// <summary>A raw GBNF grammar for the output, as llama-server takes it (a Corral extension).</summary>
+    [JsonPropertyName("grammar")]
+    public string? Grammar { get; set; }
+
     [JsonPropertyName("logit_bias")]
     public Dictionary<string, float>? LogitBias { get; set; }
 

@@ -16,6 +16,10 @@ public sealed class CompletionRequest
     [JsonPropertyName("n")]
     public int? N { get; set; }
 
+    /// <summary>A raw GBNF grammar for the output, as llama-server takes it (a Corral extension).</summary>
+    [JsonPropertyName("grammar")]
+    public string? Grammar { get; set; }
+
     [JsonPropertyName("logit_bias")]
     public Dictionary<string, float>? LogitBias { get; set; }
 

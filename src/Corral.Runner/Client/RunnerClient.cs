@@ -138,12 +138,12 @@ public sealed class RunnerClient : IDisposable
     }
 
     /// <param name="limit">Counting past this is not needed: a longer text may come back as only a leading part longer than it.</param>
-    public async Task<int[]> TokenizeAsync(string content, CancellationToken cancellation, bool addSpecial = true, int? limit = null)
+    /// <exception cref="RunnerException">The runner is gone.</exception>
+    public async Task<int[]> TokenizeAsync(string content, CancellationToken cancellation, bool addSpecial = true, int? limit = null, bool parseSpecial = true)
     {
-        using var response = await _http.PostAsync("tokenize", UnpooledJsonContent.Create(new TokenizeRequest { Content = content, AddSpecial = addSpecial, Limit = limit }, RunnerJsonContext.Default.TokenizeRequest), cancellation).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.TokenizeResponse, cancellation).ConfigureAwait(false);
-        return result?.Tokens ?? [];
+        var request = new TokenizeRequest { Content = content, AddSpecial = addSpecial, ParseSpecial = parseSpecial, Limit = limit };
+        var result = await PostAsync("tokenize", UnpooledJsonContent.Create(request, RunnerJsonContext.Default.TokenizeRequest), RunnerJsonContext.Default.TokenizeResponse, cancellation).ConfigureAwait(false);
+        return result.Tokens;
     }
 
     /// <summary>Tokenizes <paramref name="content"/> and measures each image: the context positions it takes with this model's projector.</summary>
@@ -169,12 +169,35 @@ public sealed class RunnerClient : IDisposable
         }
     }
 
+    /// <exception cref="RunnerException">An id outside the vocabulary (<see cref="RunnerException.IsBadRequest"/>), or the runner is gone.</exception>
     public async Task<string> DetokenizeAsync(int[] tokens, CancellationToken cancellation)
     {
-        using var response = await _http.PostAsJsonAsync("detokenize", new DetokenizeRequest { Tokens = tokens }, RunnerJsonContext.Default.DetokenizeRequest, cancellation).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        var result = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.DetokenizeResponse, cancellation).ConfigureAwait(false);
-        return result?.Content ?? string.Empty;
+        var content = UnpooledJsonContent.Create(new DetokenizeRequest { Tokens = tokens }, RunnerJsonContext.Default.DetokenizeRequest);
+        var result = await PostAsync("detokenize", content, RunnerJsonContext.Default.DetokenizeResponse, cancellation).ConfigureAwait(false);
+        return result.Content;
+    }
+
+    /// <summary>A one-shot call: a 400 carries the runner's reason (one <see cref="CompletionChunk"/>), a lost connection means the runner is gone.</summary>
+    private async Task<T> PostAsync<T>(string path, HttpContent body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> answer, CancellationToken cancellation)
+        where T : class
+    {
+        try
+        {
+            using var response = await _http.PostAsync(path, body, cancellation).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+            {
+                var refusal = await response.Content.ReadFromJsonAsync(RunnerJsonContext.Default.CompletionChunk, cancellation).ConfigureAwait(false);
+                throw new RunnerException(refusal?.Error ?? "model runner refused the request") { IsBadRequest = true };
+            }
+
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync(answer, cancellation).ConfigureAwait(false)
+                ?? throw new RunnerException($"runner sent an empty {path} response");
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellation.IsCancellationRequested))
+        {
+            throw new RunnerException("model runner stopped unexpectedly", ex) { IsRunnerGone = true };
+        }
     }
 
     public void Dispose() => _http.Dispose();

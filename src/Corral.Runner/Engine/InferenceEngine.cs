@@ -75,6 +75,9 @@ public sealed partial class InferenceEngine : IDisposable
     public LlamaToken[] Tokenize(string text, bool addSpecial, bool parseSpecial, int limit) =>
         Admission.LongTextTokens.Head(_model.Vocab, text, limit, addSpecial, parseSpecial) ?? _model.Vocab.Tokenize(text, addSpecial, parseSpecial);
 
+    /// <summary>Token ids run from 0 to this, exclusive.</summary>
+    public int VocabularySize => _model.Vocab.Count;
+
     public string Detokenize(ReadOnlySpan<LlamaToken> tokens) => _model.Vocab.Detokenize(tokens, removeSpecial: false, unparseSpecial: true);
 
     /// <summary>How many context positions each image takes with this model's projector (thread-safe).</summary>

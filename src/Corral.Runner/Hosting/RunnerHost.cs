@@ -371,6 +371,16 @@ public sealed partial class RunnerHost
         }
 
         var request = await JsonBody.ReadAsync(http.Request, RunnerJsonContext.Default.DetokenizeRequest, http.RequestAborted).ConfigureAwait(false) ?? new DetokenizeRequest();
+        var vocabulary = engine.VocabularySize;
+        var bad = Array.FindIndex(request.Tokens, t => t < 0 || t >= vocabulary);
+        if (bad >= 0)
+        {
+            // llama.cpp would index its token table with it unchecked.
+            var id = request.Tokens[bad];
+            await Results.Json(new CompletionChunk { Done = true, Error = $"invalid token id {id}: the vocabulary has ids 0 to {vocabulary - 1}" }, RunnerJsonContext.Default.CompletionChunk, statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+
         var tokens = request.Tokens.Select(t => new LlamaToken(t)).ToArray();
         await Results.Json(new DetokenizeResponse { Content = engine.Detokenize(tokens) }, RunnerJsonContext.Default.DetokenizeResponse).ExecuteAsync(http).ConfigureAwait(false);
     }

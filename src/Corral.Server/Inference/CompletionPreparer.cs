@@ -113,7 +113,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// <param name="logitBias">OpenAI's logit_bias (token id → bias), which has no native field.</param>
     public async Task<PreparedCompletion> PrepareChatAsync(ResolvedModel model, ChatRequest request, ModelOptions options, long started, CancellationToken cancellation, ToolCallRequirement toolCalls = ToolCallRequirement.None, Dictionary<int, float>? logitBias = null)
     {
-        var formatGrammar = StructuredOutput.GrammarFor(request.Format);
+        var formatGrammar = StructuredOutput.GrammarFor(request.Format, request.Grammar);
         return await Inference.WithRunnerAsync(model, options, request.KeepAlive, async lease =>
         {
             var grammar = formatGrammar;
@@ -179,7 +179,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// <param name="logitBias">OpenAI's logit_bias (token id → bias), which has no native field.</param>
     public async Task<PreparedCompletion> PrepareGenerateAsync(ResolvedModel model, GenerateRequest request, ModelOptions options, long started, CancellationToken cancellation, Dictionary<int, float>? logitBias = null)
     {
-        var grammar = StructuredOutput.GrammarFor(request.Format);
+        var grammar = StructuredOutput.GrammarFor(request.Format, request.Grammar);
         var rendered = Prompts.RenderGenerate(model, request);
         var completion = InferenceService.Completion(rendered, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
         completion.ReturnTokens = !request.Raw;

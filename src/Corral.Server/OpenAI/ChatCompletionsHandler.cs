@@ -20,7 +20,7 @@ internal static class ChatCompletionsHandler
         var count = SamplingTranslation.ChoiceCount(request.N);
         var bias = SamplingTranslation.LogitBias(request.LogitBias);
         var model = preparer.ResolveForChat(native);
-        StructuredOutput.GrammarFor(native.Format); // validate before loading anything
+        StructuredOutput.GrammarFor(native.Format, native.Grammar); // validate before loading anything
 
         Task<PreparedCompletion> PrepareAsync(int choice, CancellationToken cancellation) =>
             PrepareChoiceAsync(preparer, model, native, count, bias, ToolChoices.Requirement(request.ToolChoice, request.ParallelToolCalls), started, cancellation);

@@ -29,6 +29,7 @@ internal static class ChatTranslation
             Messages = Messages(request.Messages),
             Stream = request.Stream,
             Format = Format(request.ResponseFormat),
+            Grammar = request.Grammar,
             Tools = Tools(request.Tools, request.ToolChoice),
             Options = options,
             Think = Think(request.Reasoning?.Effort ?? request.ReasoningEffort),

@@ -30,6 +30,7 @@ internal static class CompletionsHandler
 
         var options = SamplingTranslation.Options(request.MaxTokens, request.Temperature, request.TopP, request.Seed, request.Stop, request.FrequencyPenalty, request.PresencePenalty);
         var bias = SamplingTranslation.LogitBias(request.LogitBias);
+        StructuredOutput.GrammarFor(null, request.Grammar); // validate before loading anything
 
         // What every choice shares goes through the native checks once, before anything loads: logprobs is
         // generate's top_logprobs (so Ollama's range and words), a suffix needs the insert capability.
@@ -46,6 +47,7 @@ internal static class CompletionsHandler
                 Options = options,
                 Logprobs = request.Logprobs is not null,
                 TopLogprobs = request.Logprobs ?? 0,
+                Grammar = request.Grammar,
             };
             return PrepareChoiceAsync(preparer, model, generate, count, bias, started, cancellation);
         }

@@ -24,6 +24,8 @@ public static class RouteScopes
         ["/api/embed"] = ApiScope.Infer,
         ["/api/embeddings"] = ApiScope.Infer,
         ["/api/rerank"] = ApiScope.Infer,
+        ["/api/tokenize"] = ApiScope.Infer,
+        ["/api/detokenize"] = ApiScope.Infer,
         ["/v1/chat/completions"] = ApiScope.Infer,
         ["/v1/completions"] = ApiScope.Infer,
         ["/v1/embeddings"] = ApiScope.Infer,

@@ -25,7 +25,7 @@ internal static class ChatHandler
             return;
         }
 
-        StructuredOutput.GrammarFor(request.Format); // validate before loading anything
+        StructuredOutput.GrammarFor(request.Format, request.Grammar); // validate before loading anything
         var options = inference.EffectiveOptions(model, request.Options);
         if (request.Messages is not { Count: > 0 } && !request.DebugRenderOnly)
         {

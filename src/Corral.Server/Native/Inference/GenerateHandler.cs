@@ -26,7 +26,7 @@ internal static class GenerateHandler
             return;
         }
 
-        StructuredOutput.GrammarFor(request.Format); // validate before loading anything
+        StructuredOutput.GrammarFor(request.Format, request.Grammar); // validate before loading anything
         var options = inference.EffectiveOptions(model, request.Options);
         if (string.IsNullOrEmpty(request.Prompt) && string.IsNullOrEmpty(request.Suffix) && !request.DebugRenderOnly && (request.Images?.Count ?? 0) == 0)
         {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Corral.Server.Native.Inference;
 
-/// <summary>generate, chat, embed, embeddings, rerank (a Corral extension), ps.</summary>
+/// <summary>generate, chat, embed, embeddings, rerank, tokenize and detokenize (Corral extensions), ps.</summary>
 public static class InferenceRoutes
 {
     public static IEndpointRouteBuilder MapInferenceRoutes(this IEndpointRouteBuilder routes)
@@ -14,6 +14,8 @@ public static class InferenceRoutes
         routes.MapPost("/api/embed", EmbedHandler.EmbedAsync);
         routes.MapPost("/api/embeddings", EmbedHandler.EmbeddingsAsync);
         routes.MapPost("/api/rerank", RerankHandler.HandleAsync);
+        routes.MapPost("/api/tokenize", TokenizeHandler.TokenizeAsync);
+        routes.MapPost("/api/detokenize", TokenizeHandler.DetokenizeAsync);
         routes.MapMethods("/api/ps", [HttpMethods.Get], PsHandler.HandleAsync);
         return routes;
     }
