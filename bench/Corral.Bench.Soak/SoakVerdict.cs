@@ -2,7 +2,8 @@ namespace Corral.Bench.Soak;
 
 /// <summary>
 /// Issue 16's goal as checks: no errors, every slot free after the load, no runner replaced, both runners gone after a
-/// SIGTERM to the server, and memory and fds flat from the quiet sample after warm-up to the quiet sample at the end.
+/// SIGTERM to the server, and memory and fds flat from the quiet sample after warm-up to the quiet sample at the end
+/// (and RSS over the load's second half).
 /// </summary>
 internal static class SoakVerdict
 {
@@ -44,6 +45,17 @@ internal static class SoakVerdict
             var rssGrowth = last.Footprint.RssKb - first.Footprint.RssKb;
             var rssAllowed = Math.Max(RssToleranceKb, (long)(first.Footprint.RssKb * RssToleranceFraction));
             checks.Add(($"{first.Name} RSS {Mib(first.Footprint.RssKb)} → {Mib(last.Footprint.RssKb)} MiB ({Signed(rssGrowth / 1024.0)} MiB; allowed +{Mib(rssAllowed)})", rssGrowth <= rssAllowed));
+            // A leak keeps growing; warm-up growth levels off. So the second half of the load must be flat too (samples
+            // under load, compared with each other: the midpoint and the last one before the clients stopped).
+            var underLoad = outcome.Samples.Where(s => s.Label.StartsWith('+')).Select(s => s.Processes.FirstOrDefault(p => p.Name == first.Name)).OfType<ProcessSample>().ToList();
+            if (underLoad.Count >= 2)
+            {
+                var (mid, final) = (underLoad[(underLoad.Count - 1) / 2], underLoad[^1]);
+                var lateGrowth = final.Footprint.RssKb - mid.Footprint.RssKb;
+                var lateAllowed = Math.Max(RssToleranceKb, (long)(mid.Footprint.RssKb * RssToleranceFraction));
+                checks.Add(($"{first.Name} RSS over the second half of the load {Mib(mid.Footprint.RssKb)} → {Mib(final.Footprint.RssKb)} MiB ({Signed(lateGrowth / 1024.0)} MiB)", lateGrowth <= lateAllowed));
+            }
+
             var fdGrowth = last.Footprint.OpenFds - first.Footprint.OpenFds;
             checks.Add(($"{first.Name} fds {first.Footprint.OpenFds} → {last.Footprint.OpenFds} ({Signed(fdGrowth)}; allowed +{FdTolerance})", fdGrowth <= FdTolerance));
         }
