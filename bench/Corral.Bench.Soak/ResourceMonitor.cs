@@ -24,7 +24,8 @@ internal sealed class ResourceMonitor(SoakServer server, RouteBook book)
         Samples.SelectMany(s => s.Processes).Where(p => p.Name != "server")
             .GroupBy(p => p.Name).ToDictionary(g => g.Key, g => (IReadOnlySet<int>)g.Select(p => p.ProcessId).ToHashSet());
 
-    public ResourceSample Take(string label)
+    /// <summary>Reads every process now; <paramref name="record"/> false: for a progress line only, not in <see cref="Samples"/>.</summary>
+    public ResourceSample Take(string label, bool record = true)
     {
         var processes = new List<ProcessSample>();
         if (ProcessProbe.Read(server.ProcessId) is { } own)
@@ -41,24 +42,32 @@ internal sealed class ResourceMonitor(SoakServer server, RouteBook book)
         }
 
         var sample = new ResourceSample(label, Stopwatch.GetElapsedTime(_started), ProcessProbe.LoadAverage(), book.TotalRequests, processes);
-        lock (_samples)
+        if (record)
         {
-            _samples.Add(sample);
+            lock (_samples)
+            {
+                _samples.Add(sample);
+            }
         }
 
         return sample;
     }
 
-    /// <summary>Samples every <paramref name="interval"/> until <paramref name="stop"/>, printing a progress line each time.</summary>
-    public async Task RunAsync(TimeSpan interval, TimeSpan loadStarted, CancellationToken stop)
+    /// <summary>
+    /// Samples every <paramref name="interval"/> until <paramref name="stop"/> (kept in <see cref="Samples"/> when
+    /// <paramref name="record"/>: the measured load, not the warm-up), printing a progress line of <paramref name="progress"/>.
+    /// </summary>
+    public async Task RunAsync(TimeSpan interval, string phase, RouteBook progress, bool record, CancellationToken stop)
     {
+        var began = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(interval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                var sample = Take($"+{(Stopwatch.GetElapsedTime(_started) - loadStarted).TotalSeconds:0}s");
-                Console.Error.WriteLine($"{sample.Label}: {book.TotalRequests} requests, {book.TotalErrors} errors, load {sample.LoadAverage}, " +
+                var sample = Take($"{phase}+{Stopwatch.GetElapsedTime(began).TotalSeconds:0}s", record);
+                var oldest = progress.OldestInFlight() is { } o ? $", oldest in flight {o.Route} {o.Age.TotalSeconds:0} s" : "";
+                Console.Error.WriteLine($"{sample.Label}: {progress.TotalRequests} requests, {progress.TotalErrors} errors{oldest}, load {sample.LoadAverage}, " +
                     string.Join(", ", sample.Processes.Select(p => $"{p.Name} {p.Footprint.RssKb / 1024.0:0.0} MiB {p.Footprint.OpenFds} fds")));
             }
         }

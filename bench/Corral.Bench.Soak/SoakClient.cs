@@ -28,6 +28,7 @@ internal sealed class SoakClient(HttpClient http, RouteBook book, TimeSpan reque
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort);
         timeout.CancelAfter(requestTimeout);
         var started = Stopwatch.GetTimestamp();
+        var ticket = book.Begin(action.Route);
         try
         {
             await action.Send(calls, timeout.Token).ConfigureAwait(false);
@@ -49,6 +50,10 @@ internal sealed class SoakClient(HttpClient http, RouteBook book, TimeSpan reque
         {
             // Transport failures (reset, refused, cut streams) and anything unexpected in an answer's shape.
             route.RecordError(ErrorKinds.Exception(e));
+        }
+        finally
+        {
+            book.End(ticket);
         }
     }
 }

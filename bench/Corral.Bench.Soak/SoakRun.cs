@@ -27,7 +27,7 @@ internal static class SoakRun
         var load = new RouteBook();
         var monitor = new ResourceMonitor(server, load);
         Console.Error.WriteLine($"warm-up: the same load for {options.WarmUp.TotalSeconds:0} s, not measured");
-        await RunLoadAsync(server, warmUpLoad, monitor, options.WarmUp, sampleEvery: null, options.Seed + 1000, options, abort).ConfigureAwait(false);
+        await RunLoadAsync(server, warmUpLoad, monitor, options.WarmUp, "warm-up", options.Seed + 1000, options, abort).ConfigureAwait(false);
         using var http = CreateHttp(server);
         await WaitForIdleSlotsAsync(http, abort).ConfigureAwait(false);
         await SettleAsync(server, abort).ConfigureAwait(false);
@@ -38,7 +38,7 @@ internal static class SoakRun
         }
 
         Console.Error.WriteLine("start: " + string.Join(", ", start.Processes.Select(p => $"{p.Name} pid {p.ProcessId}")) + $"; load {start.LoadAverage}");
-        var loadRan = await RunLoadAsync(server, load, monitor, options.Duration, options.SampleEvery, options.Seed, options, abort).ConfigureAwait(false);
+        var loadRan = await RunLoadAsync(server, load, monitor, options.Duration, phase: "", options.Seed, options, abort).ConfigureAwait(false);
 
         var (afterLoad, drained) = await WaitForIdleSlotsAsync(http, abort).ConfigureAwait(false);
         var probe = new RouteBook();
@@ -53,16 +53,17 @@ internal static class SoakRun
     }
 
     /// <summary>
-    /// The clients for <paramref name="duration"/>, sampled every <paramref name="sampleEvery"/> (null: not sampled),
-    /// client i drawing its requests from seed + i; returns how long the load ran (to the last request's end).
+    /// The clients for <paramref name="duration"/>, client i drawing its requests from seed + i, sampled every
+    /// SampleEvery (samples kept for the measured load, whose <paramref name="phase"/> is empty; the warm-up's only
+    /// print); returns how long the load ran (to the last request's end).
     /// </summary>
-    private static async Task<TimeSpan> RunLoadAsync(SoakServer server, RouteBook load, ResourceMonitor monitor, TimeSpan duration, TimeSpan? sampleEvery, int seed, SoakOptions options, CancellationToken abort)
+    private static async Task<TimeSpan> RunLoadAsync(SoakServer server, RouteBook load, ResourceMonitor monitor, TimeSpan duration, string phase, int seed, SoakOptions options, CancellationToken abort)
     {
         using var http = CreateHttp(server);
         using var stop = new CancellationTokenSource(duration);
         using var stopSampling = new CancellationTokenSource();
         var began = Stopwatch.GetTimestamp();
-        var sampling = sampleEvery is { } every ? monitor.RunAsync(every, monitor.Elapsed, stopSampling.Token) : Task.CompletedTask;
+        var sampling = monitor.RunAsync(options.SampleEvery, phase, load, record: phase.Length == 0, stopSampling.Token);
         var clients = Enumerable.Range(0, options.Clients)
             .Select(i => Task.Run(() => new SoakClient(http, load, options.RequestTimeout, seed + i).RunAsync(stop.Token, abort), CancellationToken.None))
             .ToList();
@@ -139,9 +140,13 @@ internal static class SoakRun
         return [.. runners.Where(ProcessProbe.IsAlive)];
     }
 
-    /// <summary>Keep-alive connections, as SDK clients use them; no client-side timeout (the soak's own per-request one applies).</summary>
+    /// <summary>
+    /// Keep-alive connections, as SDK clients use them; no client-side timeout (the soak's own per-request one applies).
+    /// No response draining: by default a response disposed half-read is read on (up to 1 MB, 2 s) to keep its
+    /// connection, so a "disconnect" would quietly become a completed stream; with 0 the connection is closed at once.
+    /// </summary>
     private static HttpClient CreateHttp(SoakServer server) =>
-        new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2) })
+        new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2), MaxResponseDrainSize = 0 })
         {
             BaseAddress = server.BaseAddress,
             Timeout = Timeout.InfiniteTimeSpan,

@@ -25,6 +25,11 @@ internal static class SoakVerdict
         var active = outcome.AfterLoad["corral_runner_active_slots"];
         var queued = outcome.AfterLoad["corral_queue_depth"];
         checks.Add(($"slots free after the load: active {active}, queue {queued} (after {outcome.SlotsDrainedAfter.TotalSeconds:0.0} s)", active == 0 && queued == 0));
+        // A dropped stream the server finished anyway would test nothing: it must see the client go (499), except for the
+        // few that ended before the client's cut (the random model can say end-of-text in its first tokens).
+        var dropped = outcome.WarmUp[TrafficMix.Disconnect].Count + outcome.Load[TrafficMix.Disconnect].Count;
+        var closed = outcome.AfterLoad.Sum("corral_http_requests_total", "status=\"499\"");
+        checks.Add(($"dropped streams seen by the server as closed by the client (499): {closed} of {dropped}", closed > 0 && closed <= dropped));
         var restarts = outcome.AfterLoad["corral_runner_restarts_total"];
         var replaced = outcome.RunnerIds.Where(r => r.Value.Count > 1).Select(r => r.Key).ToList();
         checks.Add(($"runners never replaced: restarts {restarts}, pids per runner {string.Join(", ", outcome.RunnerIds.Select(r => $"{r.Key} {string.Join('/', r.Value)}"))}",
