@@ -10,6 +10,7 @@ internal sealed record SoakOutcome(
     RouteBook Probe,
     IReadOnlyList<ResourceSample> Samples,
     IReadOnlyDictionary<string, IReadOnlySet<int>> RunnerIds,
+    MetricsScrape BeforeLoad,
     MetricsScrape AfterLoad,
     TimeSpan SlotsDrainedAfter,
     IReadOnlyDictionary<string, int> ServerLogProblems,

@@ -56,6 +56,8 @@ internal static class SoakReport
         text.AppendLine();
         AppendResources(text, outcome.Samples);
         text.AppendLine();
+        AppendMetrics(text, outcome.BeforeLoad, outcome.AfterLoad);
+        text.AppendLine();
         var passed = checks.All(c => c.Passed);
         text.AppendLine($"Verdict: **{(passed ? "PASS" : "FAIL")}**");
         foreach (var (check, ok) in checks)
@@ -94,6 +96,18 @@ internal static class SoakReport
         }
 
         text.AppendLine("\n</details>");
+    }
+
+    /// <summary>
+    /// What the server's own gauges say at start and end, beside RSS: the chat runner's host-memory prompt cache grows
+    /// by design (bounded by CORRAL_PROMPT_CACHE_MB and 256 entries), which is memory growth but not a leak.
+    /// </summary>
+    private static void AppendMetrics(StringBuilder text, MetricsScrape before, MetricsScrape after)
+    {
+        string Both(string metric, double scale = 1) => $"{before[metric] / scale:0.##} → {after[metric] / scale:0.##}";
+        text.AppendLine($"Server metrics start → end: prompt cache {Both("corral_prompt_cache_bytes", 1024 * 1024)} MiB, " +
+            $"KV cells in use {Both("corral_kv_cache_used_cells")}, loaded models {Both("corral_loaded_models")}, " +
+            $"runner restarts {Both("corral_runner_restarts_total")}.");
     }
 
     private static RouteStats Renamed(RouteStats stats, string phase)

@@ -16,11 +16,11 @@ internal static class SoakRun
         var server = cleanup.Add(await SoakServer.StartAsync(store, options).ConfigureAwait(false));
         Console.Error.WriteLine($"server pid {server.ProcessId} on {server.BaseAddress}");
 
-        var warmUp = new RouteBook();
-        await ProbeEveryRouteAsync(server, warmUp, options, abort).ConfigureAwait(false);
-        if (warmUp.TotalErrors > 0)
+        var firstProbe = new RouteBook();
+        await ProbeEveryRouteAsync(server, firstProbe, options, abort).ConfigureAwait(false);
+        if (firstProbe.TotalErrors > 0)
         {
-            throw new InvalidOperationException("warm-up failed: " + DescribeErrors(warmUp) + "\n" + server.Log.Tail);
+            throw new InvalidOperationException("the first request of some route failed: " + DescribeErrors(firstProbe) + "\n" + server.Log.Tail);
         }
 
         var warmUpLoad = new RouteBook();
@@ -29,7 +29,7 @@ internal static class SoakRun
         Console.Error.WriteLine($"warm-up: the same load for {options.WarmUp.TotalSeconds:0} s, not measured");
         await RunLoadAsync(server, warmUpLoad, monitor, options.WarmUp, "warm-up", options.Seed + 1000, options, abort).ConfigureAwait(false);
         using var http = CreateHttp(server);
-        await WaitForIdleSlotsAsync(http, abort).ConfigureAwait(false);
+        var (beforeLoad, _) = await WaitForIdleSlotsAsync(http, abort).ConfigureAwait(false);
         await SettleAsync(server, abort).ConfigureAwait(false);
         var start = monitor.Take("start");
         if (start.Processes.Count != 3)
@@ -49,7 +49,7 @@ internal static class SoakRun
         var runnerIds = monitor.RunnerIds;
         var stop = await server.StopAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         var left = await RunnersLeftAsync(runnerIds.Values.SelectMany(ids => ids).ToList()).ConfigureAwait(false);
-        return new SoakOutcome(options, startedUtc, loadRan, warmUpLoad, load, probe, monitor.Samples, runnerIds, afterLoad, drained, server.Log.Problems, stop, left);
+        return new SoakOutcome(options, startedUtc, loadRan, warmUpLoad, load, probe, monitor.Samples, runnerIds, beforeLoad, afterLoad, drained, server.Log.Problems, stop, left);
     }
 
     /// <summary>
@@ -72,7 +72,7 @@ internal static class SoakRun
         await stopSampling.CancelAsync().ConfigureAwait(false);
         await sampling.ConfigureAwait(false);
         abort.ThrowIfCancellationRequested();
-        Console.Error.WriteLine($"load ran {ran.TotalSeconds:0} s: {load.TotalRequests} requests, {load.TotalErrors} errors");
+        Console.Error.WriteLine($"{(phase.Length > 0 ? phase : "load")} ran {ran.TotalSeconds:0} s: {load.TotalRequests} requests, {load.TotalErrors} errors");
         return ran;
     }
 
