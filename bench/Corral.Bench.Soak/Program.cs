@@ -3,8 +3,9 @@
 // drop a stream mid-way. Reports errors by kind, latency p50/p99 per route, and the RSS and open fds of the server and
 // each runner at start and end (and every 30 s), then a verdict; exits 1 unless every check passed.
 //
-//   dotnet run -c Release --project bench/Corral.Bench.Soak -- [--clients 64] [--duration 10m]
+//   dotnet run -c Release --project bench/Corral.Bench.Soak -- [--clients 64] [--duration 10m] [--warmup 60s]
 //       [--chat-model PATH.gguf --embed-model PATH.gguf] [--parallel 4] [--ctx 512] [--sample-every 30s]
+//       [--request-timeout 120s] [--seed 16]
 //
 // Its own temp store (removed at the end, also on Ctrl-C); tiny generated models unless given. A bench, never a test.
 using Corral.Bench.Soak;
