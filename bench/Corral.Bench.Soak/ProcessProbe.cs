@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace Corral.Bench.Soak;
+
+/// <summary>What Linux's /proc says about a process: resident memory, open descriptors, threads, children.</summary>
+internal static class ProcessProbe
+{
+    /// <summary>The process's footprint now, or null when it is gone (or not ours to read).</summary>
+    public static ProcessFootprint? Read(int pid)
+    {
+        try
+        {
+            long rssKb = -1;
+            var threads = -1;
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    rssKb = FirstNumber(line);
+                }
+                else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                {
+                    threads = (int)FirstNumber(line);
+                }
+            }
+
+            var fds = Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+            return new ProcessFootprint(rssKb, fds, threads);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Direct children of <paramref name="parent"/>, by scanning every /proc/PID/stat for its ppid
+    /// (/proc/PID/task/TID/children needs a kernel option and lists one thread's children only).
+    /// </summary>
+    public static IReadOnlyList<int> Children(int parent)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parent)
+                {
+                    children.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // It ended while we looked.
+            }
+        }
+
+        return children;
+    }
+
+    /// <summary>The arguments a process was started with; empty when it is gone.</summary>
+    public static IReadOnlyList<string> CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
+
+    /// <summary>The 1, 5 and 15 minute load averages, as /proc/loadavg writes them.</summary>
+    public static string LoadAverage()
+    {
+        var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+        return $"{parts[0]} {parts[1]} {parts[2]}";
+    }
+
+    private static long FirstNumber(string line) =>
+        long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().ToString().Split(' ')[0], CultureInfo.InvariantCulture);
+}
