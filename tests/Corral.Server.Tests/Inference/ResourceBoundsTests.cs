@@ -39,8 +39,19 @@ public sealed class ResourceBoundsTests(InferenceServerFixture fx, Xunit.Abstrac
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         Assert.Equal(3, JsonNode.Parse(body)!["eval_count"]!.GetValue<int>());
 
-        // A batch of a million positions, 100000 ggml threads or a 2^31-entry penalty window would each take
-        // gigabytes (or abort ggml); the tiny models' runners need well under 400 MB.
+        // An embedding model (non-causal) is where llama.cpp does not clamp num_batch to the context itself: a million
+        // positions would size its compute buffers for a million tokens.
+        using var embed = await fx.Http.PostAsJsonAsync("/api/embed", new JsonObject
+        {
+            ["model"] = "embedder",
+            ["input"] = "a b c",
+            ["options"] = new JsonObject { ["num_batch"] = 1 << 20, ["num_thread"] = 100_000 },
+        });
+        Assert.True(embed.StatusCode == HttpStatusCode.OK, await embed.Content.ReadAsStringAsync());
+
+        // A 2^31-entry penalty window took 8 GB; 100000 ggml threads on two cores never finish (this request hung
+        // for minutes before the clamp); a batch of a million positions sizes llama.cpp's buffers for a million
+        // tokens, though the tiny models leave most of that untouched. Their runners need well under 400 MB.
         foreach (var pid in fx.Server.RunnerProcessIds())
         {
             Assert.InRange(ProcessResources.ResidentBytes(pid), 0, 400 * MiB);
