@@ -63,6 +63,65 @@ public sealed unsafe class LlamaSamplerChain : IDisposable
     public LlamaSamplerChain AddPenalties(int lastN, float repeat, float frequency, float presence, int vocabCount = 0) =>
         Add(LlamaNative.llama_sampler_init_penalties(vocabCount, lastN, repeat, frequency, presence), "penalties");
 
+    /// <summary>
+    /// XTC ("exclude top choices"): with chance <paramref name="probability"/> per token, removes every candidate of
+    /// probability at least <paramref name="threshold"/> except the least likely of them; a threshold over 0.5 never
+    /// finds two such candidates, so it is off. <paramref name="seed"/> drives that chance.
+    /// </summary>
+    public LlamaSamplerChain AddXtc(float probability, float threshold, uint seed, int minKeep = 1) =>
+        Add(LlamaNative.llama_sampler_init_xtc(probability, threshold, (nuint)Math.Max(0, minKeep), seed), "xtc");
+
+    /// <summary>Top-nσ: masks candidates whose logit is more than <paramref name="n"/> standard deviations below the top one; n &lt;= 0 is a no-op.</summary>
+    public LlamaSamplerChain AddTopNSigma(float n) => Add(LlamaNative.llama_sampler_init_top_n_sigma(n), "top_n_sigma");
+
+    /// <summary>
+    /// DRY: a candidate that would extend a sequence already seen in the last <paramref name="penaltyLastN"/> accepted
+    /// tokens, once the repeat is longer than <paramref name="allowedLength"/>, loses
+    /// <c>multiplier · base^(length − allowedLength)</c> from its logit. A repeat never reaches across a sequence
+    /// breaker. llama.cpp reads only the first 40 bytes of each breaker and walks the whole vocabulary once per
+    /// breaker here, so callers bound their number and length.
+    /// </summary>
+    /// <exception cref="ArgumentException">A breaker holds a NUL character (C would silently cut it there).</exception>
+    public LlamaSamplerChain AddDry(LlamaVocab vocab, float multiplier, float @base, int allowedLength, int penaltyLastN, IReadOnlyList<string> sequenceBreakers)
+    {
+        ArgumentNullException.ThrowIfNull(vocab);
+        ArgumentNullException.ThrowIfNull(sequenceBreakers);
+
+        // One buffer of NUL-terminated UTF-8 strings and a pointer per string; llama.cpp copies them during the call.
+        var offsets = new int[sequenceBreakers.Count];
+        var size = 0;
+        for (var i = 0; i < sequenceBreakers.Count; i++)
+        {
+            var breaker = sequenceBreakers[i] ?? throw new ArgumentException("a sequence breaker is null", nameof(sequenceBreakers));
+            if (breaker.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("a sequence breaker holds a NUL character", nameof(sequenceBreakers));
+            }
+
+            offsets[i] = size;
+            size += System.Text.Encoding.UTF8.GetByteCount(breaker) + 1;
+        }
+
+        var bytes = new byte[Math.Max(size, 1)];
+        for (var i = 0; i < sequenceBreakers.Count; i++)
+        {
+            System.Text.Encoding.UTF8.GetBytes(sequenceBreakers[i], bytes.AsSpan(offsets[i])); // the NUL is the zeroed byte after it
+        }
+
+        var pointers = new nint[Math.Max(sequenceBreakers.Count, 1)];
+        fixed (byte* text = bytes)
+        fixed (nint* table = pointers)
+        {
+            for (var i = 0; i < sequenceBreakers.Count; i++)
+            {
+                table[i] = (nint)(text + offsets[i]);
+            }
+
+            return Add(LlamaNative.llama_sampler_init_dry(vocab.NativePointer, multiplier, @base, allowedLength, penaltyLastN,
+                (byte**)table, (nuint)sequenceBreakers.Count), "dry");
+        }
+    }
+
     public LlamaSamplerChain AddMirostat(int vocabCount, uint seed, float tau, float eta, int m = 100) =>
         Add(LlamaNative.llama_sampler_init_mirostat(vocabCount, seed, tau, eta, m), "mirostat");
 

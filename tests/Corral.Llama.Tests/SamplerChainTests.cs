@@ -57,4 +57,64 @@ public sealed class SamplerChainTests(VocabFixture fixture) : IClassFixture<Voca
         var ex = Assert.Throws<LlamaGrammarException>(() => chain.AddGrammar(fixture.Vocab, "answer ::= \"yes\"", "root"));
         Assert.Contains("root", ex.Message);
     }
+
+    [Fact]
+    public void Dry_penalises_the_token_that_extends_a_repeat_unless_a_breaker_cuts_it()
+    {
+        var tokens = fixture.Vocab.Tokenize("x one two three one two", addSpecial: false, parseSpecial: false);
+        var three = tokens[3];
+        var one = tokens[1];
+        Assert.Equal(" three", fixture.Vocab.Detokenize([three]));
+
+        // " one two" was followed by " three" before: repeating it further is what DRY penalises.
+        var penalised = DryLogits(tokens, ["zzz-nowhere"]);
+        Assert.Equal(-0.8f * 1.75f, penalised[three.Value], 3); // multiplier · base^(repeat 2 − allowed 1)
+        Assert.Equal(0f, penalised[one.Value]);
+
+        // A breaker the last token contains ends every repeat there: the strings reached llama.cpp.
+        var broken = DryLogits(tokens, ["two"]);
+        Assert.Equal(0f, broken[three.Value]);
+
+        using var chain = new LlamaSamplerChain();
+        Assert.Throws<ArgumentException>(() => chain.AddDry(fixture.Vocab, 0.8f, 1.75f, 1, 64, ["a\0b"]));
+    }
+
+    [Fact]
+    public void Top_n_sigma_masks_logits_far_below_the_top_one()
+    {
+        var logits = new float[fixture.Vocab.Count];
+        logits[7] = 10f;
+        using (var narrow = new LlamaSamplerChain().AddTopNSigma(1f))
+        {
+            var masked = (float[])logits.Clone();
+            narrow.ApplyToLogits(masked);
+            Assert.Equal(10f, masked[7]);
+            Assert.Equal(float.NegativeInfinity, masked[5]);
+        }
+
+        using var wide = new LlamaSamplerChain().AddTopNSigma(1000f);
+        var kept = (float[])logits.Clone();
+        wide.ApplyToLogits(kept);
+        Assert.Equal(0f, kept[5]);
+    }
+
+    [Fact]
+    public void Xtc_is_added_with_its_seed()
+    {
+        using var chain = new LlamaSamplerChain().AddXtc(1f, 0.1f, 17).AddDist(17);
+        Assert.Equal(2, chain.Count);
+    }
+
+    private float[] DryLogits(LlamaToken[] history, string[] breakers)
+    {
+        using var chain = new LlamaSamplerChain().AddDry(fixture.Vocab, 0.8f, 1.75f, 1, 64, breakers);
+        foreach (var token in history)
+        {
+            chain.Accept(token);
+        }
+
+        var logits = new float[fixture.Vocab.Count];
+        chain.ApplyToLogits(logits);
+        return logits;
+    }
 }

@@ -11,7 +11,8 @@ namespace Corral.Api.Native;
 /// Unknown names in a request are ignored and listed in <see cref="UnknownKeys"/> so the caller can log a
 /// warning, as Ollama does ("invalid option provided"). Names Ollama dropped (mirostat*, penalize_newline,
 /// numa, low_vram, use_mlock) are still typed here because llama.cpp can honour them; f16_kv, logits_all,
-/// vocab_only and tfs_z are accepted and ignored.
+/// vocab_only and tfs_z are accepted and ignored. llama.cpp's samplers that Ollama lacks (top_n_sigma, xtc_*, dry_*)
+/// are Corral's additions, under llama-server's names and defaults.
 /// </summary>
 [JsonConverter(typeof(ModelOptionsJsonConverter))]
 public sealed class ModelOptions
@@ -47,6 +48,16 @@ public sealed class ModelOptions
         new("mirostat_eta", OptionKind.Float, o => o.MirostatEta, (o, v) => o.MirostatEta = (float?)v),
         new("penalize_newline", OptionKind.Boolean, o => o.PenalizeNewline, (o, v) => o.PenalizeNewline = (bool?)v),
         new("stop", OptionKind.StringArray, o => o.Stop, (o, v) => o.Stop = (IReadOnlyList<string>?)v),
+
+        // llama.cpp samplers Ollama lacks (ollama/ollama#7504), named as llama-server names them.
+        new("top_n_sigma", OptionKind.Float, o => o.TopNSigma, (o, v) => o.TopNSigma = (float?)v),
+        new("xtc_probability", OptionKind.Float, o => o.XtcProbability, (o, v) => o.XtcProbability = (float?)v),
+        new("xtc_threshold", OptionKind.Float, o => o.XtcThreshold, (o, v) => o.XtcThreshold = (float?)v),
+        new("dry_multiplier", OptionKind.Float, o => o.DryMultiplier, (o, v) => o.DryMultiplier = (float?)v),
+        new("dry_base", OptionKind.Float, o => o.DryBase, (o, v) => o.DryBase = (float?)v),
+        new("dry_allowed_length", OptionKind.Integer, o => o.DryAllowedLength, (o, v) => o.DryAllowedLength = (int?)v),
+        new("dry_penalty_last_n", OptionKind.Integer, o => o.DryPenaltyLastN, (o, v) => o.DryPenaltyLastN = (int?)v),
+        new("dry_sequence_breakers", OptionKind.StringArray, o => o.DrySequenceBreakers, (o, v) => o.DrySequenceBreakers = (IReadOnlyList<string>?)v),
     ];
 
     private static readonly Dictionary<string, OptionDescriptor> ByName = Descriptors.ToDictionary(d => d.Name, StringComparer.Ordinal);
@@ -106,6 +117,30 @@ public sealed class ModelOptions
 
     public IReadOnlyList<string>? Stop { get; set; }
 
+    /// <summary>Top-nσ: keep tokens within this many standard deviations of the top logit; 0 or less is off.</summary>
+    public float? TopNSigma { get; set; }
+
+    /// <summary>XTC: chance per token of removing the top choices; 0 is off.</summary>
+    public float? XtcProbability { get; set; }
+
+    /// <summary>XTC: only choices at least this likely are removed (all but the least likely of them); over 0.5 is off.</summary>
+    public float? XtcThreshold { get; set; }
+
+    /// <summary>DRY: penalty scale for tokens that extend a repeat; 0 is off.</summary>
+    public float? DryMultiplier { get; set; }
+
+    /// <summary>DRY: the penalty grows as this power of how far the repeat runs past the allowed length.</summary>
+    public float? DryBase { get; set; }
+
+    /// <summary>DRY: repeats up to this many tokens long go unpenalised.</summary>
+    public int? DryAllowedLength { get; set; }
+
+    /// <summary>DRY: how many recent tokens are scanned for repeats; -1 is the context, 0 is off.</summary>
+    public int? DryPenaltyLastN { get; set; }
+
+    /// <summary>DRY: strings a repeat never reaches across; an empty list is none.</summary>
+    public IReadOnlyList<string>? DrySequenceBreakers { get; set; }
+
     /// <summary>Names that were present in the JSON but are not options (ignored; log a warning).</summary>
     public IReadOnlyList<string>? UnknownKeys { get; internal set; }
 
@@ -135,6 +170,16 @@ public sealed class ModelOptions
         NumBatch = 512,
         NumGpu = -1,
         NumThread = 0,
+
+        // llama-server's defaults: every one of these samplers off.
+        TopNSigma = -1.0f,
+        XtcProbability = 0.0f,
+        XtcThreshold = 0.1f,
+        DryMultiplier = 0.0f,
+        DryBase = 1.75f,
+        DryAllowedLength = 2,
+        DryPenaltyLastN = 64,
+        DrySequenceBreakers = ["\n", ":", "\"", "*"],
     };
 
     /// <summary>Every option name this type understands, in Ollama's order.</summary>
@@ -219,7 +264,7 @@ public sealed class ModelOptions
                     ? f
                     : throw new ArgumentException($"invalid float value [{text}]", key),
                 OptionKind.Boolean => ParseGoBool(text) ?? throw new ArgumentException($"invalid bool value [{text}]", key),
-                _ => (options.Stop ?? []).Append(text).ToArray(),
+                _ => ((IReadOnlyList<string>?)descriptor.Get(options) ?? []).Append(text).ToArray(), // repeated lines accumulate
             };
             descriptor.Set(options, value);
         }

@@ -93,6 +93,26 @@ public static unsafe partial class LlamaNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial nint llama_sampler_init_temp_ext(float t, float delta, float exponent);
 
+    /// <summary>XTC: with chance <paramref name="p"/>, removes every token of probability at least <paramref name="t"/> but the least likely of them.</summary>
+    [LibraryImport(LlamaLibrary)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial nint llama_sampler_init_xtc(float p, float t, nuint minKeep, uint seed);
+
+    /// <summary>Masks tokens whose logit is more than <paramref name="n"/> standard deviations below the top one; n &lt;= 0 is a no-op.</summary>
+    [LibraryImport(LlamaLibrary)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial nint llama_sampler_init_top_n_sigma(float n);
+
+    /// <summary>
+    /// DRY ("don't repeat yourself"). <paramref name="seqBreakers"/> is an array of <paramref name="numBreakers"/>
+    /// NUL-terminated UTF-8 strings, copied before the call returns; each costs a pass over the whole vocabulary here.
+    /// A disabled configuration (multiplier 0, base &lt; 1, last_n 0; last_n &lt; 0 counts as 0) returns an empty sampler.
+    /// </summary>
+    [LibraryImport(LlamaLibrary)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial nint llama_sampler_init_dry(nint vocab, float dryMultiplier, float dryBase, int dryAllowedLength,
+        int dryPenaltyLastN, byte** seqBreakers, nuint numBreakers);
+
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial nint llama_sampler_init_penalties(int nVocab, int penaltyLastN, float penaltyRepeat,

@@ -37,6 +37,16 @@ public static class ModelfileParameters
         new("frequency_penalty", ParameterKind.Float),
         new("stop", ParameterKind.StringArray),
 
+        // llama.cpp samplers Ollama lacks, named as llama-server names them (a Corral extension).
+        new("top_n_sigma", ParameterKind.Float),
+        new("xtc_probability", ParameterKind.Float),
+        new("xtc_threshold", ParameterKind.Float),
+        new("dry_multiplier", ParameterKind.Float),
+        new("dry_base", ParameterKind.Float),
+        new("dry_allowed_length", ParameterKind.Integer),
+        new("dry_penalty_last_n", ParameterKind.Integer),
+        new("dry_sequence_breakers", ParameterKind.StringArray),
+
         // Still accepted in old Modelfiles, ignored.
         new("penalize_newline", ParameterKind.Boolean, IsDeprecated: true),
         new("low_vram", ParameterKind.Boolean, IsDeprecated: true),

@@ -58,6 +58,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
         }
 
         CheckStops(options.Stop);
+        SamplerOptionChecks.Check(options);
         return options;
     }
 
@@ -215,6 +216,16 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
                 MirostatTau = options.MirostatTau ?? 5f,
                 MirostatEta = options.MirostatEta ?? 0.1f,
                 Seed = options.Seed ?? -1,
+                TopNSigma = options.TopNSigma ?? -1f,
+                XtcProbability = options.XtcProbability ?? 0f,
+                XtcThreshold = options.XtcThreshold ?? 0.1f,
+                DryMultiplier = options.DryMultiplier ?? 0f,
+                DryBase = options.DryBase ?? 1.75f,
+                DryAllowedLength = options.DryAllowedLength ?? 2,
+                DryPenaltyLastN = options.DryPenaltyLastN ?? 64,
+
+                // Sent only when DRY is on: the runner fills in llama-server's defaults for null, and no other sampler reads them.
+                DrySequenceBreakers = options.DryMultiplier is > 0f ? options.DrySequenceBreakers?.ToArray() : null,
                 Grammar = grammar,
             },
         };

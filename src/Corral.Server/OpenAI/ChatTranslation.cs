@@ -22,7 +22,8 @@ internal static class ChatTranslation
 
         var topLogprobs = TopLogprobs(request.TopLogprobs);
         var options = SamplingTranslation.Options(
-            request.MaxCompletionTokens ?? request.MaxTokens, request.Temperature, request.TopP, request.Seed, request.Stop, request.FrequencyPenalty, request.PresencePenalty);
+            request.MaxCompletionTokens ?? request.MaxTokens, request.Temperature, request.TopP, request.Seed, request.Stop, request.FrequencyPenalty, request.PresencePenalty)
+            .WithLlamaSamplers(request);
         return new ChatRequest
         {
             Model = request.Model,

@@ -28,7 +28,8 @@ internal static class CompletionsHandler
             throw ApiException.BadRequest("too many choices: prompts × n must be at most 64");
         }
 
-        var options = SamplingTranslation.Options(request.MaxTokens, request.Temperature, request.TopP, request.Seed, request.Stop, request.FrequencyPenalty, request.PresencePenalty);
+        var options = SamplingTranslation.Options(request.MaxTokens, request.Temperature, request.TopP, request.Seed, request.Stop, request.FrequencyPenalty, request.PresencePenalty)
+            .WithLlamaSamplers(request);
         var bias = SamplingTranslation.LogitBias(request.LogitBias);
         StructuredOutput.GrammarFor(null, request.Grammar); // validate before loading anything
 

@@ -1,5 +1,6 @@
 using Corral.Api.Json;
 using Corral.Api.Native;
+using Corral.Api.OpenAI;
 using Corral.Server.Http;
 
 namespace Corral.Server.OpenAI;
@@ -38,6 +39,26 @@ internal static class SamplingTranslation
             FrequencyPenalty = frequencyPenalty,
             PresencePenalty = presencePenalty,
         };
+    }
+
+    /// <summary>
+    /// llama-server's extra fields (top_k, min_p, typical_p, top_n_sigma, xtc_*, dry_*) onto <paramref name="options"/>, under the same
+    /// names; absent ones stay unset, so the Modelfile's values apply. Their ranges are checked with the native options.
+    /// </summary>
+    public static ModelOptions WithLlamaSamplers(this ModelOptions options, ILlamaSamplingFields fields)
+    {
+        options.TopK = fields.TopK;
+        options.MinP = fields.MinP;
+        options.TypicalP = fields.TypicalP;
+        options.TopNSigma = fields.TopNSigma;
+        options.XtcProbability = fields.XtcProbability;
+        options.XtcThreshold = fields.XtcThreshold;
+        options.DryMultiplier = fields.DryMultiplier;
+        options.DryBase = fields.DryBase;
+        options.DryAllowedLength = fields.DryAllowedLength;
+        options.DryPenaltyLastN = fields.DryPenaltyLastN;
+        options.DrySequenceBreakers = fields.DrySequenceBreakers;
+        return options;
     }
 
     /// <summary>

@@ -158,4 +158,62 @@ public sealed class ModelOptionsTests
         Assert.StartsWith("invalid float value [hot]", Assert.Throws<ArgumentException>(() => ModelOptions.FromParameters([new("temperature", "hot")])).Message);
         Assert.StartsWith("unknown parameter 'nope'", Assert.Throws<ArgumentException>(() => ModelOptions.FromParameters([new("nope", "1")])).Message);
     }
+
+    [Fact]
+    public void Reads_llama_server_sampler_options_from_json()
+    {
+        const string json = """
+            {"top_n_sigma":1.5,"xtc_probability":0.5,"xtc_threshold":0.2,"dry_multiplier":0.8,"dry_base":2,
+             "dry_allowed_length":3,"dry_penalty_last_n":-1,"dry_sequence_breakers":["\n","###"]}
+            """;
+        var options = JsonSerializer.Deserialize(json, NativeJsonContext.Default.ModelOptions)!;
+        Assert.Null(options.UnknownKeys);
+        Assert.Equal(1.5f, options.TopNSigma);
+        Assert.Equal(0.5f, options.XtcProbability);
+        Assert.Equal(0.2f, options.XtcThreshold);
+        Assert.Equal(0.8f, options.DryMultiplier);
+        Assert.Equal(2f, options.DryBase);
+        Assert.Equal(3, options.DryAllowedLength);
+        Assert.Equal(-1, options.DryPenaltyLastN);
+        Assert.Equal(["\n", "###"], options.DrySequenceBreakers);
+        Assert.Null(options.Stop);
+
+        Assert.Equal(
+            "option \"dry_sequence_breakers\" must be of an array of strings",
+            Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"dry_sequence_breakers":[1]}""", NativeJsonContext.Default.ModelOptions)).Message);
+        Assert.Equal(
+            "option \"dry_allowed_length\" must be of type integer",
+            Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"dry_allowed_length":"2"}""", NativeJsonContext.Default.ModelOptions)).Message);
+    }
+
+    [Fact]
+    public void Llama_server_sampler_defaults_are_off()
+    {
+        var d = ModelOptions.Defaults;
+        Assert.Equal(-1f, d.TopNSigma);
+        Assert.Equal(0f, d.XtcProbability);
+        Assert.Equal(0.1f, d.XtcThreshold);
+        Assert.Equal(0f, d.DryMultiplier);
+        Assert.Equal(1.75f, d.DryBase);
+        Assert.Equal(2, d.DryAllowedLength);
+        Assert.Equal(64, d.DryPenaltyLastN);
+        Assert.Equal(["\n", ":", "\"", "*"], d.DrySequenceBreakers);
+    }
+
+    [Fact]
+    public void FromParameters_gathers_each_string_list_on_its_own()
+    {
+        var options = ModelOptions.FromParameters(
+        [
+            new("dry_multiplier", "0.8"), new("dry_allowed_length", "3"), new("stop", "<|end|>"),
+            new("dry_sequence_breakers", "\n"), new("dry_sequence_breakers", "###"), new("xtc_probability", "0.5"), new("top_n_sigma", "1"),
+        ]);
+        Assert.Equal(0.8f, options.DryMultiplier);
+        Assert.Equal(3, options.DryAllowedLength);
+        Assert.Equal(0.5f, options.XtcProbability);
+        Assert.Equal(1f, options.TopNSigma);
+        Assert.Equal(["<|end|>"], options.Stop);
+        Assert.Equal(["\n", "###"], options.DrySequenceBreakers);
+        Assert.StartsWith("invalid int value [two]", Assert.Throws<ArgumentException>(() => ModelOptions.FromParameters([new("dry_allowed_length", "two")])).Message);
+    }
 }

@@ -111,6 +111,29 @@ public sealed class ModelfileTests
     }
 
     [Fact]
+    public void AcceptsLlamaServerSamplerParameters()
+    {
+        var file = Modelfile.Parse(
+            "FROM x\nPARAMETER dry_multiplier 0.8\nPARAMETER dry_base 2\nPARAMETER dry_allowed_length 3\nPARAMETER dry_penalty_last_n -1\n"
+            + "PARAMETER dry_sequence_breakers \"\n\"\nPARAMETER dry_sequence_breakers ###\n"
+            + "PARAMETER xtc_probability 0.5\nPARAMETER xtc_threshold 0.1\nPARAMETER top_n_sigma 1.5");
+
+        using var json = JsonDocument.Parse(file.ParamsJson());
+        var root = json.RootElement;
+        Assert.Equal(0.8, root.GetProperty("dry_multiplier").GetDouble());
+        Assert.Equal(2, root.GetProperty("dry_base").GetDouble());
+        Assert.Equal(3, root.GetProperty("dry_allowed_length").GetInt64());
+        Assert.Equal(-1, root.GetProperty("dry_penalty_last_n").GetInt64());
+        Assert.Equal(["\n", "###"], root.GetProperty("dry_sequence_breakers").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(0.5, root.GetProperty("xtc_probability").GetDouble());
+        Assert.Equal(0.1, root.GetProperty("xtc_threshold").GetDouble());
+        Assert.Equal(1.5, root.GetProperty("top_n_sigma").GetDouble());
+
+        Assert.Equal("invalid int value [2.5]", ModelfileParameters.Validate("dry_allowed_length", "2.5"));
+        Assert.Equal("invalid float value [lots]", ModelfileParameters.Validate("dry_multiplier", "lots"));
+    }
+
+    [Fact]
     public void ParamsJsonRoundTripsToParameterCommands()
     {
         var commands = ModelfileParameters.FromParamsJson(Encoding.UTF8.GetBytes("{\"stop\":[\"<|a|>\",\"<|b|>\"],\"temperature\":0.7,\"num_ctx\":4096,\"use_mmap\":false}"));

@@ -7,7 +7,7 @@ namespace Corral.Runner.Engine.Sampling;
 /// <summary>
 /// One request's sampler: logit bias and penalties applied in place (<see cref="LogitAdjustments"/>), then the plain
 /// llama.cpp chain, or the chain wrapped so that a grammar is checked only against the chosen token and applied to the
-/// whole vocabulary only when it rejects it. Greedy decoding without a grammar needs no chain at all: the first
+/// whole vocabulary only when it rejects it. Greedy decoding without a grammar, DRY or XTC needs no chain at all: the first
 /// largest logit, found with a vectorised scan, is what llama.cpp's greedy sampler picks, without building its
 /// n_vocab candidate array each token. Sampling accepts the chosen token into every state (penalty window,
 /// grammar, mirostat) itself.
@@ -25,7 +25,7 @@ internal sealed class TokenSampler : IDisposable
         _adjustments = adjustments;
     }
 
-    /// <summary>Builds the chain and the adjustments, shows the penalty window the prompt, then adds the grammar.</summary>
+    /// <summary>Builds the chain and the adjustments, shows the penalty windows (and DRY's) the prompt, then adds the grammar.</summary>
     public static TokenSampler Create(LlamaModel model, Protocol.SamplingParameters parameters, int contextLength, ReadOnlySpan<LlamaToken> prompt)
     {
         var adjustments = LogitAdjustments.Create(parameters, contextLength);
@@ -37,12 +37,27 @@ internal sealed class TokenSampler : IDisposable
             }
         }
 
-        if (parameters.Temperature <= 0f && string.IsNullOrEmpty(parameters.Grammar))
+        if (SamplerFactory.IsPlainGreedy(parameters, contextLength) && string.IsNullOrEmpty(parameters.Grammar))
         {
             return new TokenSampler(null, null, adjustments);
         }
 
-        var chain = SamplerFactory.Create(model, parameters);
+        var chain = SamplerFactory.Create(model, parameters, contextLength);
+
+        // DRY finds repeats of the prompt too, as in llama-server; only its window's worth can matter. The chain's other
+        // samplers keep no history, so they are not fed tokens they would ignore.
+        var dryWindow = SamplerFactory.DryWindow(parameters, contextLength);
+        if (dryWindow > 0)
+        {
+            foreach (var token in prompt[Math.Max(0, prompt.Length - dryWindow)..])
+            {
+                if (token.Value >= 0)
+                {
+                    chain.Accept(token);
+                }
+            }
+        }
+
         if (string.IsNullOrEmpty(parameters.Grammar))
         {
             return new TokenSampler(chain, null, adjustments);
