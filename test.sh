@@ -48,15 +48,23 @@ for proj in "$repo"/tests/*Tests/*Tests.csproj; do
   dotnet test "$proj" -c Release --no-build --nologo \
     --logger "console;verbosity=normal" --logger "trx;LogFileName=$name.trx" \
     --results-directory "$results" >"$log" 2>&1
+  rc=$?
   grep -E '^\s+Failed [A-Za-z]|Error Message' -A3 "$log" | head -60
   p="$(grep -E '^\s+Passed: [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+')"
   f="$(grep -E '^\s+Failed: [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+')"
   s="$(grep -E '^\s+Skipped: [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+')"
   if [ -z "$p$f" ]; then
-    echo "   $name: no results (did the test host crash?)"
+    echo "   $name: no results (the test host exited with code $rc; did it crash?)"
     tail -20 "$log"
     failed=$((failed + 1))
     continue
+  fi
+  # A test host that crashes after printing its counts (or a run that fails
+  # for a reason outside the tests) still exits non-zero: count it once.
+  if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+    echo "   $name: the test host exited with code $rc although no test failed"
+    tail -20 "$log"
+    f=1
   fi
   echo "   passed ${p:-0}, failed ${f:-0}, skipped ${s:-0}"
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))

@@ -52,6 +52,11 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["OLLAMA_HOST"] = $"127.0.0.1:{port}";
         info.Environment["OLLAMA_MODELS"] = modelsPath;
         info.Environment.Remove("CORRAL_RUNNER_DLL");
+        foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(inherited); // a collector configured for the test host is none of the server's business
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

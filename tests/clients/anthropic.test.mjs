@@ -151,6 +151,7 @@ test('extended thinking: a thinking block then a text block, and messages.stream
   assert.deepEqual(msg.content.map((b) => b.type), ['thinking', 'text']);
   assert.equal(msg.content[0].thinking, thought);
   assert.equal(typeof msg.content[0].signature, 'string');
+  assert.ok(msg.content[0].signature.length > 0, 'a non-empty (opaque) signature');
   assert.equal(msg.content[1].text, answer);
   assert.equal(msg.stop_reason, 'end_turn');
 
@@ -161,7 +162,7 @@ test('extended thinking: a thinking block then a text block, and messages.stream
   stream.on('signature', (s) => { signature = s; });
   const final = await stream.finalMessage();
   assert.deepEqual(thinkingDeltas, thoughtPieces);
-  assert.equal(typeof signature, 'string');
+  assert.equal(signature, msg.content[0].signature, 'the streamed signature is the one the whole message carries');
   assert.deepEqual(final.content.map((b) => b.type), ['thinking', 'text']);
   assert.equal(final.content[0].thinking, thought);
   assert.equal(final.content[1].text, answer);

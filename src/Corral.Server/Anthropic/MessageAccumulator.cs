@@ -84,7 +84,7 @@ internal sealed class MessageAccumulator
 
         var text = _text.ToString();
         _blocks.Add(_open == "thinking"
-            ? new ContentBlock { Type = "thinking", Thinking = text, Signature = string.Empty }
+            ? new ContentBlock { Type = "thinking", Thinking = text, Signature = ThinkingSignature.Of(text) }
             : new ContentBlock { Type = "text", Text = text });
         _text.Clear();
         _open = null;

@@ -19,6 +19,7 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
     private static readonly JsonElement EmptyInput = JsonDocument.Parse("{}").RootElement.Clone();
     private readonly StreamEvent _delta = new() { Type = "content_block_delta", Delta = new StreamDelta() };
     private readonly StreamEvent _edge = new();
+    private readonly ThinkingSignature _signature = new();
     private Utf8JsonWriter? _json;
     private string? _open; // "text" or "thinking" while a block is open
     private int _index = -1;
@@ -51,6 +52,7 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
                 _delta.Delta!.Type = "thinking_delta";
                 _delta.Delta.Thinking = e.Text;
                 _delta.Delta.Text = null;
+                _signature.Append(e.Text);
                 WriteDelta();
                 _delta.Delta.Thinking = null;
                 return true;
@@ -97,7 +99,11 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
         await FlushAsync().ConfigureAwait(false);
     }
 
-    public void Dispose() => _json?.Dispose();
+    public void Dispose()
+    {
+        _json?.Dispose();
+        _signature.Dispose();
+    }
 
     private void Open(string type)
     {
@@ -123,9 +129,10 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
 
         if (_open == "thinking")
         {
-            // Clients replaying thinking blocks expect a signature; Corral's is empty (nothing to verify).
+            // Clients replaying thinking blocks expect a signature: an opaque one, as the
+            // non-streamed block has (see ThinkingSignature); it verifies nothing.
             _delta.Delta!.Type = "signature_delta";
-            _delta.Delta.Signature = string.Empty;
+            _delta.Delta.Signature = _signature.Complete();
             WriteDelta();
             _delta.Delta.Signature = null;
         }

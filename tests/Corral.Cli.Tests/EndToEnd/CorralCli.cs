@@ -26,6 +26,7 @@ public static class CorralCli
         info.Environment["HOME"] = home;
         info.Environment.Remove("OLLAMA_API_KEY");
         info.Environment.Remove("CORRAL_API_KEY");
+        info.Environment.Remove("CORRAL_API_KEYS_FILE"); // keys commands get their file from the test, never from the host
         using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("could not start corral");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -41,17 +41,26 @@ public sealed class KeysVerbTests
     }
 
     [Theory]
-    [InlineData("keys", "add", "--scope", "root")]
-    [InlineData("keys", "remove")]
-    [InlineData("keys", "add")] // no --file and no CORRAL_API_KEYS_FILE
-    public async Task Bad_usage_fails_without_touching_any_file(params string[] args)
+    [InlineData(true, "keys", "add", "--scope", "root")]
+    [InlineData(true, "keys", "remove")] // an unknown action, given a file it could change
+    [InlineData(false, "keys", "add")] // no --file and no CORRAL_API_KEYS_FILE
+    public async Task Bad_usage_fails_without_touching_any_file(bool passFile, params string[] args)
     {
-        var withFile = args.Length > 2 ? [.. args, "--file", KeysFile] : args;
-        var result = await RunAsync(withFile);
+        // A keys file with one key in it: a bad command must neither append to nor rewrite it, and
+        // without --file it must not fall back to some other file under HOME either.
+        var seeded = $"sha256:{Convert.ToHexStringLower(SHA256.HashData("corral-seed"u8))} read # seed\n";
+        await File.WriteAllTextAsync(KeysFile, seeded);
+        var before = HomeFiles();
+
+        var result = await RunAsync(passFile ? [.. args, "--file", KeysFile] : args);
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("Error: ", result.StandardError);
-        Assert.False(File.Exists(KeysFile));
+        Assert.Equal(seeded, await File.ReadAllTextAsync(KeysFile));
+        Assert.Equal(before, HomeFiles());
     }
+
+    private string[] HomeFiles() =>
+        [.. Directory.EnumerateFileSystemEntries(_home, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task A_malformed_keys_file_is_not_appended_to()

@@ -109,8 +109,7 @@ public sealed class GrammarConversionTests(VocabFixture fixture) : IClassFixture
             """);
         var root = gbnf.Split('\n').First(l => l.StartsWith("root ::=", StringComparison.Ordinal));
         // a before c (schema order among required), then optional b.
-        Assert.True(root.IndexOf("root-a-kv", StringComparison.Ordinal) < root.IndexOf("root-c-kv", StringComparison.Ordinal), root);
-        Assert.True(root.IndexOf("root-c-kv", StringComparison.Ordinal) < root.IndexOf("root-b-kv", StringComparison.Ordinal), root);
+        OrderAssert.InOrder(root, "root-a-kv", "root-c-kv", "root-b-kv");
         AssertParses(gbnf);
     }
 

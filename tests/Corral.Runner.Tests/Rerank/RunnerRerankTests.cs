@@ -1,5 +1,6 @@
 using Corral.Runner.Client;
 using Corral.Runner.Protocol;
+using Corral.Testing;
 
 namespace Corral.Runner.Tests.Rerank;
 
@@ -77,6 +78,28 @@ public sealed class RunnerRerankTests(RerankRunnerFixture fixture) : IClassFixtu
         Assert.Equal([once.Scores[0], once.Scores[1], once.Scores[0]], twice.Scores);
         var first = once.PromptEvalCount - (await Client.RerankAsync(new RerankRequest { Query = Query, Documents = [Documents[1]] }, CancellationToken.None)).PromptEvalCount;
         Assert.Equal(once.PromptEvalCount + first, twice.PromptEvalCount);
+    }
+
+    [Fact]
+    public async Task Scores_match_an_independent_forward_pass_of_the_generated_weights()
+    {
+        // RerankReference recomputes each pair's logit from the GGUF's tensors in plain float math.
+        // Tolerance: ggml's fp16 GELU table and float rounding put llama.cpp up to 5.2e-4 away (measured,
+        // CPU backend); the scores spread over about 0.5, so a wrong pair layout, pooling or head is not
+        // within 2e-3.
+        const float tolerance = 2e-3f;
+        string[] documents = ["the cat is on the road", "blue sky and green tree", "the cat", "what time is it", "a dog eat bread"];
+        var reference = new RerankReference(GeneratedModels.Reranker);
+        var expected = documents.Select(d => reference.Score(Query, d)).ToArray();
+        Assert.True(expected.Max() - expected.Min() > 50 * tolerance, $"the reference scores barely differ: {string.Join(", ", expected)}");
+
+        var result = await Client.RerankAsync(new RerankRequest { Query = Query, Documents = documents }, CancellationToken.None);
+
+        Assert.Equal(documents.Sum(d => reference.PairTokens(Query, d).Length), result.PromptEvalCount);
+        for (var i = 0; i < documents.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - result.Scores[i]) <= tolerance, $"'{documents[i]}': runner {result.Scores[i]}, reference {expected[i]}");
+        }
     }
 
     [Fact]

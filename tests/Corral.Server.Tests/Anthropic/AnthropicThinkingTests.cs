@@ -6,8 +6,8 @@ using Corral.TestModels;
 namespace Corral.Server.Tests.Anthropic;
 
 /// <summary>
-/// /v1/messages extended thinking end to end: the thinker model's thought becomes a thinking block (with the signature
-/// field clients replay) before the text block, streamed as thinking_delta events closed by a signature_delta.
+/// /v1/messages extended thinking end to end: the thinker model's thought becomes a thinking block (with the opaque,
+/// non-empty signature clients replay) before the text block, streamed as thinking_delta events closed by a signature_delta.
 /// </summary>
 [Collection(ThinkingCollection.Name)]
 public sealed class AnthropicThinkingTests(ThinkingServerFixture fx)
@@ -22,7 +22,7 @@ public sealed class AnthropicThinkingTests(ThinkingServerFixture fx)
         var blocks = doc.GetProperty("content").EnumerateArray().ToList();
         Assert.Equal(["thinking", "text"], blocks.Select(b => b.GetProperty("type").GetString()));
         Assert.Equal(ThinkerModel.Thought, blocks[0].GetProperty("thinking").GetString());
-        Assert.Equal(JsonValueKind.String, blocks[0].GetProperty("signature").ValueKind);
+        Assert.NotEmpty(blocks[0].GetProperty("signature").GetString()!);
         Assert.Equal(ThinkerModel.Answer, blocks[1].GetProperty("text").GetString());
         Assert.Equal(ThinkerModel.ThinkingTokenCount, doc.GetProperty("usage").GetProperty("output_tokens").GetInt32());
     }
@@ -49,13 +49,30 @@ public sealed class AnthropicThinkingTests(ThinkingServerFixture fx)
         Assert.All(data[2..7], e => Assert.Equal(0, e.GetProperty("index").GetInt32()));
         Assert.Equal(["thinking_delta", "thinking_delta", "signature_delta"], data[3..6].Select(e => e.GetProperty("delta").GetProperty("type").GetString()));
         Assert.Equal(ThinkerModel.ThoughtPieces, data[3..5].Select(e => e.GetProperty("delta").GetProperty("thinking").GetString()));
-        Assert.Equal(JsonValueKind.String, data[5].GetProperty("delta").GetProperty("signature").ValueKind);
+        Assert.NotEmpty(data[5].GetProperty("delta").GetProperty("signature").GetString()!);
 
         Assert.Equal("text", data[7].GetProperty("content_block").GetProperty("type").GetString());
         Assert.All(data[7..11], e => Assert.Equal(1, e.GetProperty("index").GetInt32()));
         Assert.Equal(ThinkerModel.AnswerPieces, data[8..10].Select(e => e.GetProperty("delta").GetProperty("text").GetString()));
         Assert.Equal("end_turn", data[11].GetProperty("delta").GetProperty("stop_reason").GetString());
         Assert.Equal(ThinkerModel.ThinkingTokenCount, data[11].GetProperty("usage").GetProperty("output_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_streamed_signature_is_the_one_the_whole_message_carries()
+    {
+        // Opaque but deterministic (a hash of the thinking text): a client that assembles the block
+        // from the stream gets the very block the non-streamed answer has.
+        var whole = (await fx.PostOkAsync("/v1/messages", $$"""{"model":"thinker","max_tokens":100,"thinking":{"type":"enabled","budget_tokens":1024},"messages":{{Hi}}}"""))
+            .GetProperty("content")[0].GetProperty("signature").GetString();
+        var events = await fx.PostSseAsync("/v1/messages", $$"""{"model":"thinker","max_tokens":100,"stream":true,"thinking":{"type":"enabled","budget_tokens":1024},"messages":{{Hi}}}""");
+        var streamed = events.Select(e => e.Data)
+            .Where(d => d.TryGetProperty("delta", out var delta) && delta.TryGetProperty("type", out var type) && type.GetString() == "signature_delta")
+            .Select(d => d.GetProperty("delta").GetProperty("signature").GetString())
+            .Single();
+
+        Assert.False(string.IsNullOrEmpty(whole));
+        Assert.Equal(whole, streamed);
     }
 
     [Fact]

@@ -115,6 +115,7 @@ public sealed class SchedulingAndHygieneTests
         static string SocketFolderOf(int pid)
         {
             var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            Assert.Contains("--socket", args); // without it, IndexOf's -1 would read args[0]
             return Path.GetDirectoryName(args[Array.IndexOf(args, "--socket") + 1])!;
         }
     }

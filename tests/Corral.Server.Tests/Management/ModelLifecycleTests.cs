@@ -71,7 +71,7 @@ public sealed class ModelLifecycleTests(ServerFixture fixture) : IClassFixture<S
         await fixture.CreateFromFileAsync("order-new", GeneratedModels.Random, r => r.System = "new");
 
         var names = (await Client.ListAsync()).Models.Select(m => m.Name).ToList();
-        Assert.True(names.IndexOf("order-new:latest") < names.IndexOf("order-old:latest"));
+        OrderAssert.InOrder(names, "order-new:latest", "order-old:latest");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Corral.Testing;
 
@@ -6,7 +7,7 @@ namespace Corral.Server.Tests.Observability;
 
 /// <summary>
 /// With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, a real server pushes its metrics over OTLP/HTTP
-/// (protobuf) to a real listener; without it, nothing is sent.
+/// (protobuf) to a real listener; without it, nothing is sent, not even to the exporter's default endpoint.
 /// </summary>
 public sealed class OtlpExportTests
 {
@@ -36,16 +37,43 @@ public sealed class OtlpExportTests
     [Fact]
     public async Task Nothing_is_pushed_without_an_endpoint()
     {
-        using var receiver = new OtlpReceiver();
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        // With no endpoint the OTLP exporter would send to its default, http://localhost:4318 for
+        // http/protobuf: the receiver listens there, so a server that exported anyway is caught. A
+        // resource attribute marks this test's servers (anything else pushing to the port is ignored).
+        using var receiver = await OtlpReceiver.AtTheDefaultEndpointAsync();
+        var marker = $"corral-otlp-test-{Guid.NewGuid():N}";
+        Dictionary<string, string> Environment(bool withEndpoint)
         {
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
-        });
-        using var http = server.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/tags")).StatusCode);
-        await Task.Delay(1500);
-        Assert.Empty(receiver.Received);
+            var environment = new Dictionary<string, string>
+            {
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
+                ["OTEL_RESOURCE_ATTRIBUTES"] = $"corral.test.run={marker}",
+            };
+            if (withEndpoint)
+            {
+                environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint;
+            }
+
+            return environment;
+        }
+
+        await using (var server = await ServerProcess.StartAsync(Environment(withEndpoint: false)))
+        {
+            using var http = server.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/tags")).StatusCode);
+            await Task.Delay(1500); // five export intervals; stopping the server would flush one more
+        }
+
+        Assert.DoesNotContain(receiver.Received, r => Contains(r.Body, marker));
+
+        // Control: the same receiver gets the same server's metrics once the endpoint names it.
+        await using (var server = await ServerProcess.StartAsync(Environment(withEndpoint: true)))
+        {
+            using var http = server.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/tags")).StatusCode);
+            await receiver.WaitForAsync(body => Contains(body, marker) && Contains(body, "corral_http_requests_total"), TimeSpan.FromSeconds(30));
+        }
     }
 
     private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
@@ -58,12 +86,46 @@ public sealed class OtlpExportTests
         private readonly Task _loop;
 
         public OtlpReceiver()
+            : this($"http://127.0.0.1:{ChildProcessReadiness.FreeLoopbackPort()}")
         {
-            var port = ChildProcessReadiness.FreeLoopbackPort();
-            Endpoint = $"http://127.0.0.1:{port}";
+        }
+
+        private OtlpReceiver(string endpoint)
+        {
+            Endpoint = endpoint;
             _listener.Prefixes.Add(Endpoint + "/");
-            _listener.Start();
+            try
+            {
+                _listener.Start();
+            }
+            catch
+            {
+                _listener.Close();
+                throw;
+            }
+
             _loop = Task.Run(LoopAsync);
+        }
+
+        /// <summary>
+        /// A receiver on the OTLP/HTTP exporter's default endpoint. Another run of this test (a parallel
+        /// checkout) may hold the port for a few seconds: wait for it rather than fail.
+        /// </summary>
+        public static async Task<OtlpReceiver> AtTheDefaultEndpointAsync()
+        {
+            const string defaultEndpoint = "http://localhost:4318";
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (true)
+            {
+                try
+                {
+                    return new OtlpReceiver(defaultEndpoint);
+                }
+                catch (Exception ex) when (ex is HttpListenerException or SocketException && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(250);
+                }
+            }
         }
 
         public string Endpoint { get; }
