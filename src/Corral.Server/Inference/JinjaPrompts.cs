@@ -13,7 +13,7 @@ namespace Corral.Server.Inference;
 /// </summary>
 internal static class JinjaPrompts
 {
-    public static string Render(string template, IReadOnlyList<Message> messages, IReadOnlyList<Tool>? tools, ThinkValue? think)
+    public static string Render(string template, IReadOnlyList<Message> messages, IReadOnlyList<Tool>? tools, ThinkValue? think, TemplateTokens tokens)
     {
         var list = new JsonArray();
         foreach (var m in messages)
@@ -78,14 +78,16 @@ internal static class JinjaPrompts
 
         try
         {
-            // The runner adds BOS itself when the vocabulary asks for it, so the template's bos_token stays empty.
-            return JinjaChatTemplate.Render(template, new JinjaChatInput
+            var rendered = JinjaChatTemplate.Render(template, new JinjaChatInput
             {
                 Messages = list,
                 Tools = toolsNode,
                 AddGenerationPrompt = true,
+                BosToken = tokens.Bos,
+                EosToken = tokens.Eos,
                 EnableThinking = think is { } t ? t.IsEnabled : null,
             });
+            return tokens.WithoutLeadingBos(rendered);
         }
         catch (JinjaRaiseException ex)
         {

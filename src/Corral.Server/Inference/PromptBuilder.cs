@@ -45,7 +45,7 @@ public sealed class PromptBuilder
 
             var tags = string.Concat(Enumerable.Range(0, request.Images?.Count ?? 0).Select(i => $"[img-{i}]"));
             messages.Add(new Message { Role = "user", Content = tags + (request.Prompt ?? string.Empty) });
-            return JinjaPrompts.Render(jinja, messages, null, request.Think);
+            return JinjaPrompts.Render(jinja, messages, null, request.Think, TemplateTokens.For(model, jinja));
         }
 
         var template = TemplateFor(model, request.Template);
@@ -180,6 +180,7 @@ public sealed class PromptBuilder
     {
         if (JinjaTemplateFor(model, null) is { } jinja)
         {
+            var tokens = TemplateTokens.For(model, jinja);
             var all = new List<Message>();
             if (!string.IsNullOrEmpty(model.System) && !(request.Messages ?? []).Any(m => m.Role == "system"))
             {
@@ -198,7 +199,7 @@ public sealed class PromptBuilder
                     var start = ToolBlockStart(all, i);
                     var candidate = KeepFrom(all, start);
                     var candidateImages = TagImages(candidate);
-                    var length = countTokens(JinjaPrompts.Render(jinja, candidate, request.Tools, request.Think))
+                    var length = countTokens(JinjaPrompts.Render(jinja, candidate, request.Tools, request.Think, tokens))
                         + candidateImages.Sum(image => imageTokens?.Invoke(image) ?? 0);
                     if (length <= contextLength || i == all.Count - 1)
                     {
@@ -210,7 +211,7 @@ public sealed class PromptBuilder
 
             var kept = KeepFrom(all, first);
             var images = TagImages(kept);
-            return new ChatPrompt(JinjaPrompts.Render(jinja, kept, request.Tools, request.Think), images, first);
+            return new ChatPrompt(JinjaPrompts.Render(jinja, kept, request.Tools, request.Think, tokens), images, first);
         }
 
         var template = TemplateFor(model, null);
