@@ -54,6 +54,8 @@ public sealed class MessagesSdkTests(AnthropicServerFixture fx) : IClassFixture<
         var text = new StringBuilder();
         Delta? final = null;
         long? outputTokens = null;
+        long startInputTokens = 0;
+        long finalPromptTokens = 0;
         await foreach (var e in fx.Client.Messages.CreateStreaming(Ask("successor-chat", 100, "fgh")))
         {
             switch (e.Value)
@@ -61,6 +63,7 @@ public sealed class MessagesSdkTests(AnthropicServerFixture fx) : IClassFixture<
                 case RawMessageStartEvent start:
                     names.Add("message_start");
                     Assert.StartsWith("msg_", start.Message.ID);
+                    startInputTokens = start.Message.Usage.InputTokens;
                     break;
                 case RawContentBlockStartEvent block:
                     names.Add("content_block_start");
@@ -79,6 +82,7 @@ public sealed class MessagesSdkTests(AnthropicServerFixture fx) : IClassFixture<
                     names.Add("message_delta");
                     final = messageDelta.Delta;
                     outputTokens = messageDelta.Usage.OutputTokens;
+                    finalPromptTokens = (messageDelta.Usage.InputTokens ?? 0) + (messageDelta.Usage.CacheReadInputTokens ?? 0);
                     break;
                 case RawMessageStopEvent:
                     names.Add("message_stop");
@@ -94,6 +98,11 @@ public sealed class MessagesSdkTests(AnthropicServerFixture fx) : IClassFixture<
         Assert.Equal(StopReason.StopSequence, final!.StopReason!.Value());
         Assert.Equal("fgh", final.StopSequence);
         Assert.Equal(8, outputTokens); // "abcde" and the three tokens of "fgh" were generated
+
+        // message_start already names the prompt's size (the runner measured it before prefill), and the final usage
+        // splits the same count into uncached and cached parts.
+        Assert.True(startInputTokens > 0);
+        Assert.Equal(startInputTokens, finalPromptTokens);
     }
 
     [Fact]

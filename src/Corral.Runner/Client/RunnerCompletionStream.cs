@@ -10,7 +10,17 @@ public sealed class RunnerCompletionStream : IDisposable
     private readonly HttpResponseMessage _response;
     private bool _read;
 
-    internal RunnerCompletionStream(HttpResponseMessage response) => _response = response;
+    internal RunnerCompletionStream(HttpResponseMessage response)
+    {
+        _response = response;
+        PromptTokens = response.Headers.TryGetValues(RunnerHeaders.PromptTokens, out var values)
+            && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+            ? count
+            : 0;
+    }
+
+    /// <summary>The prompt's length as the runner admitted it (whole prompt, cached or not); 0 when it did not say.</summary>
+    public int PromptTokens { get; }
 
     /// <summary>The chunks as the runner sends them; the last has Done set. An error chunk throws <see cref="RunnerException"/>.</summary>
     public async IAsyncEnumerable<CompletionChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellation)

@@ -89,8 +89,11 @@ public sealed partial class InferenceEngine : IDisposable
     /// The request cannot be served as sent (a prompt longer than the context with truncate off, token ids outside
     /// the vocabulary, a grammar llama.cpp rejects, an image it cannot use): the host answers 400 before streaming.
     /// </exception>
-    public ChannelReader<CompletionChunk> Submit(CompletionRequest request, CancellationToken cancellation)
+    /// <param name="promptTokens">The prompt's length in context positions once admitted (0 when admission failed
+    /// inside llama.cpp): the server can report it before the first token.</param>
+    public ChannelReader<CompletionChunk> Submit(CompletionRequest request, CancellationToken cancellation, out int promptTokens)
     {
+        promptTokens = 0;
         if (_options.Embedding)
         {
             throw new InvalidCompletionException("this model does not support generate");
@@ -110,6 +113,7 @@ public sealed partial class InferenceEngine : IDisposable
             return channel.Reader;
         }
 
+        promptTokens = admitted.Prompt.Length;
         _incoming.Enqueue(admitted);
         _wake.Release();
         cancellation.Register(static s => ((SemaphoreSlim)s!).Release(), _wake);

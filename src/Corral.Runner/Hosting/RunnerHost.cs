@@ -269,7 +269,8 @@ public sealed partial class RunnerHost
         System.Threading.Channels.ChannelReader<CompletionChunk> reader;
         try
         {
-            reader = engine.Submit(request, abort);
+            reader = engine.Submit(request, abort, out var promptTokens);
+            http.Response.Headers[RunnerHeaders.PromptTokens] = promptTokens.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (InvalidCompletionException ex)
         {

@@ -14,7 +14,7 @@ namespace Corral.Server.Anthropic;
 /// per block content_block_start / content_block_delta… / content_block_stop, then message_delta and
 /// message_stop. The event objects are reused, so a token costs no allocation beyond its text.
 /// </summary>
-internal sealed class MessageStreamWriter(HttpContext http, string id, string model) : IDisposable
+internal sealed class MessageStreamWriter(HttpContext http, string id, string model, int promptTokens) : IDisposable
 {
     private static readonly JsonElement EmptyInput = JsonDocument.Parse("{}").RootElement.Clone();
     private readonly StreamEvent _delta = new() { Type = "content_block_delta", Delta = new StreamDelta() };
@@ -36,7 +36,9 @@ internal sealed class MessageStreamWriter(HttpContext http, string id, string mo
         Write("message_start", new StreamEvent
         {
             Type = "message_start",
-            Message = new MessageResponse { Id = id, Model = model, Usage = new MessageUsage() },
+            // Anthropic's message_start carries the input tokens; the prompt is measured (Ollama estimates it), and
+            // message_delta's final usage then splits it into uncached and cached parts.
+            Message = new MessageResponse { Id = id, Model = model, Usage = new MessageUsage { InputTokens = promptTokens } },
         });
         Write("ping", new StreamEvent { Type = "ping" });
         await FlushAsync().ConfigureAwait(false);

@@ -26,7 +26,7 @@ internal static class MessagesHandler
         var events = prepared.EventsAsync(http.RequestAborted);
         if (request.Stream)
         {
-            await StreamAsync(http, id, request.Model, events).ConfigureAwait(false);
+            await StreamAsync(http, id, request.Model, prepared.PromptTokens, events).ConfigureAwait(false);
             return;
         }
 
@@ -47,9 +47,9 @@ internal static class MessagesHandler
         }, AnthropicJsonContext.Wire.MessageResponse).ConfigureAwait(false);
     }
 
-    private static async Task StreamAsync(HttpContext http, string id, string model, IAsyncEnumerable<CompletionEvent> events)
+    private static async Task StreamAsync(HttpContext http, string id, string model, int promptTokens, IAsyncEnumerable<CompletionEvent> events)
     {
-        using var writer = new MessageStreamWriter(http, id, model);
+        using var writer = new MessageStreamWriter(http, id, model, promptTokens);
         await writer.StartAsync().ConfigureAwait(false);
         try
         {

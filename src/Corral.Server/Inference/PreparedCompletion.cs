@@ -29,6 +29,9 @@ public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, C
 
     private RunnerCompletionStream? _accepted;
 
+    /// <summary>The whole prompt's token count, known once the runner accepted the request (before the first token).</summary>
+    public int PromptTokens { get; private set; }
+
     public IAsyncEnumerable<CompletionChunk> StreamAsync(CancellationToken cancellation)
     {
         if (_accepted is { } accepted)
@@ -48,6 +51,7 @@ public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, C
     public async Task EnsureAcceptedAsync(CancellationToken cancellation)
     {
         _accepted ??= await Lease.Client.StartCompletionAsync(Request, cancellation).ConfigureAwait(false);
+        PromptTokens = _accepted.PromptTokens;
     }
 
     private static async IAsyncEnumerable<CompletionChunk> ReadAcceptedAsync(RunnerCompletionStream accepted, [EnumeratorCancellation] CancellationToken cancellation)
