@@ -20,6 +20,10 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private readonly Dictionary<string, LoadedModel> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, (Task<LoadedModel> Task, long Need)> _loading = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _lock = new(1, 1);
+
+    // Runners told to stop whose processes have not exited yet (a kill and its wait take up to 5 s): awaited outside
+    // the lock, and by shutdown.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _stopping = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _reaper;
     private readonly Func<long> _availableMemory;
@@ -126,6 +130,8 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     /// </summary>
     private async Task<Reservation> ReserveAsync(ModelLoadRequest request, CancellationToken cancellation)
     {
+        var stopped = new List<Task>();
+        long freeing = 0;
         await _lock.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
@@ -148,7 +154,8 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                     return Reservation.Wait(existing.Idle.Task);
                 }
 
-                await UnloadLockedAsync(existing, "reload").ConfigureAwait(false);
+                stopped.Add(StopLocked(existing, "reload"));
+                freeing += existing.IsDead ? 0 : existing.SizeBytes;
             }
 
             while (_loaded.Count + _loading.Count >= _settings.MaxLoadedModels)
@@ -160,11 +167,12 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                     return Reservation.Wait(Task.WhenAny(busy));
                 }
 
-                await UnloadLockedAsync(victim, "evict").ConfigureAwait(false);
+                stopped.Add(StopLocked(victim, "evict"));
+                freeing += victim.IsDead ? 0 : victim.SizeBytes;
             }
 
-            var (launch, need) = PlanLocked(request);
-            var load = LoadAsync(request, launch, need);
+            var (launch, need) = PlanLocked(request, freeing);
+            var load = LoadAsync(request, launch, need, Task.WhenAll(stopped));
             _loading[request.Name] = (load, need);
             return Reservation.Loading(load);
         }
@@ -185,15 +193,18 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         model.LastUsed = ++_clock;
     }
 
-    /// <summary>The memory check and the parallel choice, under the lock (memory promised to loads still running counts as used).</summary>
-    private (RunnerLaunchOptions Launch, long Need) PlanLocked(ModelLoadRequest request)
+    /// <summary>
+    /// The memory check and the parallel choice, under the lock (memory promised to loads still running counts as used;
+    /// <paramref name="freeing"/>, held by runners this load just stopped and whose exit it waits for, as free).
+    /// </summary>
+    private (RunnerLaunchOptions Launch, long Need) PlanLocked(ModelLoadRequest request, long freeing)
     {
         var parallel = _settings.NumParallel > 0 ? _settings.NumParallel : 1;
         var need = request.ModelBytes + (request.KvBytesPerToken * request.Launch.ContextPerSlot * parallel);
         var available = _availableMemory();
         if (available > 0)
         {
-            available = Math.Max(available - _loading.Values.Sum(l => l.Need), 1);
+            available = Math.Max(available + freeing - _loading.Values.Sum(l => l.Need), 1);
         }
 
         if (_settings.NumParallel == 0)
@@ -221,9 +232,11 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     /// Starts the runner outside the lock, then registers the model with one user (the request that
     /// started the load). Not tied to that request's cancellation: a load, once begun, finishes.
     /// </summary>
-    private async Task<LoadedModel> LoadAsync(ModelLoadRequest request, RunnerLaunchOptions launch, long need)
+    /// <param name="replaced">The exits of runners this load evicts or replaces: their memory must be free first.</param>
+    private async Task<LoadedModel> LoadAsync(ModelLoadRequest request, RunnerLaunchOptions launch, long need, Task replaced)
     {
         await Task.Yield(); // return the task to ReserveAsync before doing any work
+        await replaced.ConfigureAwait(false);
         LogLoading(request.Name, launch.ContextPerSlot, launch.Parallel);
         RunnerProcess? runner = null;
         Exception? failure = null;
@@ -322,60 +335,69 @@ public sealed partial class ModelScheduler : IAsyncDisposable
 
     private async Task UnreserveAsync(LoadedModel model, TimeSpan? keepAlive)
     {
+        Task stopping;
         await _lock.WaitAsync().ConfigureAwait(false);
         try
         {
-            model.KeepAlive = keepAlive ?? model.KeepAlive;
-            model.LastUsed = ++_clock;
-            if (--model.Users > 0)
-            {
-                return;
-            }
-
-            if (model.KeepAlive == TimeSpan.Zero || model.IsDead)
-            {
-                if (_loaded.TryGetValue(model.Name, out var current) && ReferenceEquals(current, model))
-                {
-                    await UnloadLockedAsync(model, "keep_alive 0").ConfigureAwait(false);
-                }
-
-                model.Idle.TrySetResult();
-                return;
-            }
-
-            model.ExpiresAt = model.KeepAlive == Durations.Forever ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow + model.KeepAlive;
-            model.Idle.TrySetResult();
+            stopping = UnreserveLocked(model, keepAlive);
         }
         finally
         {
             _lock.Release();
         }
+
+        await stopping.ConfigureAwait(false);
+    }
+
+    /// <summary>Counts a user out; returns the exit of the runner it stopped (keep_alive 0, dead), else a completed task.</summary>
+    private Task UnreserveLocked(LoadedModel model, TimeSpan? keepAlive)
+    {
+        model.KeepAlive = keepAlive ?? model.KeepAlive;
+        model.LastUsed = ++_clock;
+        if (--model.Users > 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (model.KeepAlive == TimeSpan.Zero || model.IsDead)
+        {
+            var stopping = _loaded.TryGetValue(model.Name, out var current) && ReferenceEquals(current, model)
+                ? StopLocked(model, "keep_alive 0")
+                : Task.CompletedTask;
+            model.Idle.TrySetResult();
+            return stopping;
+        }
+
+        model.ExpiresAt = model.KeepAlive == Durations.Forever ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow + model.KeepAlive;
+        model.Idle.TrySetResult();
+        return Task.CompletedTask;
     }
 
     /// <summary>Unloads a model now if idle, or once its current requests finish (keep_alive 0 with no prompt).</summary>
     public async Task UnloadAsync(string name, CancellationToken cancellation)
     {
+        var stopping = Task.CompletedTask;
         await _lock.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            if (!_loaded.TryGetValue(name, out var model))
+            if (_loaded.TryGetValue(name, out var model))
             {
-                return;
-            }
-
-            if (model.Users == 0)
-            {
-                await UnloadLockedAsync(model, "requested").ConfigureAwait(false);
-            }
-            else
-            {
-                model.KeepAlive = TimeSpan.Zero;
+                if (model.Users == 0)
+                {
+                    stopping = StopLocked(model, "requested");
+                }
+                else
+                {
+                    model.KeepAlive = TimeSpan.Zero;
+                }
             }
         }
         finally
         {
             _lock.Release();
         }
+
+        await stopping.ConfigureAwait(false);
     }
 
     /// <summary>Sets the expiry of an idle loaded model (a request with keep_alive and no prompt).</summary>
@@ -403,12 +425,24 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         }
     }
 
-    private async Task UnloadLockedAsync(LoadedModel model, string why)
+    /// <summary>
+    /// Under the lock: forgets the model and kills its runner (the kill itself is immediate). The returned task is the
+    /// process's exit, which can take seconds: callers await it after releasing the lock, so stopping one model never
+    /// holds up requests for the others.
+    /// </summary>
+    private Task StopLocked(LoadedModel model, string why)
     {
         LogUnloading(model.Name, why);
         _loaded.Remove(model.Name);
         model.Idle.TrySetResult();
-        await model.Runner.DisposeAsync().ConfigureAwait(false);
+        var stopping = model.Runner.DisposeAsync().AsTask();
+        if (!stopping.IsCompleted)
+        {
+            _stopping.TryAdd(stopping, 0);
+            _ = stopping.ContinueWith(t => _stopping.TryRemove(t, out _), TaskScheduler.Default);
+        }
+
+        return stopping;
     }
 
     private async Task ReapExpiredAsync()
@@ -418,19 +452,22 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
             {
+                var stopped = new List<Task>();
                 await _lock.WaitAsync(_shutdown.Token).ConfigureAwait(false);
                 try
                 {
                     var now = DateTimeOffset.UtcNow;
                     foreach (var model in _loaded.Values.Where(m => m.Users == 0 && m.ExpiresAt <= now).ToList())
                     {
-                        await UnloadLockedAsync(model, "expired").ConfigureAwait(false);
+                        stopped.Add(StopLocked(model, "expired"));
                     }
                 }
                 finally
                 {
                     _lock.Release();
                 }
+
+                await Task.WhenAll(stopped).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -471,6 +508,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
 
         _loaded.Clear();
         _lock.Release();
+        await Task.WhenAll(_stopping.Keys).ConfigureAwait(false);
         _shutdown.Dispose();
     }
 
