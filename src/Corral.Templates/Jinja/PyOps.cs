@@ -213,6 +213,17 @@ internal static class PyOps
 
             if (a is List<object?> list && b is long n)
             {
+                if (n <= 0 || list.Count == 0)
+                {
+                    return new List<object?>();
+                }
+
+                if (n > MaxRepeatedItems / list.Count)
+                {
+                    // A GGUF's template is untrusted: [0] * 10**9 would take the process's memory.
+                    throw new JinjaException("list repetition too large");
+                }
+
                 var result = new List<object?>();
                 for (var i = 0; i < n; i++)
                 {
@@ -274,8 +285,25 @@ internal static class PyOps
         return (p % q != 0) && ((p < 0) != (q < 0)) ? d - 1 : d;
     }
 
+    /// <summary>The largest string <c>'x' * n</c> may build, in characters (a prompt is far smaller).</summary>
+    private const long MaxRepeatedChars = 16L * 1024 * 1024;
+
+    /// <summary>The largest list <c>[x] * n</c> may build (as <c>range</c> is bounded).</summary>
+    private const long MaxRepeatedItems = 100_000;
+
     private static string Repeat(string s, long n)
     {
+        if (n <= 0 || s.Length == 0)
+        {
+            return string.Empty; // and '' * 10**15 is not ten quadrillion appends of nothing
+        }
+
+        if (n > MaxRepeatedChars / s.Length)
+        {
+            // A GGUF's template is untrusted: 'a' * 10**15 took all memory and killed the server.
+            throw new JinjaException("string repetition too large");
+        }
+
         var sb = new StringBuilder();
         for (var i = 0; i < n; i++)
         {

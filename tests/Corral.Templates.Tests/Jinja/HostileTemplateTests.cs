@@ -28,6 +28,30 @@ public sealed class HostileTemplateTests
     public static TheoryData<string> NestedTemplates() => new(Nested.Keys);
 
     [Theory]
+    [InlineData("{{ 'a' * 1000000000000000 }}", "string repetition too large")]
+    [InlineData("{{ 1000000000000000 * 'ab' }}", "string repetition too large")]
+    [InlineData("{{ 'abc' * 9223372036854775807 }}", "string repetition too large")]
+    [InlineData("{{ ([0] * 1000000000000) | length }}", "list repetition too large")]
+    [InlineData("{{ ([1, 2] * 4611686018427387904) | length }}", "list repetition too large")]
+    public void Repetition_that_would_take_all_memory_is_a_template_error(string source, string message)
+    {
+        // Found by fuzzing: 'a' * 10**15 exhausted memory and the process died.
+        var e = Assert.Throws<JinjaException>(() => JinjaTemplate.Parse(source).Render([], FixedTime.Instance));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{{ '' * 1000000000000000 }}|{{ (missing | d) * 33333333333331 }}|", "||")]
+    [InlineData("{{ ([] * 1000000000000000) | length }}", "0")]
+    [InlineData("{{ 'ab' * -5 }}{{ ([1] * -5) | length }}", "0")]
+    public void Repeating_nothing_any_number_of_times_is_instant(string source, string expected) =>
+        Assert.Equal(expected, JinjaTemplate.Parse(source).Render([], FixedTime.Instance));
+
+    [Fact]
+    public void Repetition_within_bounds_still_renders() =>
+        Assert.Equal(new string('-', 80) + "|3", JinjaTemplate.Parse("{{ '-' * 80 }}|{{ ([1] * 3) | length }}").Render([], FixedTime.Instance));
+
+    [Theory]
     [MemberData(nameof(NestedTemplates))]
     public void DeepNestingRendersOrIsATemplateError(string what)
     {
