@@ -195,7 +195,19 @@ public sealed class RunnerProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the runner once, however many callers ask (the scheduler's unload and its crash watch can both): a second
+    /// call waits for the first, instead of racing it to dispose the process and its pipes.
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        var disposal = new Lazy<Task>(StopAsync);
+        return new ValueTask((Interlocked.CompareExchange(ref _disposal, disposal, null) ?? disposal).Value);
+    }
+
+    private Lazy<Task>? _disposal;
+
+    private async Task StopAsync()
     {
         Client.Dispose();
         if (!HasExited)

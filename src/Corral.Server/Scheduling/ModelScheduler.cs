@@ -236,7 +236,15 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private async Task<LoadedModel> LoadAsync(ModelLoadRequest request, RunnerLaunchOptions launch, long need, Task replaced)
     {
         await Task.Yield(); // return the task to ReserveAsync before doing any work
-        await replaced.ConfigureAwait(false);
+        try
+        {
+            await replaced.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // A runner that fails to stop cleanly has still been killed; it does not stop this load.
+        }
+
         LogLoading(request.Name, launch.ContextPerSlot, launch.Parallel);
         RunnerProcess? runner = null;
         Exception? failure = null;
