@@ -5,6 +5,9 @@
 #   eng/native.sh source   -> prints the llama.cpp source folder (llama.h, ...)
 #   eng/native.sh mtmd     -> builds libmtmd once (into the library folder), prints it
 #   eng/native.sh llama-server -> builds llama-server once (for bench/Corral.Bench.Compare), prints its folder
+#   eng/native.sh backend  -> prints the build this machine can use: cpu, vulkan or cuda
+#   eng/native.sh backend-libs [cpu|vulkan|cuda] -> fetches that build once (default: this machine's), prints its folder
+#   eng/native.sh backend-mtmd [cpu|vulkan|cuda] -> the same, with libmtmd beside it
 # The cache layout is mirrored in src/Corral.Llama/Native/NativeLibraryLocator.cs.
 set -euo pipefail
 
@@ -110,6 +113,125 @@ corral_ensure_llama_libs() {
   echo "$root/libs"
 }
 
+# Which llama.cpp build this machine can use; mirrored in src/Corral.Llama/Native/LlamaBackendSelection.cs:
+#   cuda    an NVIDIA driver is loaded (/proc/driver/nvidia/version)
+#   vulkan  OLLAMA_VULKAN=1; or, unless OLLAMA_VULKAN is false, a GPU render node (/dev/dri/renderD*) and libvulkan.so.1
+#   cpu     otherwise
+# CORRAL_LLAMA_LIB_DIR overrides all of it (that folder is used as it is).
+corral_llama_backend() {
+  if [ -e /proc/driver/nvidia/version ]; then
+    echo cuda
+    return
+  fi
+  case "$(_corral_env_bool "${OLLAMA_VULKAN:-}")" in
+    true) echo vulkan; return ;;
+    false) echo cpu; return ;;
+  esac
+  if compgen -G '/dev/dri/renderD*' >/dev/null && _corral_has_lib libvulkan.so.1; then
+    echo vulkan
+    return
+  fi
+  echo cpu
+}
+
+# Ollama's reading of a boolean variable: empty = unset; 0/f/false = false; anything else = true.
+_corral_env_bool() {
+  case "$1" in
+    '') echo unset ;;
+    0 | f | F | false | FALSE | False) echo false ;;
+    *) echo true ;;
+  esac
+}
+
+# Whether the dynamic loader can find $1 (ldconfig's cache or a folder on LD_LIBRARY_PATH).
+_corral_has_lib() {
+  if command -v ldconfig >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep -q " $1 "; then return 0; fi
+  local d
+  local IFS=:
+  for d in ${LD_LIBRARY_PATH:-}; do [ -n "$d" ] && [ -e "$d/$1" ] && return 0; done
+  return 1
+}
+
+# Prints the folder of the build for backend $1 (default: corral_llama_backend), fetching it on
+# first use: $(corral_llama_dir)/libs for cpu, libs-vulkan and libs-cuda beside it. The GPU
+# packages name their main libraries libllama.<gpu>.v0.5.0.so and libggml.<gpu>.v0.5.0.so; links
+# under the CPU build's names are added so libmtmd (built against those names) loads them.
+# CUDA: the package's libggml-cuda.so needs the CUDA 13 runtime; when only the CUDA 12 runtime is
+# installed, -cuda-ext's fallback build (CUDA 12) replaces it.
+corral_ensure_backend_libs() {
+  local backend="${1:-}"
+  if [ -n "${CORRAL_LLAMA_LIB_DIR:-}" ]; then
+    corral_ensure_llama_libs
+    return
+  fi
+  [ -n "$backend" ] || backend="$(corral_llama_backend)"
+  case "$backend" in
+    cpu) corral_ensure_llama_libs ;;
+    vulkan) _corral_ensure_gpu_libs vulkan "$LLAMA_NPM_VULKAN_PACKAGE" "$LLAMA_NPM_VULKAN_SHA256" ;;
+    cuda) _corral_ensure_gpu_libs cuda "$LLAMA_NPM_CUDA_PACKAGE" "$LLAMA_NPM_CUDA_SHA256" ;;
+    *) _corral_die "unknown llama.cpp backend '$backend' (cpu, vulkan or cuda)" ;;
+  esac
+}
+
+_corral_ensure_gpu_libs() {
+  local gpu="$1" pkg="$2" sha="$3" root dest
+  root="$(corral_llama_dir)"
+  dest="$root/libs-$gpu"
+  if [ ! -f "$dest/.complete" ]; then
+    corral_phase "fetching $pkg@$LLAMA_NPM_VERSION with npm (once)" \
+      _corral_fetch_npm "$pkg" "$sha" "$root/libs-$gpu-package" || exit 1
+    rm -rf "$dest"
+    mv "$root/libs-$gpu-package/bins/linux-x64-$gpu" "$dest"
+    rm -rf "$root/libs-$gpu-package"
+    ln -sf "libllama.$gpu.$LLAMA_CPP_TAG.so" "$dest/libllama.$LLAMA_CPP_TAG.so"
+    ln -sf "libggml.$gpu.$LLAMA_CPP_TAG.so" "$dest/libggml.$LLAMA_CPP_TAG.so"
+    touch "$dest/.complete"
+  fi
+  if [ "$gpu" = cuda ] && [ ! -f "$dest/.cuda12" ] && ! _corral_has_lib libcudart.so.13 && _corral_has_lib libcudart.so.12; then
+    corral_phase "fetching $LLAMA_NPM_CUDA_EXT_PACKAGE@$LLAMA_NPM_VERSION (the CUDA 12 build) with npm (once)" \
+      _corral_fetch_npm "$LLAMA_NPM_CUDA_EXT_PACKAGE" "$LLAMA_NPM_CUDA_EXT_SHA256" "$root/libs-cuda-ext-package" || exit 1
+    mv "$root/libs-cuda-ext-package/bins/linux-x64-cuda/fallback/libggml-cuda.so" "$dest/.libggml-cuda.so.partial"
+    mv "$dest/.libggml-cuda.so.partial" "$dest/libggml-cuda.so"
+    rm -rf "$root/libs-cuda-ext-package"
+    touch "$dest/.cuda12"
+  fi
+  echo "$dest"
+}
+
+# libmtmd for a GPU build: the CPU build's libmtmd.so, copied beside the GPU libraries. It was
+# compiled from the same source and headers, and its NEEDED libllama.v0.5.0.so / libggml.v0.5.0.so
+# resolve (RUNPATH $ORIGIN) to the links onto the GPU libraries; it is loaded once before it is
+# published. Prints the folder.
+corral_ensure_backend_mtmd() {
+  local dest cpu
+  dest="$(corral_ensure_backend_libs "${1:-}")"
+  if [ -n "${CORRAL_LLAMA_LIB_DIR:-}" ] || [ -f "$dest/.mtmd-complete" ]; then
+    echo "$dest"
+    return
+  fi
+  cpu="$(corral_ensure_mtmd)"
+  if [ "$cpu" != "$dest" ]; then
+    cp "$cpu/libmtmd.so" "$dest/.libmtmd.so.partial"
+    _corral_check_loads "$dest/.libmtmd.so.partial" "$dest" ||
+      { rm -f "$dest/.libmtmd.so.partial"; _corral_die "libmtmd does not load with the libraries in $dest (see above)"; }
+    mv "$dest/.libmtmd.so.partial" "$dest/libmtmd.so"
+    touch "$dest/.mtmd-complete"
+  fi
+  echo "$dest"
+}
+
+# dlopen()s $1 with every symbol bound (RTLD_NOW), $2 on LD_LIBRARY_PATH; the loader's message on failure.
+_corral_check_loads() {
+  local tmp rc=0
+  tmp="$(mktemp -d)"
+  printf '%s\n' '#include <dlfcn.h>' '#include <stdio.h>' \
+    'int main(int c, char **v) { (void)c; if (!dlopen(v[1], RTLD_NOW)) { fprintf(stderr, "%s\n", dlerror()); return 1; } return 0; }' \
+    >"$tmp/check.c"
+  if ! gcc -o "$tmp/check" "$tmp/check.c" -ldl || ! LD_LIBRARY_PATH="$2" "$tmp/check" "$1"; then rc=1; fi
+  rm -rf "$tmp"
+  return "$rc"
+}
+
 # Prints the llama.cpp source folder of the pinned version (headers for the ABI
 # test, sources for libmtmd), fetching it on first use.
 corral_ensure_llama_source() {
@@ -201,10 +323,7 @@ _corral_build_mtmd() {
   fi
   # Load it once (all symbols bound now) before it is published, so a broken build
   # fails here with the loader's message rather than later inside a runner.
-  printf '%s\n' '#include <dlfcn.h>' '#include <stdio.h>' \
-    'int main(int c, char **v) { (void)c; if (!dlopen(v[1], RTLD_NOW)) { fprintf(stderr, "%s\n", dlerror()); return 1; } return 0; }' \
-    >"$tmp/check.c"
-  if ! gcc -o "$tmp/check" "$tmp/check.c" -ldl || ! LD_LIBRARY_PATH="$libs" "$tmp/check" "$tmp/libmtmd.so"; then
+  if ! _corral_check_loads "$tmp/libmtmd.so" "$libs"; then
     _corral_die "the libmtmd just built does not load (see above)"
   fi
   # Same folder, so the final mv is an atomic rename; readers never see a half file.
@@ -338,6 +457,9 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     source) corral_ensure_llama_source ;;
     mtmd) corral_ensure_mtmd ;;
     llama-server) corral_ensure_llama_server ;;
-    *) _corral_die "usage: eng/native.sh libs|source|mtmd|llama-server" ;;
+    backend) corral_llama_backend ;;
+    backend-libs) corral_ensure_backend_libs "${2:-}" ;;
+    backend-mtmd) corral_ensure_backend_mtmd "${2:-}" ;;
+    *) _corral_die "usage: eng/native.sh libs|source|mtmd|llama-server|backend|backend-libs [cpu|vulkan|cuda]|backend-mtmd [cpu|vulkan|cuda]" ;;
   esac
 fi

@@ -122,6 +122,32 @@ public static class LlamaBackend
         }
     }
 
+    /// <summary>The devices of every loaded backend (CPU first, then GPUs), with free and total memory measured now.</summary>
+    public static unsafe IReadOnlyList<LlamaDevice> Devices
+    {
+        get
+        {
+            EnsureInitialized();
+            var count = (int)LlamaNative.ggml_backend_dev_count();
+            var devices = new List<LlamaDevice>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var device = LlamaNative.ggml_backend_dev_get((nuint)i);
+                nuint free = 0, total = 0;
+                LlamaNative.ggml_backend_dev_memory(device, &free, &total);
+                devices.Add(new LlamaDevice(
+                    i,
+                    Marshal.PtrToStringUTF8((nint)LlamaNative.ggml_backend_dev_name(device)) ?? "",
+                    Marshal.PtrToStringUTF8((nint)LlamaNative.ggml_backend_dev_description(device)) ?? "",
+                    LlamaDevice.TypeName(LlamaNative.ggml_backend_dev_type(device)),
+                    (long)free,
+                    (long)total));
+            }
+
+            return devices;
+        }
+    }
+
     /// <summary>llama_time_us: llama.cpp's monotonic clock in microseconds.</summary>
     public static long TimeMicroseconds
     {

@@ -103,8 +103,17 @@ public sealed unsafe class LlamaModel : IDisposable
 
         var state = new LoadProgressState(progress, cancellationToken);
         var stateHandle = GCHandle.Alloc(state);
+        // llama.cpp reads tensor_split (up to its device count) during the load only; pinned until then.
+        // It reads one entry per device, so the array is padded to LLAMA_MAX_DEVICES (16) with zeros.
+        var split = options.TensorSplit is { Count: > 0 } shares ? shares.Concat(new float[Math.Max(0, 16 - shares.Count)]).ToArray() : null;
+        var splitHandle = split is null ? default : GCHandle.Alloc(split, GCHandleType.Pinned);
         try
         {
+            if (split is not null)
+            {
+                parameters.tensor_split = splitHandle.AddrOfPinnedObject();
+            }
+
             parameters.progress_callback = (nint)(delegate* unmanaged[Cdecl]<float, nint, byte>)&OnProgress;
             parameters.progress_callback_user_data = GCHandle.ToIntPtr(stateHandle);
 
@@ -122,6 +131,10 @@ public sealed unsafe class LlamaModel : IDisposable
         finally
         {
             stateHandle.Free();
+            if (split is not null)
+            {
+                splitHandle.Free();
+            }
         }
     }
 

@@ -11,6 +11,12 @@ public sealed record LlamaModelLoadOptions
     /// <summary>GPU used for the whole model when it is not split.</summary>
     public int MainGpu { get; init; }
 
+    /// <summary>
+    /// Share of the offloaded layers each GPU takes, in llama.cpp's device order (null or empty: by free memory,
+    /// llama.cpp's default). Layers go out in order: the first GPU with a share gets the lowest offloaded layers.
+    /// </summary>
+    public IReadOnlyList<float>? TensorSplit { get; init; }
+
     /// <summary>Memory-map the file; null lets llama.cpp decide.</summary>
     public bool? UseMmap { get; init; }
 

@@ -26,6 +26,9 @@ internal static class CommandDispatcher
                 return KeysVerb.Run(args[1..]);
             case "runner":
                 return await RunRunnerAsync(args[1..]).ConfigureAwait(false);
+            case Corral.Runner.Discovery.DevicesCommand.Verb:
+                // Hidden: the server's device discovery at start (which GPUs, how much memory), in a child of its own.
+                return Corral.Runner.Discovery.DevicesCommand.Run();
             case QuantizeLaunchOptions.Verb:
                 // Hidden: the server runs llama_model_quantize in this child so a native crash cannot take it down.
                 return QuantizeCommand.Run(args[1..]);

@@ -24,33 +24,28 @@ public static class NativeLibraryLocator
     private static readonly Dictionary<string, nint> Loaded = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The folder the libraries are loaded from: <c>$CORRAL_LLAMA_LIB_DIR</c> if set, else
-    /// <c>${CORRAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/corral}/llama/&lt;version&gt;/libs</c>.
+    /// The folder the libraries are loaded from: <c>$CORRAL_LLAMA_LIB_DIR</c> if set, else the build
+    /// <see cref="LlamaBackendSelection"/> chose in the cache (<see cref="CacheFolder"/>: <c>libs</c>, <c>libs-vulkan</c>
+    /// or <c>libs-cuda</c>).
     /// </summary>
-    public static string LibraryDirectory
+    public static string LibraryDirectory => LlamaBackendSelection.Current.Directory;
+
+    /// <summary><c>${CORRAL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/corral}/llama/&lt;version&gt;</c>, as eng/native.sh lays it out.</summary>
+    public static string CacheFolder(Func<string, string?> environment)
     {
-        get
+        var cacheRoot = environment("CORRAL_CACHE_DIR");
+        if (string.IsNullOrEmpty(cacheRoot))
         {
-            var overrideDir = Environment.GetEnvironmentVariable(LibDirVariable);
-            if (!string.IsNullOrEmpty(overrideDir))
+            var xdg = environment("XDG_CACHE_HOME");
+            if (string.IsNullOrEmpty(xdg))
             {
-                return overrideDir;
+                xdg = Path.Combine(environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
             }
 
-            var cacheRoot = Environment.GetEnvironmentVariable("CORRAL_CACHE_DIR");
-            if (string.IsNullOrEmpty(cacheRoot))
-            {
-                var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-                if (string.IsNullOrEmpty(xdg))
-                {
-                    xdg = Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-                }
-
-                cacheRoot = Path.Combine(xdg, "corral");
-            }
-
-            return Path.Combine(cacheRoot, "llama", PackageVersion, "libs");
+            cacheRoot = Path.Combine(xdg, "corral");
         }
+
+        return Path.Combine(cacheRoot, "llama", PackageVersion);
     }
 
     /// <summary>Installs the import resolver on the Corral.Llama assembly (once).</summary>
@@ -71,7 +66,8 @@ public static class NativeLibraryLocator
     /// <summary>
     /// Full path of the library for an import name ("llama", "ggml", "ggml-base") in
     /// <paramref name="directory"/>, or null. Accepts versioned names (libllama.v0.5.0.so),
-    /// plain ones (libllama.so) and soname suffixes (libllama.so.1).
+    /// plain ones (libllama.so), soname suffixes (libllama.so.1) and the GPU packages' names, which carry the
+    /// backend (libllama.vulkan.v0.5.0.so, libggml.cuda.v0.5.0.so).
     /// </summary>
     public static string? FindLibrary(string directory, string importName)
     {
@@ -81,7 +77,7 @@ public static class NativeLibraryLocator
         }
 
         var pattern = new Regex(
-            "^(lib)?" + Regex.Escape(importName) + @"(\.v[0-9][0-9.]*)?\.(so(\.[0-9]+)*|dylib|dll)$",
+            "^(lib)?" + Regex.Escape(importName) + @"(\.(cuda|vulkan))?(\.v[0-9][0-9.]*)?\.(so(\.[0-9]+)*|dylib|dll)$",
             RegexOptions.CultureInvariant);
         string? best = null;
         foreach (var path in Directory.EnumerateFiles(directory))

@@ -132,7 +132,13 @@ public sealed partial class RunnerHost
             });
             var model = LlamaModel.Load(
                 _options.ModelPath,
-                new LlamaModelLoadOptions { GpuLayers = _options.GpuLayers, MainGpu = _options.MainGpu, UseMmap = _options.UseMmap },
+                new LlamaModelLoadOptions
+                {
+                    GpuLayers = _options.GpuLayers,
+                    MainGpu = _options.MainGpu,
+                    TensorSplit = _options.TensorSplit.Count > 0 ? [.. _options.TensorSplit.Select(n => (float)n)] : null,
+                    UseMmap = _options.UseMmap,
+                },
                 progress,
                 cancellation);
             var threads = ChooseThreads(_options, new FileInfo(_options.ModelPath).Length);

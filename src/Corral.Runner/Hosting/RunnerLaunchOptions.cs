@@ -28,6 +28,9 @@ public sealed record RunnerLaunchOptions
 
     public int MainGpu { get; init; }
 
+    /// <summary>Layers each GPU takes (llama.cpp's tensor_split, in its device order); empty: llama.cpp's own split.</summary>
+    public IReadOnlyList<int> TensorSplit { get; init; } = [];
+
     public bool UseMmap { get; init; } = true;
 
     /// <summary>"auto", "on" or "off".</summary>
@@ -61,6 +64,12 @@ public sealed record RunnerLaunchOptions
             "--flash-attn", FlashAttention,
             "--kv-cache-type", KvCacheType,
         };
+        if (TensorSplit.Count > 0)
+        {
+            args.Add("--tensor-split");
+            args.Add(string.Join(',', TensorSplit.Select(n => n.ToString(c))));
+        }
+
         if (ProjectorPath is not null)
         {
             args.Add("--mmproj");
@@ -111,6 +120,9 @@ public sealed record RunnerLaunchOptions
                 case "--threads": options = options with { Threads = NextInt() }; break;
                 case "--n-gpu-layers": options = options with { GpuLayers = NextInt() }; break;
                 case "--main-gpu": options = options with { MainGpu = NextInt() }; break;
+                case "--tensor-split":
+                    options = options with { TensorSplit = [.. Next().Split(',').Select(v => int.Parse(v, NumberStyles.None, CultureInfo.InvariantCulture))] };
+                    break;
                 case "--flash-attn": options = options with { FlashAttention = Next() }; break;
                 case "--kv-cache-type": options = options with { KvCacheType = Next() }; break;
                 case "--no-mmap": options = options with { UseMmap = false }; break;

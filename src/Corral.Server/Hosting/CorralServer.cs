@@ -47,7 +47,13 @@ public static class CorralServer
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ModelResolver>();
-        builder.Services.AddSingleton<ModelScheduler>();
+        builder.Services.AddSingleton(Scheduling.Gpu.GpuSettings.FromVariables(Environment.GetEnvironmentVariable));
+        builder.Services.AddSingleton<Scheduling.Gpu.GpuInventory>();
+        builder.Services.AddSingleton(services => new ModelScheduler(
+            settings,
+            services.GetRequiredService<ILogger<ModelScheduler>>(),
+            availableMemory: null,
+            services.GetRequiredService<Scheduling.Gpu.GpuInventory>()));
         builder.Services.AddSingleton<HostAndOriginPolicy>();
         builder.Services.AddSingleton<InferenceService>();
         builder.Services.AddSingleton<PromptBuilder>();
@@ -61,6 +67,9 @@ public static class CorralServer
         var apiKeys = settings.ApiKeysFile is { } keysFile
             ? ApiKeyFile.Open(keysFile, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ApiKeyFile>())
             : null;
+
+        // Device discovery starts now, so its lines are among the first and the first load rarely waits for it.
+        app.Services.GetRequiredService<Scheduling.Gpu.GpuInventory>();
 
         // The collector must listen from the first request on, not from the first scrape.
         app.Services.GetRequiredService<MetricsCollector>();

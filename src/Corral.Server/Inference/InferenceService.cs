@@ -119,6 +119,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             KeepAlive = ToTimeSpan(keepAlive),
             ModelBytes = new FileInfo(model.ModelPath).Length + (model.ProjectorPath is { } projector ? new FileInfo(projector).Length : 0),
             KvBytesPerToken = model.KvBytesPerToken(settings.KvCacheType),
+            GpuShape = model.GpuShape(settings.KvCacheType),
         };
     }
 

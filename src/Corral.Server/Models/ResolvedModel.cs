@@ -53,6 +53,12 @@ public sealed class ResolvedModel
     /// <summary>The model's embedding width (0 when unknown).</summary>
     public int EmbeddingLength => (int)(Gguf.TryGetUInt32(Architecture + ".embedding_length", out var v) ? v : 0);
 
+    private Scheduling.Gpu.ModelGpuShape? _gpuShape;
+
+    /// <summary>What offloading this model's layers costs (cached: the KV cache type is the server's, fixed while it runs).</summary>
+    public Scheduling.Gpu.ModelGpuShape GpuShape(string cacheType) =>
+        _gpuShape ??= Scheduling.Gpu.ModelGpuShape.From(Gguf, Architecture, KvBytesPerToken(cacheType));
+
     /// <summary>Bytes of f16 K+V cache one token of context costs: 2 × layers × kv heads × head size × 2 bytes.</summary>
     public long KvBytesPerToken(string cacheType)
     {

@@ -38,6 +38,15 @@ public sealed class LoadedModel
     /// <summary>Model bytes plus the KV cache of every slot: what /api/ps reports as size.</summary>
     public long SizeBytes => Request.ModelBytes + (Request.KvBytesPerToken * Request.Launch.ContextPerSlot * Parallel);
 
+    /// <summary>Where its layers went (none on the CPU build).</summary>
+    public Gpu.GpuPlan Gpu { get; init; } = Scheduling.Gpu.GpuPlan.None;
+
+    /// <summary>What /api/ps reports as size: <see cref="SizeBytes"/> and, on GPUs, their compute buffers (Ollama counts its graph too).</summary>
+    public long ReportedSize => SizeBytes + Gpu.ComputeBufferBytes;
+
+    /// <summary>What /api/ps reports as size_vram: all of <see cref="ReportedSize"/> when every layer is on a GPU, else the offloaded part.</summary>
+    public long SizeVram => Gpu.IsFull ? ReportedSize : Math.Min(Gpu.VramBytes, ReportedSize);
+
     /// <summary>Completed when the model has no users; replaced each time it gets one.</summary>
     internal TaskCompletionSource Idle { get; set; } = NewIdle(completed: true);
 

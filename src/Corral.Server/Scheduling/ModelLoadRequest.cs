@@ -20,6 +20,9 @@ public sealed record ModelLoadRequest
     /// <summary>Bytes of KV cache one slot of context needs (estimated from the model's shape).</summary>
     public long KvBytesPerToken { get; init; }
 
+    /// <summary>What offloading its layers costs, for placing them on GPUs; null: not placed (the runner gets num_gpu as asked).</summary>
+    public Gpu.ModelGpuShape? GpuShape { get; init; }
+
     /// <summary>Whether a loaded runner with <paramref name="other"/> options can serve this request without a reload.</summary>
     public bool IsServedBy(RunnerLaunchOptions other) =>
         other.ModelPath == Launch.ModelPath

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Corral.Runner.Client;
 using Corral.Runner.Hosting;
 using Corral.Server.Configuration;
+using Corral.Server.Scheduling.Gpu;
 using Microsoft.Extensions.Logging;
 
 namespace Corral.Server.Scheduling;
@@ -30,9 +31,10 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private int _pending;
     private long _clock;
 
-    public ModelScheduler(ServerSettings settings, ILogger<ModelScheduler> logger, Func<long>? availableMemory = null)
+    public ModelScheduler(ServerSettings settings, ILogger<ModelScheduler> logger, Func<long>? availableMemory = null, GpuInventory? gpus = null)
     {
         _settings = settings;
+        _gpus = gpus;
         _logger = logger;
         _availableMemory = availableMemory ?? SystemMemory.AvailableBytes;
         _reaper = Task.Run(ReapExpiredAsync);
@@ -71,9 +73,10 @@ public sealed partial class ModelScheduler : IAsyncDisposable
 
         try
         {
+            var gpus = await GpusAsync(cancellation).ConfigureAwait(false);
             while (true)
             {
-                var reservation = await ReserveAsync(request, cancellation).ConfigureAwait(false);
+                var reservation = await ReserveAsync(request, gpus, cancellation).ConfigureAwait(false);
                 if (reservation.WaitFor is { } waitFor)
                 {
                     // Another request's load of this model (its failure is ours too), or room to free up.
@@ -128,7 +131,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     /// load runs outside the lock, so /api/ps, other models and finishing requests never wait on
     /// it), or says what to wait for before trying again.
     /// </summary>
-    private async Task<Reservation> ReserveAsync(ModelLoadRequest request, CancellationToken cancellation)
+    private async Task<Reservation> ReserveAsync(ModelLoadRequest request, IReadOnlyList<Runner.Discovery.DeviceEntry> gpus, CancellationToken cancellation)
     {
         var stopped = new List<Task>();
         long freeing = 0;
@@ -172,8 +175,10 @@ public sealed partial class ModelScheduler : IAsyncDisposable
             }
 
             var (launch, need) = PlanLocked(request, freeing);
-            var load = LoadAsync(request, launch, need, Task.WhenAll(stopped));
+            var gpu = FitGpuLocked(request, launch, gpus, stopped);
+            var load = LoadAsync(request, launch, gpu, Task.WhenAll(stopped));
             _loading[request.Name] = (load, need);
+            _loadingGpu[request.Name] = gpu ?? GpuPlan.None;
             return Reservation.Loading(load);
         }
         finally
@@ -233,7 +238,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     /// started the load). Not tied to that request's cancellation: a load, once begun, finishes.
     /// </summary>
     /// <param name="replaced">The exits of runners this load evicts or replaces: their memory must be free first.</param>
-    private async Task<LoadedModel> LoadAsync(ModelLoadRequest request, RunnerLaunchOptions launch, long need, Task replaced)
+    private async Task<LoadedModel> LoadAsync(ModelLoadRequest request, RunnerLaunchOptions launch, GpuPlan? gpu, Task replaced)
     {
         await Task.Yield(); // return the task to ReserveAsync before doing any work
         try
@@ -253,7 +258,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
             timeout.CancelAfter(_settings.LoadTimeout);
             try
             {
-                runner = await RunnerProcess.StartAsync(launch, progress: null, timeout.Token).ConfigureAwait(false);
+                runner = await RunnerProcess.StartAsync(WithGpuPlan(launch, gpu), progress: null, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!_shutdown.IsCancellationRequested)
             {
@@ -269,6 +274,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         try
         {
             _loading.Remove(request.Name);
+            _loadingGpu.Remove(request.Name);
             if (failure is null && _shutdown.IsCancellationRequested)
             {
                 failure = new OperationCanceledException("the server is shutting down");
@@ -286,6 +292,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
 
             var model = new LoadedModel(request with { Launch = launch }, runner!, launch.Parallel)
             {
+                Gpu = gpu ?? GpuPlan.None,
                 KeepAlive = request.KeepAlive ?? _settings.KeepAlive,
             };
             _loaded[request.Name] = model;

@@ -29,8 +29,8 @@ internal static class PsHandler
             {
                 Name = m.Name,
                 Model = m.Name,
-                Size = m.SizeBytes,
-                SizeVram = 0,
+                Size = m.ReportedSize,
+                SizeVram = m.SizeVram,
                 Digest = resolved?.Stored.ManifestDigest.Hex ?? string.Empty,
                 Details = resolved is null ? new ModelDetails() : ModelDetailsBuilder.Build(resolved),
                 ExpiresAt = m.ExpiresAt == DateTimeOffset.MaxValue ? ForeverExpiry : m.ExpiresAt,
