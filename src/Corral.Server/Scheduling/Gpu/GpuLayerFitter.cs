@@ -2,8 +2,8 @@ namespace Corral.Server.Scheduling.Gpu;
 
 /// <summary>
 /// Decides how many layers go to which GPU, as Ollama's scheduler does: the whole model on the one GPU with the most
-/// room when it fits there (unless OLLAMA_SCHED_SPREAD), else split by layer over the GPUs, else as many layers as
-/// fit, the rest on the CPU. A layer costs its weights plus its share of the KV cache; each GPU that takes layers
+/// room when it fits there (unless OLLAMA_SCHED_SPREAD), else split by layer over the GPUs (dealt out in turn to
+/// those with room), else as many layers as fit, the rest on the CPU. A layer costs its weights plus its share of the KV cache; each GPU that takes layers
 /// also holds a compute buffer. Layers are placed in llama.cpp's order: n_gpu_layers = k offloads the output layer
 /// and the last k-1 blocks, and with a tensor split the first GPU takes the lowest of them, so the last GPU takes
 /// the output layer. An explicit num_gpu is obeyed whether or not it fits (Ollama's rule too).
@@ -43,17 +43,32 @@ public static class GpuLayerFitter
             }
         }
 
-        // Split: the last GPU takes the top layers, then the one before it, each as many as its room holds.
+        // Split by layer, as Ollama does: the layers in turn over the GPUs that still have room for them, starting
+        // with the last (it takes the output layer), so the counts come out even where the room allows.
+        var room = request.Available.Select(a => a - graph).ToArray();
         var placed = 0;
-        for (var g = gpus - 1; g >= 0 && placed < target; g--)
+        var next = gpus - 1;
+        while (placed < target)
         {
-            var room = request.Available[g] - graph;
-            while (placed < target && room >= costs[placed])
+            var taker = -1;
+            for (var t = 0; t < gpus && taker < 0; t++)
             {
-                room -= costs[placed];
-                placed++;
-                counts[g]++;
+                var g = ((next - t) % gpus + gpus) % gpus;
+                if (room[g] >= costs[placed])
+                {
+                    taker = g;
+                }
             }
+
+            if (taker < 0)
+            {
+                break;
+            }
+
+            room[taker] -= costs[placed];
+            counts[taker]++;
+            placed++;
+            next = taker - 1;
         }
 
         if (request.RequestedLayers >= 0 && placed < target)
