@@ -28,13 +28,14 @@ internal static class CompareBench
         }
 
         Console.Error.WriteLine($"model {modelPath}, {banned.Count} end-of-generation tokens banned ({string.Join(", ", banned)})");
-        var binary = await LlamaServerBuild.EnsureAsync(cancellation);
+        var binary = options.LlamaServerBinary ?? await LlamaServerBuild.EnsureAsync(cancellation);
+        string[] gpuArguments = options.GpuLayers is { } ngl ? ["--n-gpu-layers", ngl.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         var llamaSystemInfo = await LlamaServerProcess.ProbeSystemInfoAsync(binary, embeddingPath, options.Threads);
         var mixed = options.Scenarios.Contains(CompareOptions.MixedScenario);
         Console.Error.WriteLine("starting llama-server" + (mixed ? " (two processes: generate and embeddings)" : string.Empty) + " and corral serve ...");
-        var llama = cleanup.Add(await LlamaServerProcess.StartAsync(binary, modelPath, options.Slots, options.ContextPerSlot, options.Threads, "--alias", CorralServer.GenerateModel));
+        var llama = cleanup.Add(await LlamaServerProcess.StartAsync(binary, modelPath, options.Slots, options.ContextPerSlot, options.Threads, ["--alias", CorralServer.GenerateModel, .. gpuArguments]));
         var llamaEmbed = mixed
-            ? cleanup.Add(await LlamaServerProcess.StartAsync(binary, embeddingPath, options.Slots, EmbeddingContext, options.Threads, "--embeddings", "--alias", CorralServer.EmbeddingModel))
+            ? cleanup.Add(await LlamaServerProcess.StartAsync(binary, embeddingPath, options.Slots, EmbeddingContext, options.Threads, ["--embeddings", "--alias", CorralServer.EmbeddingModel, .. gpuArguments]))
             : null;
         var corral = cleanup.Add(await CorralServer.StartAsync(modelPath, embeddingPath, options));
 

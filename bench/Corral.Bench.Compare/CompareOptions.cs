@@ -43,6 +43,12 @@ internal sealed record CompareOptions
     /// <summary>Completions each mixed-scenario completion client sends (the embedding clients loop until they finish).</summary>
     public int MixedRequestsPerClient { get; init; } = 1;
 
+    /// <summary>A llama-server binary to use instead of building the CPU one (bench/gpu/run.sh passes one that loads the CUDA backend).</summary>
+    public string? LlamaServerBinary { get; init; }
+
+    /// <summary>llama-server's -ngl (layers on the GPU); null leaves its default. Corral places layers itself (num_gpu unset: all that fit).</summary>
+    public int? GpuLayers { get; init; }
+
     /// <summary>A line for the report's header, e.g. that the machine was shared during the run.</summary>
     public string? Note { get; init; }
 
@@ -72,6 +78,8 @@ internal sealed record CompareOptions
                 "--mixed-requests" => options with { MixedRequestsPerClient = Int() },
                 "--scenarios" => options with { Scenarios = ParseScenarios(Value()) },
                 "--note" => options with { Note = Value() },
+                "--llama-server" => options with { LlamaServerBinary = Value() },
+                "--gpu-layers" => options with { GpuLayers = Int() },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown argument {args[i]}\n{Usage}"),
             };
@@ -88,7 +96,7 @@ internal sealed record CompareOptions
     public const string Usage =
         "usage: dotnet run -c Release --project bench/Corral.Bench.Compare -- [--rounds 3] [--scenarios clients,prefix,mixed]\n" +
         "       [--model PATH.gguf] [--threads 2] [--slots 8] [--ctx 1024] [--tokens 128] [--clients 1,4,8] [--requests N]\n" +
-        "       [--prefix-pairs 3] [--mixed-requests 1] [--note TEXT]";
+        "       [--prefix-pairs 3] [--mixed-requests 1] [--note TEXT] [--llama-server PATH] [--gpu-layers N]";
 
     private static HashSet<string> ParseScenarios(string value)
     {

@@ -23,13 +23,18 @@ internal static class GpuServers
 
     public const int Context = 256;
 
-    /// <summary>One slot of <see cref="Context"/> tokens, so the KV cache and thus the fitting are fixed.</summary>
+    /// <summary>
+    /// A server on the GPU build (<paramref name="vulkan"/>: lavapipe, or the machine's own with CORRAL_TEST_GPU=native)
+    /// or on the CPU build; one slot of <see cref="Context"/> tokens, so the KV cache and thus the fitting are fixed.
+    /// </summary>
     public static Dictionary<string, string> Environment(bool vulkan, long? overhead = null)
     {
-        var env = vulkan ? new Dictionary<string, string>(Lavapipe.Environment) : new Dictionary<string, string> { ["OLLAMA_VULKAN"] = "0" };
+        // The CPU side loads the CPU build by name, whatever GPU the machine has.
+        var env = vulkan
+            ? new Dictionary<string, string>(Lavapipe.Environment) { ["CORRAL_LLAMA_LIB_DIR"] = "" }
+            : new Dictionary<string, string> { ["CORRAL_LLAMA_LIB_DIR"] = Path.Combine(Corral.Llama.Native.NativeLibraryLocator.CacheFolder(System.Environment.GetEnvironmentVariable), "libs") };
         env["OLLAMA_NUM_PARALLEL"] = "1";
         env["OLLAMA_CONTEXT_LENGTH"] = Context.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        env["CORRAL_LLAMA_LIB_DIR"] = "";
         if (overhead is { } o)
         {
             env["OLLAMA_GPU_OVERHEAD"] = o.ToString(System.Globalization.CultureInfo.InvariantCulture);
