@@ -86,4 +86,19 @@ public sealed class GpuOffloadTests
         Assert.Contains("unloading model first:latest (evict: its GPU memory is needed)", server.Log, StringComparison.Ordinal);
         Assert.Equal(GpuServers.Layers, GpuServers.RunnerGpuLayers(server));
     }
+
+    [LavapipeFact]
+    public async Task FlashAttentionAndAQuantizedKvCacheRunOnTheDevice()
+    {
+        var env = GpuServers.Environment(vulkan: true);
+        env["OLLAMA_FLASH_ATTENTION"] = "1";
+        env["OLLAMA_KV_CACHE_TYPE"] = "q8_0";
+        await using var server = await GpuServers.StartAsync(env, ("deep", GpuServers.Deep.Value));
+        var logprobs = await GpuServers.GenerateLogprobsAsync(server, "deep");
+        Assert.Equal(9, logprobs.Length);
+        Assert.All(logprobs, l => Assert.InRange(l, double.MinValue, 0));
+        Assert.Equal(GpuServers.Layers, GpuServers.RunnerGpuLayers(server));
+        var (size, vram) = (await GpuServers.PsAsync(server, "deep"))!.Value;
+        Assert.Equal(size, vram);
+    }
 }

@@ -13,7 +13,7 @@ internal static class GpuServers
 {
     private static readonly string Folder = TempFolders.Create("corral-gpu-models-");
 
-    /// <summary>A random F16 llama with 8 blocks (9 offloadable layers with the output layer).</summary>
+    /// <summary>A random F16 llama with 8 blocks (9 offloadable layers with the output layer); heads of 32, so a q8_0 KV cache fits them.</summary>
     public static readonly Lazy<string> Deep = new(() => Write("deep.gguf", 1));
 
     /// <summary>The same shape with other weights: a second model for eviction.</summary>
@@ -131,7 +131,7 @@ internal static class GpuServers
     private static string Write(string name, ulong seed)
     {
         var path = Path.Combine(Folder, name);
-        TestModelWriter.WriteRandomF16(path, TestModelWriter.RandomShape with { BlockCount = Layers - 1 }, seed);
+        TestModelWriter.WriteRandomF16(path, TestModelWriter.RandomShape with { BlockCount = Layers - 1, HeadCount = 2, HeadCountKv = 1 }, seed);
         return path;
     }
 }
