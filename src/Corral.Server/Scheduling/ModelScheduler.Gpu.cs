@@ -19,6 +19,43 @@ public sealed partial class ModelScheduler
         _gpus is null ? [] : await _gpus.GpusAsync().WaitAsync(cancellation).ConfigureAwait(false);
 
     /// <summary>
+    /// Under the lock, before the system memory check: the bytes the GPUs would take off system memory (weights and KV
+    /// cache of the layers that fit now, one slot), so a model mostly on GPUs is not refused for the host's RAM.
+    /// </summary>
+    private long GpuHeldBytesLocked(ModelLoadRequest request, IReadOnlyList<DeviceEntry> gpus)
+    {
+        if (gpus.Count == 0 || request.GpuShape is not { } shape || _gpus is null)
+        {
+            return 0;
+        }
+
+        var plan = GpuLayerFitter.Fit(new GpuFitRequest
+        {
+            Shape = shape,
+            ContextTokens = request.Launch.ContextPerSlot,
+            BatchSize = request.Launch.BatchSize,
+            RequestedLayers = request.Launch.GpuLayers,
+            Spread = _gpus.Settings.Spread,
+            Available = GpuInventory.Available(gpus, _gpus.Settings.OverheadBytes, UsedPerGpuLocked(gpus.Count)),
+        });
+        return plan.VramBytes - plan.ComputeBufferBytes;
+    }
+
+    private long[] UsedPerGpuLocked(int count)
+    {
+        var used = new long[count];
+        foreach (var plan in _loaded.Values.Where(m => !m.IsDead).Select(m => m.Gpu).Concat(_loadingGpu.Values))
+        {
+            for (var i = 0; i < Math.Min(used.Length, plan.BytesPerGpu.Count); i++)
+            {
+                used[i] += plan.BytesPerGpu[i];
+            }
+        }
+
+        return used;
+    }
+
+    /// <summary>
     /// Under the lock: the layer placement for a load, evicting idle GPU models while it would not fit whole; null
     /// without GPUs (the runner then gets num_gpu as asked, which no device takes).
     /// </summary>
@@ -31,15 +68,7 @@ public sealed partial class ModelScheduler
 
         while (true)
         {
-            var used = new long[gpus.Count];
-            foreach (var plan in _loaded.Values.Where(m => !m.IsDead).Select(m => m.Gpu).Concat(_loadingGpu.Values))
-            {
-                for (var i = 0; i < Math.Min(used.Length, plan.BytesPerGpu.Count); i++)
-                {
-                    used[i] += plan.BytesPerGpu[i];
-                }
-            }
-
+            var used = UsedPerGpuLocked(gpus.Count);
             var fit = GpuLayerFitter.Fit(new GpuFitRequest
             {
                 Shape = shape,

@@ -174,7 +174,8 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                 freeing += victim.IsDead ? 0 : victim.SizeBytes;
             }
 
-            var (launch, need) = PlanLocked(request, freeing);
+            // What the GPUs will hold counts like memory being freed: the system memory check is for the rest.
+            var (launch, need) = PlanLocked(request, freeing + GpuHeldBytesLocked(request, gpus));
             var gpu = FitGpuLocked(request, launch, gpus, stopped);
             var load = LoadAsync(request, launch, gpu, Task.WhenAll(stopped));
             _loading[request.Name] = (load, need);
