@@ -51,10 +51,17 @@ public static class Lavapipe
         }
 
         using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
         process.WaitForExit();
-        var report = JsonNode.Parse(stdout.Split('\n').Last(l => l.StartsWith('{')))!;
+        var line = stdout.Split('\n').LastOrDefault(l => l.StartsWith('{'));
+        if (line is null)
+        {
+            // Reported as the skip reason (an exception here would fail test discovery instead).
+            return ("", "", 0, $"corral devices exited with code {process.ExitCode} and no report: {stderr.Result.Trim()}");
+        }
+
+        var report = JsonNode.Parse(line)!;
         var backend = report["backend"]!.GetValue<string>();
         if (backend == "cpu")
         {
