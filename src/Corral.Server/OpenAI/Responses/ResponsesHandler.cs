@@ -62,7 +62,7 @@ internal static class ResponsesHandler
         }
         catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
         {
-            var (status, message) = ErrorHandlingMiddleware.Map(ex);
+            var (status, message) = ErrorHandlingMiddleware.MapStreamFailure(http, ex);
             assembler.Fail(status, message);
             await sse.FlushAsync().ConfigureAwait(false);
         }
