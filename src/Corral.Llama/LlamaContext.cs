@@ -72,8 +72,8 @@ public sealed unsafe class LlamaContext : IDisposable
         if (options.Embeddings is { } embeddings) p.embeddings = embeddings;
         if (options.PoolingType is { } pooling) p.pooling_type = pooling;
         if (options.FlashAttention is { } flash) p.flash_attn_type = flash;
-        if (options.TypeK is { } typeK) p.type_k = typeK;
-        if (options.TypeV is { } typeV) p.type_v = typeV;
+        if (options.TypeK is { } typeK) p.type_k = (int)typeK;
+        if (options.TypeV is { } typeV) p.type_v = (int)typeV;
         if (options.OffloadKqv is { } offload) p.offload_kqv = offload;
         if (options.NoPerf is { } noPerf) p.no_perf = noPerf;
         if (options.KvUnified is { } unified) p.kv_unified = unified;

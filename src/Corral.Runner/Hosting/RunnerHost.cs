@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Corral.Llama;
+using Corral.Models.Gguf;
 using Corral.Runner.Engine;
 using Corral.Runner.Protocol;
 using Microsoft.AspNetCore.Builder;
