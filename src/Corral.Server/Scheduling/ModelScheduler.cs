@@ -169,8 +169,9 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                     return Reservation.Wait(existing.Idle.Task);
                 }
 
-                stopped.Add(StopLocked(existing, "reload"));
+                // Counted before the stop: a runner that is killed can read as exited at once.
                 freeing += existing.IsDead ? 0 : existing.SizeBytes;
+                stopped.Add(StopLocked(existing, "reload"));
             }
 
             while (_loaded.Count + _loading.Count >= _settings.MaxLoadedModels)
@@ -182,8 +183,8 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                     return Reservation.Wait(Task.WhenAny(busy));
                 }
 
-                stopped.Add(StopLocked(victim, "evict"));
                 freeing += victim.IsDead ? 0 : victim.SizeBytes;
+                stopped.Add(StopLocked(victim, "evict"));
             }
 
             var (launch, need) = PlanLocked(request, freeing);
