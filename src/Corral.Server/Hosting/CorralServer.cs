@@ -16,6 +16,7 @@ using Corral.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Corral.Server.Hosting;
@@ -47,6 +48,8 @@ public static class CorralServer
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ModelResolver>();
+        builder.Services.AddSingleton<IRunnerLauncher, ProcessRunnerLauncher>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ModelScheduler>();
         builder.Services.AddSingleton<HostAndOriginPolicy>();
         builder.Services.AddSingleton<InferenceService>();
