@@ -78,7 +78,7 @@ public sealed class ApiKeyPageTests : IAsyncLifetime
         Assert.Empty(await page.Context.CookiesAsync());
         await session.ReloadAsync();
         await Expect(page.Locator("#model")).ToHaveValueAsync(WebUiFixture.Alphabet);
-        await Expect(page.Locator("#key-message")).ToBeEmptyAsync();
+        await Expect(page.Locator("#key-message")).ToHaveTextAsync("Key accepted.");
         Assert.DoesNotContain(InferKey, _server.Log);
         await session.AssertCleanAsync();
     }

@@ -208,6 +208,9 @@ public sealed class ChatPageTests(WebUiFixture fixture)
         var answer = LastAnswer(session.Page).Locator(".content");
         await Expect(answer.Locator("strong")).ToHaveTextAsync("bold");
         await Expect(answer.Locator("code")).ToHaveTextAsync("<b>code</b>");
+        // Raw HTML is shown as the text the model wrote.
+        await Expect(answer).ToContainTextAsync("<script>window.pwned = 'script'</script>");
+        await Expect(answer).ToContainTextAsync("<img src=\"x\" alt=\"broken\" onerror=");
         await Expect(answer).ToContainTextAsync("html link");
         await Expect(answer).ToContainTextAsync("markdown link");
         Assert.Equal(0, await answer.Locator("script, svg, iframe, object, embed").CountAsync());

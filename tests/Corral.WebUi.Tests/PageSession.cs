@@ -14,7 +14,7 @@ public sealed class PageSession : IAsyncDisposable
     // Runs before the page's own scripts in every document of the context (init scripts are not subject to the CSP).
     private const string WatchViolations = """
         window.__violations = [];
-        document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+        document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sample + ' at ' + e.sourceFile + ':' + e.lineNumber));
         """;
 
     private readonly IBrowserContext _context;

@@ -3,7 +3,19 @@
 import { marked } from './vendor/marked.esm.js';
 import DOMPurify from './vendor/purify.es.mjs';
 
-marked.setOptions({ gfm: true, breaks: false });
+const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+// HTML the model writes is shown as text, not interpreted: what it said stays visible, and no handler attribute ever
+// reaches a parser (even DOMPurify's inert one, where the CSP would report it).
+marked.use({
+  gfm: true,
+  breaks: false,
+  renderer: {
+    html({ text, block }) {
+      return block ? '<p>' + escapeHtml(text) + '</p>' : escapeHtml(text);
+    },
+  },
+});
 
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName === 'A' && node.hasAttribute('href')) {
