@@ -37,6 +37,13 @@ public sealed class ChatPageTests(WebUiFixture fixture)
         Assert.Contains("connect-src 'self'", csp);
         Assert.DoesNotContain("unsafe-inline", csp);
         Assert.DoesNotContain("unsafe-eval", csp);
+        using var script = await http.GetAsync("/ui/app.js");
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(script.Headers.ETag);
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/ui/app.js");
+        revalidate.Headers.IfNoneMatch.Add(script.Headers.ETag);
+        using var notModified = await http.SendAsync(revalidate);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         using var missing = await http.GetAsync("/ui/no-such-file.js");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 

@@ -56,6 +56,7 @@ async function loadModels() {
     models = ((await response.json()).models || []).slice().sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
     setStatus('Could not list models: ' + error.message);
+    if (models.length === 0) ui.model.replaceChildren(new Option('(models unavailable)', ''));
     return;
   }
   const wanted = ui.model.value || current()?.model || localStorage.getItem('corral.model') || '';
