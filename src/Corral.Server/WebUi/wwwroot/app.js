@@ -432,8 +432,10 @@ async function sendMessage(regenerate) {
     requestAnimationFrame(() => {
       pending = false;
       if (article.isConnected) {
+        // Follow the answer only while the reader is at the bottom: scrolling up to read stays put.
+        const following = ui.messages.scrollHeight - ui.messages.scrollTop - ui.messages.clientHeight < 48;
         article.update();
-        ui.messages.scrollTop = ui.messages.scrollHeight;
+        if (following) ui.messages.scrollTop = ui.messages.scrollHeight;
       }
     });
   };
