@@ -29,6 +29,10 @@ fi
 echo "== terminal tools (the interactive CLI tests drive corral through tmux)"
 command -v tmux >/dev/null 2>&1 || apt-get install -y tmux >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y tmux >/dev/null 2>&1) || echo "   tmux missing: interactive CLI tests will fail"
 
+echo "== chromium (the web UI tests drive Debian's Chromium through Playwright, which cannot download browsers here)"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+command -v chromium >/dev/null 2>&1 || apt-get install -y chromium >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1) || echo "   chromium missing: web UI tests will fail"
+
 echo "== build"
 dotnet build "$repo/Corral.slnx" -c Release --nologo -v quiet -clp:ErrorsOnly || exit 1
 

@@ -94,6 +94,13 @@ public static class TestModelWriter
     public static void WriteThinker(string path) =>
         WriteNextTokenModel(path, "corral-test-thinker", ThinkerModel.Vocab, ThinkerModel.NextToken);
 
+    /// <summary>
+    /// The successor model plus tokens that spell an answer full of hostile markup: its greedy output is what
+    /// <see cref="HostileMarkupModel"/> documents (use it with a Llama-3-shaped chat template).
+    /// </summary>
+    public static void WriteHostileMarkup(string path) =>
+        WriteNextTokenModel(path, "corral-test-hostile-markup", HostileMarkupModel.Vocab, HostileMarkupModel.NextToken);
+
     // Attention and FFN outputs are zero, so the residual stream stays the one-hot embedding of the last token, and
     // output.weight turns it into one logit for the chosen next token.
     private static void WriteNextTokenModel(string path, string modelName, ByteLevelBpeVocab vocab, Func<int, int> nextToken)

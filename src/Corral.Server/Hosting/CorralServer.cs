@@ -13,6 +13,7 @@ using Corral.Server.Observability;
 using Corral.Server.OpenAI;
 using Corral.Server.Scheduling;
 using Corral.Server.Security;
+using Corral.Server.WebUi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,6 +94,7 @@ public static class CorralServer
         app.MapOpenAIRoutes();
         app.MapAnthropicRoutes();
         app.MapMetrics();
+        app.MapWebUi();
         return app;
     }
 }
