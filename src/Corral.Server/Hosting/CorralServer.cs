@@ -76,12 +76,16 @@ public static class CorralServer
 
         app.UseMiddleware<RequestObservationMiddleware>();
         app.UseMiddleware<HttpHygieneMiddleware>();
+
+        // Before routing, so that a failure while matching a route (two endpoints claiming one path) is answered in
+        // Ollama's shape too, not with an empty 500; routing runs next, as the key check needs the matched route.
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseRouting();
         if (apiKeys is not null)
         {
             app.UseMiddleware<ApiKeyMiddleware>(apiKeys);
         }
 
-        app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
 
         // Blob uploads stream to disk; JSON bodies are held in memory and may be hundreds of megabytes.
