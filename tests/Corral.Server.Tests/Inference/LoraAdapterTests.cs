@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Corral.Testing;
 using Corral.TestModels;
 
 namespace Corral.Server.Tests.Inference;
@@ -119,7 +120,7 @@ public sealed class LoraAdapterTests(LoraServerFixture fx) : IClassFixture<LoraS
     [InlineData("succ-zq", "[{\"id\":-1,\"scale\":1}]", "lora: invalid adapter id -1: the model has adapters 0 to 1")]
     [InlineData("succ-zq", "[{\"id\":0,\"scale\":1},{\"id\":0,\"scale\":0}]", "lora: adapter id 0 given twice")]
     [InlineData("succ-z", "[{\"id\":0,\"scale\":1000}]", "lora: scale of adapter 0 must be between -100 and 100")]
-    [InlineData("succ", "[{\"id\":0,\"scale\":1}]", "lora: model 'succ' has no LoRA adapters")]
+    [InlineData("succ", "[{\"id\":0,\"scale\":1}]", "lora: model 'succ:latest' has no LoRA adapters")]
     public async Task A_lora_list_the_model_cannot_take_is_a_400(string model, string lora, string error)
     {
         var body = $$"""{"model":"{{model}}","prompt":"x","stream":false,"lora":{{lora}}}""";
