@@ -9,6 +9,8 @@ namespace Corral.Runner.Engine.Adapters;
 /// </summary>
 internal sealed class LoraAdapterSet
 {
+    private AdapterScales? _applied;
+
     public LoraAdapterSet(IReadOnlyList<LlamaLoraAdapter> adapters)
     {
         Adapters = adapters;
@@ -46,12 +48,16 @@ internal sealed class LoraAdapterSet
         return Default.Equals(new AdapterScales(requested)) ? Default : new AdapterScales(requested);
     }
 
-    /// <summary>Makes <paramref name="scales"/> the set the context's next decodes use (nothing to do without adapters).</summary>
+    /// <summary>
+    /// Makes <paramref name="scales"/> the set the context's next decodes use: nothing to do without adapters or when it
+    /// is the set applied last (every decode step asks; the engine's one context is the only one these adapters serve).
+    /// </summary>
     public void Apply(LlamaContext context, AdapterScales scales)
     {
-        if (Adapters.Count > 0)
+        if (Adapters.Count > 0 && !scales.Equals(_applied))
         {
             context.SetLoraAdapters(Adapters, scales.Values);
+            _applied = scales;
         }
     }
 }
