@@ -135,7 +135,7 @@ public sealed class RunnerProcess : IModelRunner
 
                 if (health.Status == RunnerHealth.Failed)
                 {
-                    throw new RunnerException($"unable to load model: {health.Error}");
+                    throw new RunnerException($"unable to load model: {health.Error}") { IsBadRequest = health.Refused };
                 }
             }
 
