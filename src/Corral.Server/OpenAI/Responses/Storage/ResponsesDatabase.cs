@@ -41,12 +41,16 @@ public sealed class ResponsesDatabase
         try
         {
             using var connection = database.Connect();
-            Execute(connection, "PRAGMA journal_mode = WAL;");
+
+            // Only reads until the file is known to be sound and of a version this Corral knows: switching to WAL
+            // already rewrites the header.
             if (Scalar(connection, "PRAGMA quick_check;") is not "ok" and var problem)
             {
                 throw new ResponsesDatabaseException($"the responses database {path} is damaged ({problem}); Corral leaves it as it is: move it aside or restore a copy, or set CORRAL_RESPONSES_DB to another file");
             }
 
+            CheckVersion(connection, path);
+            Execute(connection, "PRAGMA journal_mode = WAL;");
             Migrate(connection, path);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
@@ -112,6 +116,25 @@ public sealed class ResponsesDatabase
         }
     }
 
+    private static void CheckVersion(SqliteConnection connection, string path)
+    {
+        if (Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version';") is 0L)
+        {
+            if (Scalar(connection, "SELECT COUNT(*) FROM sqlite_master;") is not 0L)
+            {
+                throw new ResponsesDatabaseException($"{path} is a SQLite database of something else (it has tables but no schema_version); Corral leaves it as it is: set CORRAL_RESPONSES_DB to another file");
+            }
+
+            return;
+        }
+
+        var version = Convert.ToInt32(Scalar(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaMigrations.Latest)
+        {
+            throw new ResponsesDatabaseException($"the responses database {path} has schema version {version}, newer than this Corral knows ({SchemaMigrations.Latest}); Corral leaves it as it is: run a newer Corral, or set CORRAL_RESPONSES_DB to another file");
+        }
+    }
+
     private static void Migrate(SqliteConnection connection, string path)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -119,6 +142,7 @@ public sealed class ResponsesDatabase
         var version = Convert.ToInt32(Scalar(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_version;", transaction), System.Globalization.CultureInfo.InvariantCulture);
         if (version > SchemaMigrations.Latest)
         {
+            // Another Corral upgraded it between the check and now.
             throw new ResponsesDatabaseException($"the responses database {path} has schema version {version}, newer than this Corral knows ({SchemaMigrations.Latest}); Corral leaves it as it is: run a newer Corral, or set CORRAL_RESPONSES_DB to another file");
         }
 
