@@ -112,6 +112,23 @@ public sealed class StoredResponsesSdkTests(StoredResponsesFixture fx) : IClassF
     }
 
     [Fact]
+    public async Task A_background_response_cut_off_by_a_server_crash_reads_back_incomplete_after_restart()
+    {
+        var created = (await fx.Client().CreateResponseAsync(new CreateResponseOptions("random", [ResponseItem.CreateUserMessageItem("go")]) { BackgroundModeEnabled = true, MaxOutputTokenCount = 1_000_000 })).Value;
+        while ((await fx.Client().GetResponseAsync(created.Id)).Value.Status == ResponseStatus.Queued)
+        {
+            await Task.Delay(20);
+        }
+
+        await fx.Server.KillServerOnlyAsync(); // SIGKILL: nothing is written on the way out
+        await fx.RestartAsync();
+
+        var read = (await fx.Client().GetResponseAsync(created.Id)).Value;
+        Assert.Equal(ResponseStatus.Incomplete, read.Status);
+        Assert.Equal("interrupted", read.IncompleteStatusDetails.Reason.ToString());
+    }
+
+    [Fact]
     public async Task Concurrent_writers_store_every_response_and_every_conversation_turn_whole()
     {
         using var http = fx.Server.CreateClient();

@@ -4,7 +4,7 @@ namespace Corral.Server.OpenAI.Responses.Storage;
 /// The schema, one step per version: step <c>n</c> takes a database from version n to n+1. A released step is
 /// never edited; a change is a new step. <c>schema_version</c> holds the version reached.
 /// </summary>
-internal static class SchemaMigrations
+public static class SchemaMigrations
 {
     public static IReadOnlyList<string> Steps { get; } =
     [
