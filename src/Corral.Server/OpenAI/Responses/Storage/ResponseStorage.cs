@@ -26,7 +26,24 @@ public sealed partial class ResponseStorage
             return;
         }
 
-        var database = ResponsesDatabase.Open(path);
+        if (path == ServerSettings.DefaultResponsesDatabasePath(settings.ModelsPath) && !File.Exists(path) && !CanCreateFileIn(Path.GetDirectoryName(path)!))
+        {
+            // A read-only model store serves models as Ollama's does; only the state is missing. A path named
+            // on purpose (CORRAL_RESPONSES_DB) that cannot be used stops the server instead.
+            LogNoStorage(_logger, path);
+            return;
+        }
+
+        ResponsesDatabase database;
+        try
+        {
+            database = ResponsesDatabase.Open(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            throw new ResponsesDatabaseException($"the responses database {path} cannot be opened ({ex.Message.TrimEnd('.')}); set CORRAL_RESPONSES_DB to a file Corral may write, or to \"off\"", ex);
+        }
+
         Responses = new ResponseStore(database);
         Conversations = new ConversationStore(database);
         var interrupted = Responses.MarkInterrupted();
@@ -72,10 +89,29 @@ public sealed partial class ResponseStorage
         return removed;
     }
 
+    private static bool CanCreateFileIn(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var probe = Path.Combine(directory, $".probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static ApiException Off() => ApiException.BadRequest("stored responses are off on this server (CORRAL_RESPONSES_DB=off): send the whole conversation in input");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "responses database {Path} (marked {Interrupted} unfinished background responses interrupted, pruned {Pruned})")]
     private static partial void LogOpened(ILogger logger, string path, int interrupted, int pruned);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "stored responses are off: cannot create {Path} (the model store is read-only?); set CORRAL_RESPONSES_DB to a writable file")]
+    private static partial void LogNoStorage(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "pruned {Count} stored responses (CORRAL_RESPONSES_RETENTION_DAYS, CORRAL_RESPONSES_MAX)")]
     private static partial void LogPruned(ILogger logger, int count);
