@@ -8,12 +8,29 @@ namespace Corral.OpenAI.Tests;
 /// <c>corral serve</c> with a responses database it cannot use: it does not start, says why and which file, and
 /// leaves the file byte for byte as it was.
 /// </summary>
-public sealed class ResponsesDatabaseStartTests
+public sealed class ResponsesDatabaseStartTests : IDisposable
 {
+    private readonly List<string> _folders = [];
+
+    public void Dispose()
+    {
+        foreach (var folder in _folders)
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private string Folder(string prefix)
+    {
+        var folder = Directory.CreateTempSubdirectory(prefix).FullName;
+        _folders.Add(folder);
+        return folder;
+    }
+
     [Fact]
     public async Task A_file_that_is_not_a_database_is_refused_and_left_alone()
     {
-        var path = Path.Combine(TempFolders.Create("responses-db-"), "responses.db");
+        var path = Path.Combine(Folder("responses-db-"), "responses.db");
         var garbage = "this is somebody's notes, not a database\n"u8.ToArray();
         await File.WriteAllBytesAsync(path, garbage);
 
@@ -27,7 +44,7 @@ public sealed class ResponsesDatabaseStartTests
     [Fact]
     public async Task A_damaged_database_is_refused_and_left_alone()
     {
-        var path = Path.Combine(TempFolders.Create("responses-db-"), "responses.db");
+        var path = Path.Combine(Folder("responses-db-"), "responses.db");
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
@@ -51,7 +68,7 @@ public sealed class ResponsesDatabaseStartTests
     [Fact]
     public async Task A_database_locked_by_another_process_is_refused_and_left_alone()
     {
-        var path = Path.Combine(TempFolders.Create("responses-db-"), "responses.db");
+        var path = Path.Combine(Folder("responses-db-"), "responses.db");
         using var holder = new SqliteConnection($"Data Source={path};Pooling=False");
         holder.Open();
         using (var create = holder.CreateCommand())
@@ -74,7 +91,7 @@ public sealed class ResponsesDatabaseStartTests
     [Fact]
     public async Task A_database_from_a_newer_corral_is_refused_and_left_alone()
     {
-        var path = Path.Combine(TempFolders.Create("responses-db-"), "responses.db");
+        var path = Path.Combine(Folder("responses-db-"), "responses.db");
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
@@ -98,13 +115,13 @@ public sealed class ResponsesDatabaseStartTests
     }
 
     /// <summary>Runs <c>corral serve</c> on <paramref name="database"/> until it exits (it should, at once); kills it otherwise.</summary>
-    private static async Task<(int Code, string Error)> ServeAsync(string database)
+    private async Task<(int Code, string Error)> ServeAsync(string database)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add(CorralPaths.CorralDll);
         info.ArgumentList.Add("serve");
         info.Environment["OLLAMA_HOST"] = $"127.0.0.1:{ChildProcessReadiness.FreeLoopbackPort()}";
-        info.Environment["OLLAMA_MODELS"] = TempFolders.Create("responses-db-models-");
+        info.Environment["OLLAMA_MODELS"] = Folder("responses-db-models-");
         info.Environment["CORRAL_RESPONSES_DB"] = database;
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();

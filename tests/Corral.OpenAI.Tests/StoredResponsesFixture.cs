@@ -14,8 +14,10 @@ public sealed class StoredResponsesFixture : IAsyncLifetime
 {
     private static readonly Dictionary<string, string> Environment = new() { ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "1024" };
 
-    /// <summary>Not under /tmp/corral-*, so stopping a server leaves it; TempFolders removes it when the tests end.</summary>
-    public string ModelsPath { get; } = Path.Combine(TempFolders.Create("stored-responses-"), "models");
+    private readonly string _root = Directory.CreateTempSubdirectory("stored-responses-").FullName;
+
+    /// <summary>Not under /tmp/corral-*, so stopping a server leaves it; removed when the fixture is disposed.</summary>
+    public string ModelsPath => Path.Combine(_root, "models");
 
     public string DatabasePath => Path.Combine(ModelsPath, "corral", "responses.db");
 
@@ -41,5 +43,9 @@ public sealed class StoredResponsesFixture : IAsyncLifetime
         Server = await ServerProcess.StartAsync(Environment, ModelsPath);
     }
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
 }

@@ -15,9 +15,10 @@ public sealed class StoredResponsesOwnershipTests
     [Fact]
     public async Task Another_key_gets_404_for_a_stored_response_and_conversation()
     {
-        var models = TempFolders.Create("corral-responses-keys-");
+        // A /tmp/corral-* store goes with its server.
+        var models = Directory.CreateTempSubdirectory("corral-responses-keys-").FullName;
         await StoreSeeder.SeedAsync(models, "successor-chat", GeneratedModels.Successor, template: OpenAIServerFixture.ChatTemplate);
-        var keysFile = Path.Combine(TempFolders.Create("responses-keyfile-"), "keys");
+        var keysFile = Path.Combine(models, "keys");
         await File.WriteAllLinesAsync(keysFile, [$"{Alice} infer", $"{Bob} infer"]);
         await using var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = keysFile, ["OLLAMA_NUM_PARALLEL"] = "1", ["OLLAMA_CONTEXT_LENGTH"] = "512" }, models);
         ResponsesClient Client(string key) => new(new ApiKeyCredential(key), new ResponsesClientOptions { Endpoint = new Uri(server.BaseAddress, "/v1") });

@@ -2,17 +2,24 @@ using System.Text.Json;
 using Corral.Api.OpenAI.Responses;
 using Corral.Server.Configuration;
 using Corral.Server.OpenAI.Responses.Storage;
-using Corral.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Corral.Server.Tests.OpenAI.Storage;
 
 /// <summary>The responses database on a real SQLite file: schema, chains, retention, interrupted rows.</summary>
-public sealed class ResponseStoreTests
+public sealed class ResponseStoreTests : IDisposable
 {
     private static readonly JsonElement Empty = JsonDocument.Parse("{}").RootElement.Clone();
+    private readonly string _folder = Directory.CreateTempSubdirectory("response-store-").FullName;
+    private int _files;
 
-    private static string NewPath() => Path.Combine(TempFolders.Create("response-store-"), "nested", "responses.db");
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools(); // pooled connections hold the files open
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private string NewPath() => Path.Combine(_folder, $"db{++_files}", "nested", "responses.db");
 
     private static ResponseObject Response(string id, long createdAt, string status = "completed", string? previous = null, string text = "answer") => new()
     {
