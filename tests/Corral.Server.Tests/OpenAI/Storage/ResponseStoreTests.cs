@@ -71,10 +71,21 @@ public sealed class ResponseStoreTests : IDisposable
 
         Assert.Equal(["q1", "a1", "q2", "a2", "q3", "a3"], Texts(store.History("resp_3", "")!));
         Assert.Null(store.History("resp_3", "sha256:other"));
+
+        // Reasoning and function calls come back as the items they were, in order.
+        var thinking = Response("resp_4", 103, previous: "resp_3", text: "a4");
+        thinking.Output.Insert(0, new ResponseOutputItem { Id = "rs_4", Type = "reasoning", Summary = [ResponseContentPart.SummaryText("hmm")], EncryptedContent = "hmm" });
+        thinking.Output.Add(new ResponseOutputItem { Id = "fc_4", Type = "function_call", Status = "completed", CallId = "call_4", Name = "f", Arguments = "{}" });
+        store.Insert(thinking, "", UserSays("q4"), null);
+        var tail = store.History("resp_4", "")!.TakeLast(4).ToList();
+        Assert.Equal(["message", "reasoning", "message", "function_call"], tail.Select(i => i.Type));
+        Assert.Equal("hmm", tail[1].EncryptedContent);
+        Assert.Equal(("call_4", "f", "{}"), (tail[3].CallId, tail[3].Name, tail[3].Arguments));
         Assert.Null(store.History("resp_9", ""));
 
         Assert.True(store.Delete("resp_1", ""));
         Assert.Equal(["q2", "a2", "q3", "a3"], Texts(store.History("resp_3", "")!));
+        Assert.Null(store.History("resp_1", ""));
     }
 
     [Fact]
