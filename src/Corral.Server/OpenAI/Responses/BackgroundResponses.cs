@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Corral.Server.OpenAI.Responses;
 
@@ -8,13 +9,21 @@ namespace Corral.Server.OpenAI.Responses;
 /// cancelled by id. When the server stops, all are stopped and the shutdown waits (briefly) until each has
 /// written its final state.
 /// </summary>
-public sealed class BackgroundResponses
+public sealed partial class BackgroundResponses
 {
     private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
 
-    public BackgroundResponses(IHostApplicationLifetime lifetime) =>
+    private readonly ILogger<BackgroundResponses> _logger;
+
+    public BackgroundResponses(IHostApplicationLifetime lifetime, ILogger<BackgroundResponses> logger)
+    {
+        _logger = logger;
         lifetime.ApplicationStopping.Register(StopAll);
+    }
+
+    /// <summary>A server fault ended a background response: its row says only that, the log has the details.</summary>
+    public void Failed(string id, Exception ex) => LogFailed(_logger, id, ex);
 
     /// <summary>Starts <paramref name="work"/> for response <paramref name="id"/>; the token it gets fires on cancel or shutdown.</summary>
     public void Start(string id, Func<BackgroundCancellation, Task> work)
@@ -66,6 +75,9 @@ public sealed class BackgroundResponses
 
         Task.WhenAll(tasks).Wait(StopPatience);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "background response {Id} failed")]
+    private static partial void LogFailed(ILogger logger, string id, Exception ex);
 
     private sealed class Running
     {

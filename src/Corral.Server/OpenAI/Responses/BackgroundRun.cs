@@ -12,7 +12,7 @@ namespace Corral.Server.OpenAI.Responses;
 /// </summary>
 internal static class BackgroundRun
 {
-    public static async Task RunAsync(ResponseStore store, ResponseObject response, ResponseTurn turn, BackgroundCancellation cancellation, Func<CancellationToken, Task<PreparedCompletion>> prepare)
+    public static async Task RunAsync(ResponseStore store, BackgroundResponses background, ResponseObject response, ResponseTurn turn, BackgroundCancellation cancellation, Func<CancellationToken, Task<PreparedCompletion>> prepare)
     {
         var token = cancellation.Token;
         try
@@ -53,6 +53,10 @@ internal static class BackgroundRun
         catch (Exception ex)
         {
             var (status, message) = ErrorHandlingMiddleware.Map(ex);
+            if (status >= 500)
+            {
+                background.Failed(response.Id, ex);
+            }
             response.Status = "failed";
             response.Error = new ResponseError { Code = status >= 500 ? "server_error" : "invalid_prompt", Message = message };
             store.Update(response);

@@ -31,7 +31,7 @@ internal static class ResponsesHandler
             response.Status = "queued";
             storage.RequireResponses.Insert(response, turn.Owner, turn.Input, null);
             var queued = Clone(response);
-            background.Start(response.Id, cancellation => BackgroundRun.RunAsync(storage.RequireResponses, response, turn, cancellation, ct => preparer.PrepareChatAsync(model, native, options, started, ct, toolCalls)));
+            background.Start(response.Id, cancellation => BackgroundRun.RunAsync(storage.RequireResponses, background, response, turn, cancellation, ct => preparer.PrepareChatAsync(model, native, options, started, ct, toolCalls)));
             await JsonResponse.WriteAsync(http, queued, ResponsesJsonContext.Wire.ResponseObject).ConfigureAwait(false);
             return;
         }
