@@ -11,6 +11,8 @@ using Corral.Server.Native.Registry;
 using Corral.Server.Native.System;
 using Corral.Server.Observability;
 using Corral.Server.OpenAI;
+using Corral.Server.OpenAI.Responses;
+using Corral.Server.OpenAI.Responses.Storage;
 using Corral.Server.Scheduling;
 using Corral.Server.Security;
 using Corral.Server.WebUi;
@@ -57,6 +59,8 @@ public static class CorralServer
         builder.Services.AddSingleton<PromptBuilder>();
         builder.Services.AddSingleton<CompletionPreparer>();
         builder.Services.AddSingleton<MetricsCollector>();
+        builder.Services.AddSingleton<ResponseStorage>();
+        builder.Services.AddSingleton<BackgroundResponses>();
 
         var app = builder.Build();
 
@@ -65,6 +69,11 @@ public static class CorralServer
         var apiKeys = settings.ApiKeysFile is { } keysFile
             ? ApiKeyFile.Open(keysFile, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ApiKeyFile>())
             : null;
+
+        // Opened now, so that a responses database that cannot be used stops the server with its reason
+        // (ResponsesDatabaseException) before it listens.
+        app.Services.GetRequiredService<ResponseStorage>();
+        app.Services.GetRequiredService<BackgroundResponses>();
 
         // The collector must listen from the first request on, not from the first scrape.
         app.Services.GetRequiredService<MetricsCollector>();
