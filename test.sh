@@ -29,6 +29,10 @@ fi
 echo "== terminal tools (the interactive CLI tests drive corral through tmux)"
 command -v tmux >/dev/null 2>&1 || apt-get install -y tmux >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y tmux >/dev/null 2>&1) || echo "   tmux missing: interactive CLI tests will fail"
 
+echo "== chromium (the web UI tests drive Debian's Chromium through Playwright, which cannot download browsers here)"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+command -v chromium >/dev/null 2>&1 || apt-get install -y chromium >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1) || echo "   chromium missing: web UI tests will fail"
+
 echo "== Vulkan on the CPU (lavapipe) and the Vulkan build of llama.cpp, for the GPU tests"
 # Debian's mesa-vulkan-drivers carries lavapipe (lvp_icd); llama.cpp uses it when GGML_VK_VISIBLE_DEVICES names it.
 if ! ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1 || ! _corral_has_lib libvulkan.so.1; then
@@ -36,7 +40,7 @@ if ! ls /usr/share/vulkan/icd.d/lvp_icd.*.json >/dev/null 2>&1 || ! _corral_has_
     (apt-get update >/dev/null 2>&1 && apt-get install -y mesa-vulkan-drivers libvulkan1 >/dev/null 2>&1) ||
     echo "   mesa-vulkan-drivers missing: the GPU tests will be skipped"
 fi
-corral_ensure_backend_mtmd vulkan >/dev/null || echo "   the Vulkan build is unavailable: the GPU tests will be skipped"
+(corral_ensure_backend_mtmd vulkan >/dev/null) || echo "   the Vulkan build is unavailable: the GPU tests will be skipped"
 
 echo "== build"
 dotnet build "$repo/Corral.slnx" -c Release --nologo -v quiet -clp:ErrorsOnly || exit 1

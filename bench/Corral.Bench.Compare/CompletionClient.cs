@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Corral.Bench.Common;
 
 namespace Corral.Bench.Compare;
 
@@ -25,7 +26,7 @@ internal sealed class CompletionClient(HttpClient http, string model, IReadOnlyL
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
-        var reader = new SseLineReader(stream);
+        var reader = new StreamLineReader(stream);
         double ttft = -1;
         int chunks = 0, completion = 0, promptTokens = 0;
         int? cached = null;

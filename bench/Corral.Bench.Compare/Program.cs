@@ -8,6 +8,7 @@
 // First use generates the bench model (/tmp/corral-bench) and builds llama-server from the pinned llama.cpp source
 // (`eng/native.sh llama-server`, 10-20 min on 2 cores, cached beside the libraries). A bench, never a test: on a
 // shared or noisy machine the spread column says how much to trust a ratio.
+using Corral.Bench.Common;
 using Corral.Bench.Compare;
 
 CompareOptions options;
@@ -21,29 +22,8 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+return await BenchMain.RunAsync(async (cleanup, cancellation) =>
 {
-    // The first Ctrl-C stops the bench cleanly (servers killed, stores deleted); a second one kills it outright.
-    if (!cancel.IsCancellationRequested)
-    {
-        e.Cancel = true;
-        Console.Error.WriteLine("stopping ...");
-        cancel.Cancel();
-    }
-};
-var cleanup = new Cleanup();
-try
-{
-    await CompareBench.RunAsync(options, cleanup, cancel.Token);
+    await CompareBench.RunAsync(options, cleanup, cancellation);
     return 0;
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-{
-    Console.Error.WriteLine("cancelled");
-    return 130;
-}
-finally
-{
-    cleanup.Run();
-}
+});

@@ -33,39 +33,6 @@ internal static class ProcessProbe
         }
     }
 
-    /// <summary>
-    /// Direct children of <paramref name="parent"/>, by scanning every /proc/PID/stat for its ppid
-    /// (/proc/PID/task/TID/children needs a kernel option and lists one thread's children only).
-    /// </summary>
-    public static IReadOnlyList<int> Children(int parent)
-    {
-        var children = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parent)
-                {
-                    children.Add(pid);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // It ended while we looked.
-            }
-        }
-
-        return children;
-    }
-
     /// <summary>The arguments a process was started with; empty when it is gone.</summary>
     public static IReadOnlyList<string> CommandLine(int pid)
     {

@@ -8,6 +8,7 @@
 //       [--request-timeout 120s] [--seed 16]
 //
 // Its own temp store (removed at the end, also on Ctrl-C); tiny generated models unless given. A bench, never a test.
+using Corral.Bench.Common;
 using Corral.Bench.Soak;
 
 SoakOptions options;
@@ -21,32 +22,11 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+return await BenchMain.RunAsync(async (cleanup, cancellation) =>
 {
-    // The first Ctrl-C stops the soak cleanly (server stopped, temp folder deleted); a second one kills it outright.
-    if (!cancel.IsCancellationRequested)
-    {
-        e.Cancel = true;
-        Console.Error.WriteLine("stopping ...");
-        cancel.Cancel();
-    }
-};
-var cleanup = new Cleanup();
-try
-{
-    var outcome = await SoakRun.RunAsync(options, cleanup, cancel.Token);
+    var outcome = await SoakRun.RunAsync(options, cleanup, cancellation);
     var checks = SoakVerdict.Checks(outcome);
     var commandLine = "dotnet run -c Release --project bench/Corral.Bench.Soak --" + string.Concat(args.Select(a => " " + a));
     Console.WriteLine(SoakReport.Write(outcome, checks, commandLine));
     return checks.All(c => c.Passed) ? 0 : 1;
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-{
-    Console.Error.WriteLine("cancelled");
-    return 130;
-}
-finally
-{
-    cleanup.Run();
-}
+});

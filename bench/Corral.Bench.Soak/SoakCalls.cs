@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Corral.Bench.Common;
 
 namespace Corral.Bench.Soak;
 
@@ -190,7 +191,7 @@ internal sealed class SoakCalls(HttpClient http, Random random)
     private static async Task ReadStreamAsync(HttpResponseMessage response, StreamFormat format, string what, int stopAfter, CancellationToken cancellation)
     {
         await using var body = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
-        var reader = new LineReader(body);
+        var reader = new StreamLineReader(body);
         var chunks = 0;
         var ended = false;
         while (await reader.ReadLineAsync(cancellation).ConfigureAwait(false) is { } line)

@@ -1,3 +1,5 @@
+using Corral.Testing;
+
 namespace Corral.Bench.Soak;
 
 /// <summary>Everything the report needs once the soak is over.</summary>

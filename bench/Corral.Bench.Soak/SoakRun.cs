@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Corral.Bench.Common;
 
 namespace Corral.Bench.Soak;
 
@@ -20,7 +21,7 @@ internal static class SoakRun
         await ProbeEveryRouteAsync(server, firstProbe, options, abort).ConfigureAwait(false);
         if (firstProbe.TotalErrors > 0)
         {
-            throw new InvalidOperationException("the first request of some route failed: " + DescribeErrors(firstProbe) + "\n" + server.Log.Tail);
+            throw new InvalidOperationException("the first request of some route failed: " + DescribeErrors(firstProbe) + "\n" + server.LogTail);
         }
 
         var warmUpLoad = new RouteBook();
@@ -49,7 +50,7 @@ internal static class SoakRun
         var runnerIds = monitor.RunnerIds;
         var stop = await server.StopAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         var left = await RunnersLeftAsync(runnerIds.Values.SelectMany(ids => ids).ToList()).ConfigureAwait(false);
-        return new SoakOutcome(options, startedUtc, loadRan, warmUpLoad, load, probe, monitor.Samples, runnerIds, beforeLoad, afterLoad, drained, server.Log.Problems, stop, left);
+        return new SoakOutcome(options, startedUtc, loadRan, warmUpLoad, load, probe, monitor.Samples, runnerIds, beforeLoad, afterLoad, drained, server.Problems, stop, left);
     }
 
     /// <summary>

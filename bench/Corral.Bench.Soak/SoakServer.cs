@@ -1,89 +1,63 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Corral.Testing;
 
 namespace Corral.Bench.Soak;
 
 /// <summary>
-/// A real <c>corral serve</c> (corral.dll beside the soak, through <c>dotnet</c>) on a free loopback port over the
-/// soak's store, set up so that both models stay loaded for the whole run. Stopping it is what an operator does:
-/// SIGTERM, and a kill only if it does not exit in time.
+/// A real <c>corral serve</c> (Corral.Testing's <see cref="ServerProcess"/>) over the soak's store, set up so that both
+/// models stay loaded for the whole run, keeping only the tail of its output and counting its warnings as they come.
+/// Stopping it is what an operator does: SIGTERM, and a kill only if it does not exit in time.
 /// </summary>
-internal sealed partial class SoakServer : IAsyncDisposable
+internal sealed class SoakServer : IAsyncDisposable
 {
-    private const int SigTerm = 15;
+    private const int TailLines = 200;
 
-    private readonly Process _process;
+    private readonly ServerProcess _process;
     private readonly SoakStore _store;
+    private readonly ServerProblems _problems;
 
-    private SoakServer(Process process, ServerLog log, Uri baseAddress, SoakStore store)
+    private SoakServer(ServerProcess process, SoakStore store, ServerProblems problems)
     {
         _process = process;
-        Log = log;
-        BaseAddress = baseAddress;
         _store = store;
+        _problems = problems;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _process.BaseAddress;
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.ProcessId;
 
-    public ServerLog Log { get; }
+    /// <summary>The last lines the server wrote.</summary>
+    public string LogTail => _process.Log;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>warn/fail/crit lines by kind, over the whole run.</summary>
+    public IReadOnlyDictionary<string, int> Problems => _problems.Counts;
 
     public static async Task<SoakServer> StartAsync(SoakStore store, SoakOptions options)
     {
-        var port = ChildProcessReadiness.FreeLoopbackPort();
-        var info = new ProcessStartInfo("dotnet")
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
+            ["OLLAMA_NUM_PARALLEL"] = options.Parallel.ToString(CultureInfo.InvariantCulture),
+            ["OLLAMA_CONTEXT_LENGTH"] = options.ContextLength.ToString(CultureInfo.InvariantCulture),
+            // Two models, both loaded all the time: room for both, and no expiry (an unload would be a runner ending, not a leak).
+            ["OLLAMA_MAX_LOADED_MODELS"] = "2",
+            ["OLLAMA_KEEP_ALIVE"] = "-1",
+            // 64 clients against 2×parallel slots queue by design; the default queue (512) holds them, say so explicitly.
+            ["OLLAMA_MAX_QUEUE"] = "512",
+            ["OLLAMA_DEBUG"] = "",
         };
-        info.ArgumentList.Add(CorralPaths.CorralDll);
-        info.ArgumentList.Add("serve");
-        info.Environment["OLLAMA_HOST"] = $"127.0.0.1:{port}";
-        info.Environment["OLLAMA_MODELS"] = store.ModelsPath;
-        info.Environment["OLLAMA_NUM_PARALLEL"] = options.Parallel.ToString(CultureInfo.InvariantCulture);
-        info.Environment["OLLAMA_CONTEXT_LENGTH"] = options.ContextLength.ToString(CultureInfo.InvariantCulture);
-        // Two models, both loaded all the time: room for both, and no expiry (an unload would be a runner ending, not a leak).
-        info.Environment["OLLAMA_MAX_LOADED_MODELS"] = "2";
-        info.Environment["OLLAMA_KEEP_ALIVE"] = "-1";
-        // 64 clients against 2×parallel slots queue by design; the default queue (512) holds them, say so explicitly.
-        info.Environment["OLLAMA_MAX_QUEUE"] = "512";
-        info.Environment.Remove("CORRAL_RUNNER_DLL");
-        info.Environment.Remove("OLLAMA_DEBUG");
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start corral serve");
-        var server = new SoakServer(process, ServerLog.Capture(process), new Uri($"http://127.0.0.1:{port}/"), store);
-        try
-        {
-            await ChildProcessReadiness.WaitForHttpOkAsync(process, server.BaseAddress, "corral serve", TimeSpan.FromSeconds(60), () => server.Log.Tail).ConfigureAwait(false);
-        }
-        catch
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        return server;
+        var problems = new ServerProblems();
+        var process = await ServerProcess.StartAsync(environment, store.ModelsPath, new ServerOutput(TailLines, problems.Observe)).ConfigureAwait(false);
+        return new SoakServer(process, store, problems);
     }
 
     /// <summary>The server's runner processes now, each with the model it serves (from its weights blob on the command line).</summary>
     public IReadOnlyList<RunnerProcessInfo> Runners()
     {
         var runners = new List<RunnerProcessInfo>();
-        foreach (var pid in ProcessProbe.Children(_process.Id))
+        foreach (var pid in _process.RunnerProcessIds())
         {
-            var args = ProcessProbe.CommandLine(pid);
-            if (!args.Contains("runner"))
-            {
-                continue;
-            }
-
-            var model = args.Select(Path.GetFileName).FirstOrDefault(a => a is not null && _store.ModelByBlob.ContainsKey(a)) is { } blob
+            var model = ProcessProbe.CommandLine(pid).Select(Path.GetFileName).FirstOrDefault(a => a is not null && _store.ModelByBlob.ContainsKey(a)) is { } blob
                 ? _store.ModelByBlob[blob]
                 : "?";
             runners.Add(new RunnerProcessInfo(pid, model));
@@ -93,39 +67,7 @@ internal sealed partial class SoakServer : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, then SIGKILL (with its children) after <paramref name="grace"/>; returns how it ended.</summary>
-    public async Task<ServerStop> StopAsync(TimeSpan grace)
-    {
-        if (_process.HasExited)
-        {
-            return new ServerStop(false, TimeSpan.Zero, _process.ExitCode, Killed: false);
-        }
+    public Task<ServerStop> StopAsync(TimeSpan grace) => _process.StopAsync(grace);
 
-        var started = Stopwatch.GetTimestamp();
-        _ = Kill(_process.Id, SigTerm);
-        using var wait = new CancellationTokenSource(grace);
-        try
-        {
-            await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
-            return new ServerStop(true, Stopwatch.GetElapsedTime(started), _process.ExitCode, Killed: false);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-            return new ServerStop(true, Stopwatch.GetElapsedTime(started), _process.ExitCode, Killed: true);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            await StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-
-        _process.Dispose();
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -11,6 +11,7 @@ public sealed unsafe class LlamaContext : IDisposable
     private readonly nint _memory;
     private readonly int _outputEmbeddingLength;
     private readonly int _classifierOutputs;
+    private LlamaLoraAdapter[] _loraAdapters = [];
 
     private LlamaContext(LlamaModel model, SafeLlamaContextHandle handle)
     {
@@ -72,8 +73,8 @@ public sealed unsafe class LlamaContext : IDisposable
         if (options.Embeddings is { } embeddings) p.embeddings = embeddings;
         if (options.PoolingType is { } pooling) p.pooling_type = pooling;
         if (options.FlashAttention is { } flash) p.flash_attn_type = flash;
-        if (options.TypeK is { } typeK) p.type_k = typeK;
-        if (options.TypeV is { } typeV) p.type_v = typeV;
+        if (options.TypeK is { } typeK) p.type_k = (int)typeK;
+        if (options.TypeV is { } typeV) p.type_v = (int)typeV;
         if (options.OffloadKqv is { } offload) p.offload_kqv = offload;
         if (options.NoPerf is { } noPerf) p.no_perf = noPerf;
         if (options.KvUnified is { } unified) p.kv_unified = unified;
@@ -270,6 +271,53 @@ public sealed unsafe class LlamaContext : IDisposable
         {
             return (long)LlamaNative.llama_state_set_data(Handle, src, (nuint)state.Length);
         }
+    }
+
+    /// <summary>The adapters of the last <see cref="SetLoraAdapters"/> call (those with scale 0 included).</summary>
+    public IReadOnlyList<LlamaLoraAdapter> LoraAdapters => _loraAdapters;
+
+    /// <summary>
+    /// The LoRA adapters every later decode applies, each with its scale (0 leaves it out). The set belongs to the whole
+    /// context, not to a sequence: every token of a batch is evaluated with it. Unchanged sets cost nothing; a change
+    /// makes the next decode reserve its graph again.
+    /// </summary>
+    public void SetLoraAdapters(IReadOnlyList<LlamaLoraAdapter> adapters, ReadOnlySpan<float> scales)
+    {
+        ArgumentNullException.ThrowIfNull(adapters);
+        if (adapters.Count != scales.Length)
+        {
+            throw new ArgumentException("One scale per adapter is needed.", nameof(scales));
+        }
+
+        var pointers = new nint[adapters.Count];
+        var added = new bool[adapters.Count];
+        try
+        {
+            for (var i = 0; i < pointers.Length; i++)
+            {
+                adapters[i].Handle.DangerousAddRef(ref added[i]);
+                pointers[i] = adapters[i].Handle.DangerousGetHandle();
+            }
+
+            fixed (nint* p = pointers)
+            fixed (float* s = scales)
+            {
+                LlamaNative.llama_set_adapters_lora(Handle, pointers.Length == 0 ? null : p, (nuint)pointers.Length, pointers.Length == 0 ? null : s);
+            }
+        }
+        finally
+        {
+            for (var i = 0; i < added.Length; i++)
+            {
+                if (added[i])
+                {
+                    adapters[i].Handle.DangerousRelease();
+                }
+            }
+        }
+
+        // The context keeps raw pointers to the adapters until the set changes: keep them alive as long.
+        _loraAdapters = adapters.ToArray();
     }
 
     public void SetThreads(int threads, int batchThreads) => LlamaNative.llama_set_n_threads(Handle, threads, batchThreads);

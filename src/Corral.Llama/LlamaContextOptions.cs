@@ -1,3 +1,5 @@
+using Corral.Models.Gguf;
+
 namespace Corral.Llama;
 
 /// <summary>

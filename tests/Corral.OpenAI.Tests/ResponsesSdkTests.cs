@@ -8,7 +8,7 @@ using OpenAI.Responses;
 
 namespace Corral.OpenAI.Tests;
 
-/// <summary>The official OpenAI .NET SDK's ResponsesClient against Corral's stateless /v1/responses.</summary>
+/// <summary>The official OpenAI .NET SDK's ResponsesClient against Corral's /v1/responses (stored state: see StoredResponsesSdkTests).</summary>
 public sealed class ResponsesSdkTests(OpenAIServerFixture fx) : IClassFixture<OpenAIServerFixture>
 {
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz";
@@ -132,6 +132,6 @@ public sealed class ResponsesSdkTests(OpenAIServerFixture fx) : IClassFixture<Op
 
         var stateful = await Assert.ThrowsAsync<ClientResultException>(() => Client().CreateResponseAsync("successor-chat", "hi", previousResponseId: "resp_1"));
         Assert.Equal(400, stateful.Status);
-        Assert.Contains("stateless", stateful.Message);
+        Assert.Contains("Previous response with id 'resp_1' not found.", stateful.Message);
     }
 }

@@ -9,6 +9,7 @@ public static class GeneratedModels
     private static readonly Lazy<string> SuccessorPath = new(() => Write("successor.gguf", TestModelWriter.WriteSuccessor));
     private static readonly Lazy<string> ToolCallerPath = new(() => Write("tool-caller.gguf", TestModelWriter.WriteToolCaller));
     private static readonly Lazy<string> ThinkerPath = new(() => Write("thinker.gguf", TestModelWriter.WriteThinker));
+    private static readonly Lazy<string> HostileMarkupPath = new(() => Write("hostile-markup.gguf", TestModelWriter.WriteHostileMarkup));
     private static readonly Lazy<string> RandomPath = new(() => Write("random.gguf", p => TestModelWriter.WriteRandom(p)));
     private static readonly Lazy<string> EmbeddingPath = new(() => Write("embedding.gguf", p => TestModelWriter.WriteEmbedding(p)));
     private static readonly Lazy<string> RerankerPath = new(() => Write("reranker.gguf", p => TestModelWriter.WriteReranker(p)));
@@ -22,6 +23,9 @@ public static class GeneratedModels
 
     /// <summary>Hand-built weights that answer a chat turn with reasoning, then text: see <see cref="ThinkerModel"/> (seed with its template).</summary>
     public static string Thinker => ThinkerPath.Value;
+
+    /// <summary>Hand-built weights that answer a chat turn with hostile markup: see <see cref="HostileMarkupModel"/>.</summary>
+    public static string HostileMarkup => HostileMarkupPath.Value;
 
     /// <summary>Random weights, llama architecture, byte-level BPE vocabulary and a chat template.</summary>
     public static string Random => RandomPath.Value;

@@ -36,8 +36,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
 
-    /// <summary>Starts a server; <paramref name="environment"/> adds or overrides variables (OLLAMA_*).</summary>
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, string? modelsPath = null)
+    /// <summary>
+    /// Starts a server; <paramref name="environment"/> adds or overrides variables (OLLAMA_*); <paramref name="output"/>
+    /// says how much of its output to keep (all by default).
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, string? modelsPath = null, ServerOutput? output = null)
     {
         var port = ChildProcessReadiness.FreeLoopbackPort();
         modelsPath ??= Directory.CreateTempSubdirectory("corral-store-").FullName;
@@ -63,7 +66,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start corral serve");
-        var server = new ServerProcess(process, ProcessOutputLog.Capture(process), new Uri($"http://127.0.0.1:{port}/"), modelsPath);
+        var server = new ServerProcess(process, ProcessOutputLog.Capture(process, output?.KeepLastLines, output?.Observer), new Uri($"http://127.0.0.1:{port}/"), modelsPath);
         try
         {
             await server.WaitUntilUpAsync();
@@ -117,30 +120,45 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the server as a service manager would (SIGTERM), so it stops its runners and removes their socket
-    /// folders; kills what is left after 15 s, then removes the store when it is a temp folder.
+    /// Stops the server as a service manager would: SIGTERM, so it stops its runners and removes their socket folders,
+    /// and a kill (with its children) only when it has not exited after <paramref name="grace"/>; says how it ended.
     /// </summary>
+    public async Task<ServerStop> StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return new ServerStop(WasRunning: false, TimeSpan.Zero, _process.ExitCode, Killed: false);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        if (Signals.Terminate(_process.Id))
+        {
+            using var patience = new CancellationTokenSource(grace);
+            try
+            {
+                await _process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        var killed = !_process.HasExited;
+        if (killed)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        return new ServerStop(WasRunning: true, Stopwatch.GetElapsedTime(started), _process.ExitCode, killed);
+    }
+
+    /// <summary>Stops the server (<see cref="StopAsync"/>, 15 s of grace), then removes the store when it is a temp folder.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            if (Signals.Terminate(_process.Id))
-            {
-                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                try
-                {
-                    await _process.WaitForExitAsync(patience.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }
-
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
+            await StopAsync(TimeSpan.FromSeconds(15));
 
             // Runners end by themselves when their server does (their lifeline closes); this is the safety net.
             foreach (var pid in RunnerProcessIds())

@@ -13,12 +13,19 @@ namespace Corral.Testing;
 /// </summary>
 public static class StoreSeeder
 {
-    public static async Task SeedAsync(string modelsPath, string name, string ggufPath, string? template = null, string? system = null, string? paramsJson = null, string family = "llama")
+    /// <param name="adapterPaths">LoRA adapter GGUFs stored as adapter layers, unchecked (as a store Ollama wrote may hold them).</param>
+    public static async Task SeedAsync(string modelsPath, string name, string ggufPath, string? template = null, string? system = null, string? paramsJson = null, string family = "llama", IReadOnlyList<string>? adapterPaths = null)
     {
         var store = new ModelStore(modelsPath);
         var layers = new List<ManifestLayer>();
         var weights = await store.Blobs.AddFileAsync(ggufPath);
         layers.Add(new ManifestLayer { MediaType = MediaTypes.Model, Digest = weights.Digest, Size = weights.Size });
+        foreach (var adapterPath in adapterPaths ?? [])
+        {
+            var adapter = await store.Blobs.AddFileAsync(adapterPath);
+            layers.Add(new ManifestLayer { MediaType = MediaTypes.Adapter, Digest = adapter.Digest, Size = adapter.Size });
+        }
+
         await AddTextAsync(store, layers, MediaTypes.Template, template);
         await AddTextAsync(store, layers, MediaTypes.System, system);
         await AddTextAsync(store, layers, MediaTypes.Params, paramsJson);

@@ -249,7 +249,7 @@ test('responses errors surface as the SDK error types', async () => {
   );
   await assert.rejects(
     client.responses.create({ model: 'succ', input: 'hi', previous_response_id: 'resp_1' }),
-    (err) => err instanceof OpenAI.BadRequestError && /stateless/.test(err.message),
+    (err) => err instanceof OpenAI.BadRequestError && /Previous response with id 'resp_1' not found/.test(err.message),
   );
 });
 

@@ -94,6 +94,13 @@ public static class TestModelWriter
     public static void WriteThinker(string path) =>
         WriteNextTokenModel(path, "corral-test-thinker", ThinkerModel.Vocab, ThinkerModel.NextToken);
 
+    /// <summary>
+    /// The successor model plus tokens that spell an answer full of hostile markup: its greedy output is what
+    /// <see cref="HostileMarkupModel"/> documents (use it with a Llama-3-shaped chat template).
+    /// </summary>
+    public static void WriteHostileMarkup(string path) =>
+        WriteNextTokenModel(path, "corral-test-hostile-markup", HostileMarkupModel.Vocab, HostileMarkupModel.NextToken);
+
     // Attention and FFN outputs are zero, so the residual stream stays the one-hot embedding of the last token, and
     // output.weight turns it into one logit for the chosen next token.
     private static void WriteNextTokenModel(string path, string modelName, ByteLevelBpeVocab vocab, Func<int, int> nextToken)
@@ -119,6 +126,44 @@ public static class TestModelWriter
             };
             TensorData.Write(output, type, count, value);
         });
+    }
+
+    /// <summary>Rank of <see cref="WriteSuccessorLora"/>'s adapters (only its first component is used).</summary>
+    public const int SuccessorLoraRank = 4;
+
+    /// <summary>adapter.lora.alpha of <see cref="WriteSuccessorLora"/>: llama.cpp scales the adapter by alpha / rank = 0.5.</summary>
+    public const float SuccessorLoraAlpha = 2f;
+
+    /// <summary>
+    /// A LoRA adapter for the successor model (<see cref="WriteSuccessor"/>) that adds
+    /// <paramref name="boost"/> × scale × alpha / rank to the weight from every input token to
+    /// <paramref name="boostedToken"/> in output.weight. The successor's weight is <see cref="SuccessorWeight"/> (4) and
+    /// every other weight 0, so with the adapter at scale s the model answers <paramref name="boostedToken"/> after every
+    /// token when boost × s × alpha / rank &gt; 4, and follows <see cref="SuccessorModel"/> when it is below.
+    /// </summary>
+    /// <param name="architecture">general.architecture: "llama" fits; another is a mismatch llama.cpp refuses.</param>
+    /// <param name="alpha">adapter.lora.alpha; null writes none (llama.cpp then uses the scale alone).</param>
+    public static void WriteSuccessorLora(string path, int boostedToken, float boost, string architecture = "llama", float? alpha = SuccessorLoraAlpha)
+    {
+        long embd = SuccessorShape.EmbeddingLength;
+        long vocab = SuccessorModel.Vocab.Count;
+        const int rank = SuccessorLoraRank;
+        // A (rank × n_embd): its first row sums the input. B (n_vocab × rank): that sum lands on the boosted token's row.
+        var target = new LoraAdapterWriter.Target(
+            "output.weight", embd, vocab,
+            A: e => e / embd == 0 ? 1f : 0f,
+            B: e => e / rank == boostedToken && e % rank == 0 ? boost : 0f);
+        LoraAdapterWriter.Write(path, architecture, rank, alpha, [target]);
+    }
+
+    /// <summary>
+    /// A LoRA adapter naming a weight the successor model lacks (blk.9 of a 2-block model): llama.cpp refuses it
+    /// ("does not exist in base model").
+    /// </summary>
+    public static void WriteMisfitLora(string path)
+    {
+        long embd = SuccessorShape.EmbeddingLength;
+        LoraAdapterWriter.Write(path, "llama", 1, 1f, [new LoraAdapterWriter.Target("blk.9.attn_q.weight", embd, embd, _ => 0f, _ => 0f)]);
     }
 
     /// <summary>A tiny BERT embedding model (WordPiece vocabulary, mean pooling, n_embd 32, 2 layers).</summary>

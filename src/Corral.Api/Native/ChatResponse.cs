@@ -4,7 +4,7 @@ using Corral.Api.Json;
 namespace Corral.Api.Native;
 
 /// <summary>One NDJSON line of <c>/api/chat</c> (or the whole answer when not streaming).</summary>
-public sealed class ChatResponse
+public sealed class ChatResponse : ResponseMetrics
 {
     [JsonPropertyName("model")]
     public string Model { get; set; } = string.Empty;
@@ -26,28 +26,4 @@ public sealed class ChatResponse
 
     [JsonPropertyName("logprobs")]
     public IReadOnlyList<Logprob>? Logprobs { get; set => field = OmitEmpty.List(value); }
-
-    [JsonPropertyName("total_duration")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long TotalDuration { get; set; }
-
-    [JsonPropertyName("load_duration")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long LoadDuration { get; set; }
-
-    [JsonPropertyName("prompt_eval_count")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public int PromptEvalCount { get; set; }
-
-    [JsonPropertyName("prompt_eval_duration")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long PromptEvalDuration { get; set; }
-
-    [JsonPropertyName("eval_count")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public int EvalCount { get; set; }
-
-    [JsonPropertyName("eval_duration")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long EvalDuration { get; set; }
 }

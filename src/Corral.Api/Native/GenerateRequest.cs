@@ -42,6 +42,10 @@ public sealed class GenerateRequest
     [JsonPropertyName("grammar")]
     public string? Grammar { get; set; }
 
+    /// <summary>Per-request LoRA adapter scales (llama-server's <c>lora</c>; a Corral extension): see <see cref="LoraScale"/>.</summary>
+    [JsonPropertyName("lora")]
+    public IReadOnlyList<LoraScale>? Lora { get; set; }
+
     [JsonPropertyName("keep_alive")]
     public KeepAlive? KeepAlive { get; set; }
 

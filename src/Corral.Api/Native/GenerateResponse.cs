@@ -4,7 +4,7 @@ using Corral.Api.Json;
 namespace Corral.Api.Native;
 
 /// <summary>One NDJSON line of <c>/api/generate</c> (or the whole answer when not streaming).</summary>
-public sealed class GenerateResponse
+public sealed class GenerateResponse : ResponseMetrics
 {
     [JsonPropertyName("model")]
     public string Model { get; set; } = string.Empty;
@@ -28,36 +28,15 @@ public sealed class GenerateResponse
     [JsonPropertyName("context")]
     public IReadOnlyList<int>? Context { get; set => field = OmitEmpty.List(value); }
 
-    [JsonPropertyName("total_duration")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long TotalDuration { get; set; }
-
-    [JsonPropertyName("load_duration")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long LoadDuration { get; set; }
-
-    [JsonPropertyName("prompt_eval_count")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public int PromptEvalCount { get; set; }
-
-    [JsonPropertyName("prompt_eval_duration")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long PromptEvalDuration { get; set; }
-
-    [JsonPropertyName("eval_count")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public int EvalCount { get; set; }
-
-    [JsonPropertyName("eval_duration")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public long EvalDuration { get; set; }
-
     [JsonPropertyName("tool_calls")]
+    [JsonPropertyOrder(ResponseMetrics.AfterMetrics)]
     public IReadOnlyList<ToolCall>? ToolCalls { get; set => field = OmitEmpty.List(value); }
 
     [JsonPropertyName("_debug_info")]
+    [JsonPropertyOrder(ResponseMetrics.AfterMetrics + 1)]
     public DebugInfo? DebugInfo { get; set; }
 
     [JsonPropertyName("logprobs")]
+    [JsonPropertyOrder(ResponseMetrics.AfterMetrics + 2)]
     public IReadOnlyList<Logprob>? Logprobs { get; set => field = OmitEmpty.List(value); }
 }

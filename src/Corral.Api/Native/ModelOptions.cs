@@ -220,12 +220,12 @@ public sealed class ModelOptions
             {
                 if (error is not null)
                 {
-                    throw new ArgumentException(error, key);
+                    throw new InvalidOptionException(error, key);
                 }
 
                 if (!ignoreUnknown)
                 {
-                    throw new ArgumentException($"unknown parameter '{key}'", key);
+                    throw new InvalidOptionException($"unknown parameter '{key}'", key);
                 }
 
                 (unknown ??= []).Add(key);
@@ -252,18 +252,18 @@ public sealed class ModelOptions
 
             if (!ByName.TryGetValue(key, out var descriptor))
             {
-                throw new ArgumentException($"unknown parameter '{key}'", key);
+                throw new InvalidOptionException($"unknown parameter '{key}'", key);
             }
 
             object value = descriptor.Kind switch
             {
                 OptionKind.Integer => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) && l is >= int.MinValue and <= int.MaxValue
                     ? (int)l
-                    : throw new ArgumentException($"invalid int value [{text}]", key),
+                    : throw new InvalidOptionException($"invalid int value [{text}]", key),
                 OptionKind.Float => float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var f)
                     ? f
-                    : throw new ArgumentException($"invalid float value [{text}]", key),
-                OptionKind.Boolean => ParseGoBool(text) ?? throw new ArgumentException($"invalid bool value [{text}]", key),
+                    : throw new InvalidOptionException($"invalid float value [{text}]", key),
+                OptionKind.Boolean => ParseGoBool(text) ?? throw new InvalidOptionException($"invalid bool value [{text}]", key),
                 _ => ((IReadOnlyList<string>?)descriptor.Get(options) ?? []).Append(text).ToArray(), // repeated lines accumulate
             };
             descriptor.Set(options, value);

@@ -21,7 +21,7 @@ public static class ResponseFormat
             JsonValueKind.String when value.ValueEquals(string.Empty) => ResponseFormatKind.None,
             JsonValueKind.String when value.ValueEquals("json") => ResponseFormatKind.Json,
             JsonValueKind.Object => ResponseFormatKind.Schema,
-            _ => throw new ArgumentException($"invalid format: {value.GetRawText()}; expected \"json\" or a valid JSON Schema", nameof(format)),
+            _ => throw new InvalidOptionException($"invalid format: {value.GetRawText()}; expected \"json\" or a valid JSON Schema", nameof(format)),
         };
     }
 }

@@ -42,6 +42,10 @@ public sealed class ShowResponse
     [JsonPropertyName("projector_info")]
     public JsonObject? ProjectorInfo { get; set; }
 
+    /// <summary>The model's LoRA adapters, in the order a request's <c>lora</c> ids name them (a Corral extension).</summary>
+    [JsonPropertyName("adapters")]
+    public IReadOnlyList<AdapterInfo>? Adapters { get; set => field = OmitEmpty.List(value); }
+
     [JsonPropertyName("tensors")]
     public IReadOnlyList<TensorInfo>? Tensors { get; set => field = OmitEmpty.List(value); }
 

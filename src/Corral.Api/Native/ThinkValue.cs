@@ -39,7 +39,7 @@ public readonly record struct ThinkValue
     public static ThinkValue FromLevel(string level) =>
         IsValidLevel(level)
             ? new ThinkValue(true, level)
-            : throw new ArgumentException(InvalidLevelMessage(level), nameof(level));
+            : throw new InvalidOptionException(InvalidLevelMessage(level), nameof(level));
 
     internal static string InvalidLevelMessage(string level) =>
         $"invalid think value: \"{level}\" (must be \"high\", \"medium\", \"low\", \"max\", true, or false)";

@@ -5,7 +5,7 @@ using Corral.Api.Json;
 namespace Corral.Api.OpenAI;
 
 /// <summary>Body of <c>POST /v1/chat/completions</c>.</summary>
-public sealed class ChatCompletionRequest : ILlamaSamplingFields
+public sealed class ChatCompletionRequest : LlamaSamplingFields
 {
     [JsonPropertyName("model")]
     public string Model { get; set; } = string.Empty;
@@ -48,39 +48,9 @@ public sealed class ChatCompletionRequest : ILlamaSamplingFields
     [JsonPropertyName("grammar")]
     public string? Grammar { get; set; }
 
-    // llama-server's extra sampling fields (ILlamaSamplingFields).
-    [JsonPropertyName("top_k")]
-    public int? TopK { get; set; }
-
-    [JsonPropertyName("min_p")]
-    public float? MinP { get; set; }
-
-    [JsonPropertyName("typical_p")]
-    public float? TypicalP { get; set; }
-
-    [JsonPropertyName("top_n_sigma")]
-    public float? TopNSigma { get; set; }
-
-    [JsonPropertyName("xtc_probability")]
-    public float? XtcProbability { get; set; }
-
-    [JsonPropertyName("xtc_threshold")]
-    public float? XtcThreshold { get; set; }
-
-    [JsonPropertyName("dry_multiplier")]
-    public float? DryMultiplier { get; set; }
-
-    [JsonPropertyName("dry_base")]
-    public float? DryBase { get; set; }
-
-    [JsonPropertyName("dry_allowed_length")]
-    public int? DryAllowedLength { get; set; }
-
-    [JsonPropertyName("dry_penalty_last_n")]
-    public int? DryPenaltyLastN { get; set; }
-
-    [JsonPropertyName("dry_sequence_breakers")]
-    public IReadOnlyList<string>? DrySequenceBreakers { get; set; }
+    /// <summary>Per-request LoRA adapter scales, as llama-server takes them (a Corral extension): [{"id":0,"scale":0.5}].</summary>
+    [JsonPropertyName("lora")]
+    public IReadOnlyList<Native.LoraScale>? Lora { get; set; }
 
     [JsonPropertyName("logit_bias")]
     public Dictionary<string, float>? LogitBias { get; set; }

@@ -19,9 +19,9 @@ internal static class CommandDispatcher
             case "--version" or "-v" or "version":
                 return await VersionVerb.RunAsync().ConfigureAwait(false);
             case "serve" or "start":
-                var app = CorralServer.Build(ServerSettings.FromEnvironment());
-                await app.RunAsync().ConfigureAwait(false);
-                return 0;
+                return await ServeAsync().ConfigureAwait(false);
+            case "responses":
+                return ResponsesVerb.Run(args[1..]);
             case "keys":
                 return KeysVerb.Run(args[1..]);
             case "runner":
@@ -43,6 +43,23 @@ internal static class CommandDispatcher
                 Console.Error.WriteLine($"Error: unknown command \"{verb}\" for \"corral\"");
                 return 1;
         }
+    }
+
+    private static async Task<int> ServeAsync()
+    {
+        Microsoft.AspNetCore.Builder.WebApplication app;
+        try
+        {
+            app = CorralServer.Build(ServerSettings.FromEnvironment());
+        }
+        catch (Corral.Server.OpenAI.Responses.Storage.ResponsesDatabaseException ex)
+        {
+            Console.Error.WriteLine($"Error: {ex.Message}");
+            return 1;
+        }
+
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
     }
 
     /// <summary>A verb that talks to the server: parse, run, and turn failures into one "Error: ..." line and exit code 1.</summary>
@@ -84,6 +101,12 @@ internal static class CommandDispatcher
 
     private static int Help(string? verb)
     {
+        if (verb == ResponsesVerb.Spec.Name)
+        {
+            Console.Out.Write(ResponsesVerb.Spec.Help());
+            return 0;
+        }
+
         if (verb == KeysVerb.Spec.Name)
         {
             Console.Out.Write(KeysVerb.Spec.Help());

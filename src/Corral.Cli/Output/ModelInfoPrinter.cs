@@ -7,7 +7,7 @@ using Corral.Api.Native;
 namespace Corral.Cli.Output;
 
 /// <summary>
-/// The sectioned summary of <c>ollama show MODEL</c> (also <c>/show info</c>): Model, Capabilities, Projector,
+/// The sectioned summary of <c>ollama show MODEL</c> (also <c>/show info</c>): Model, Capabilities, Projector, Adapters (Corral's),
 /// Parameters, Metadata and Tensors (verbose only), System and License (first two lines).
 /// </summary>
 internal static class ModelInfoPrinter
@@ -24,6 +24,11 @@ internal static class ModelInfoPrinter
         if (show.ProjectorInfo is { } projector)
         {
             Section(text, "Projector", ProjectorRows(projector));
+        }
+
+        if (show.Adapters is { Count: > 0 } adapters)
+        {
+            Section(text, "Adapters", adapters.Select(AdapterRow));
         }
 
         if (!string.IsNullOrEmpty(show.Parameters))
@@ -90,6 +95,20 @@ internal static class ModelInfoPrinter
 
         rows.Add(["", "quantization", show.Details.QuantizationLevel]);
         return rows;
+    }
+
+    /// <summary>"lora 0  abc123def456  alpha 16  rank 8": the id a request's lora list uses, then what scales it.</summary>
+    private static string[] AdapterRow(AdapterInfo adapter)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return
+        [
+            "",
+            "lora " + adapter.Id.ToString(c),
+            ShortDigest.Of(adapter.Digest),
+            adapter.Alpha is { } alpha ? "alpha " + alpha.ToString(c) : "no alpha",
+            adapter.Rank is { } rank ? "rank " + rank.ToString(c) : "",
+        ];
     }
 
     private static IEnumerable<string[]> ProjectorRows(JsonObject projector)

@@ -72,6 +72,7 @@ internal static class VerbCatalog
           cp          Copy a model
           rm          Remove a model
           keys        Manage API keys (CORRAL_API_KEYS_FILE)
+          responses   List and delete stored responses and conversations
           help        Help about any command
 
         Flags:

@@ -31,8 +31,8 @@ public struct NativeContextParams
     public float defrag_thold;
     public nint cb_eval;
     public nint cb_eval_user_data;
-    public GgmlType type_k;
-    public GgmlType type_v;
+    public int type_k; // enum ggml_type (GgmlType): an int here, as LibraryImport marshals only this assembly's enums
+    public int type_v; // enum ggml_type (GgmlType): an int here, as LibraryImport marshals only this assembly's enums
     public nint abort_callback;
     public nint abort_callback_data;
     public CBool embeddings;

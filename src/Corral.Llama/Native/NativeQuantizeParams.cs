@@ -9,8 +9,8 @@ public struct NativeQuantizeParams
 {
     public int nthread;
     public LlamaFileType ftype;
-    public GgmlType output_tensor_type;
-    public GgmlType token_embedding_type;
+    public int output_tensor_type; // enum ggml_type (GgmlType): an int here, as LibraryImport marshals only this assembly's enums
+    public int token_embedding_type; // enum ggml_type (GgmlType): an int here, as LibraryImport marshals only this assembly's enums
     public CBool allow_requantize;
     public CBool quantize_output_tensor;
     public CBool only_copy;

@@ -17,7 +17,7 @@ public sealed class ModelPuller(RegistryClient client, ModelStore store)
     {
         if (!name.IsValid)
         {
-            throw new ArgumentException($"invalid model name '{name}'", nameof(name));
+            throw new InvalidModelNameException(name, nameof(name));
         }
 
         report(new RegistryProgress("pulling manifest"));

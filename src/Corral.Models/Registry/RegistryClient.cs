@@ -54,7 +54,7 @@ public sealed class RegistryClient
     {
         if (!name.IsValid)
         {
-            throw new ArgumentException($"invalid model name '{name}'", nameof(name));
+            throw new InvalidModelNameException(name, nameof(name));
         }
 
         var scheme = Options.Insecure ? "http" : "https";

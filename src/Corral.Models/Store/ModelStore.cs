@@ -422,7 +422,7 @@ public sealed class ModelStore
     {
         if (!name.IsValid)
         {
-            throw new ArgumentException($"invalid model name '{name}'", nameof(name));
+            throw new InvalidModelNameException(name, nameof(name));
         }
     }
 

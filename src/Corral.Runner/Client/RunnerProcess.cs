@@ -8,7 +8,7 @@ namespace Corral.Runner.Client;
 /// A started <c>corral runner</c> child process: waits until it reports ready (or fails),
 /// notices when it exits, and kills it on dispose — unloading a model is ending its process.
 /// </summary>
-public sealed class RunnerProcess : IAsyncDisposable
+public sealed class RunnerProcess : IModelRunner
 {
     private readonly Process _process;
     private readonly string _socketDirectory;
@@ -135,7 +135,7 @@ public sealed class RunnerProcess : IAsyncDisposable
 
                 if (health.Status == RunnerHealth.Failed)
                 {
-                    throw new RunnerException($"unable to load model: {health.Error}");
+                    throw new RunnerException($"unable to load model: {health.Error}") { IsBadRequest = health.Refused };
                 }
             }
 

@@ -34,6 +34,9 @@ internal sealed class ActiveCompletion : IDisposable
 
     public TokenSampler? Sampler { get; set; }
 
+    /// <summary>The LoRA scales every token of this request is evaluated with.</summary>
+    public Adapters.AdapterScales Scales { get; init; } = Adapters.AdapterScales.None;
+
     public Utf8Accumulator Utf8 { get; } = new();
 
     public StopSequenceMatcher Stops { get; }

@@ -35,16 +35,19 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly Thread _thread;
 
     /// <param name="projector">The multimodal projector for images, owned by the engine from now on; null for a text-only model.</param>
-    public InferenceEngine(LlamaModel model, LlamaContext context, EngineOptions options, ILogger logger, Llama.Multimodal.MtmdContext? projector = null)
+    /// <param name="adapters">The LoRA adapters loaded with the model, in the server's order; none when null.</param>
+    public InferenceEngine(LlamaModel model, LlamaContext context, EngineOptions options, ILogger logger, Llama.Multimodal.MtmdContext? projector = null, IReadOnlyList<LlamaLoraAdapter>? adapters = null)
     {
+        var loras = adapters is { Count: > 0 } ? new Adapters.LoraAdapterSet(adapters) : Adapters.LoraAdapterSet.Empty;
+        loras.Apply(context, loras.Default); // what embeddings and a fresh context use
         _model = model;
         _options = options;
         _logger = logger;
         _batch = new LlamaBatch(Math.Max(options.BatchSize, options.Slots), options.Slots);
-        _slots = new SlotTable(context, model, options.Slots, options.PromptCacheBytes > 0 && !options.Embedding ? new PromptCache(options.PromptCacheBytes) : null);
+        _slots = new SlotTable(context, model, options.Slots, options.PromptCacheBytes > 0 && !options.Embedding ? new PromptCache(options.PromptCacheBytes) : null, loras.Default);
         _media = new MediaPrompts(model, options, projector);
-        _admission = new CompletionAdmission(model, options, _media);
-        _loop = new BatchLoop(model, context, _batch, _slots, options, projector, logger);
+        _admission = new CompletionAdmission(model, options, _media, loras);
+        _loop = new BatchLoop(model, context, _batch, _slots, options, projector, loras, logger);
         _pooling = new SequencePooling(model, context, _batch, _slots, options);
         _thread = new Thread(Run) { IsBackground = true, Name = "corral-inference" };
         _thread.Start();

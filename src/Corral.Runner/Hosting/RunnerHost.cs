@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Corral.Llama;
+using Corral.Models.Gguf;
 using Corral.Runner.Engine;
 using Corral.Runner.Protocol;
 using Microsoft.AspNetCore.Builder;
@@ -104,6 +105,7 @@ public sealed partial class RunnerHost
                 Status = _health.Status,
                 Progress = _health.Progress,
                 Error = _health.Error,
+                Refused = _health.Refused,
                 Slots = _options.Parallel,
                 ContextLength = _options.ContextPerSlot,
                 ActiveSlots = engine?.ActiveSlots ?? 0,
@@ -141,6 +143,8 @@ public sealed partial class RunnerHost
                 },
                 progress,
                 cancellation);
+            // Adapters load against the model before any context exists; one llama.cpp refuses fails the load (a 400).
+            var adapters = _options.AdapterPaths.Select(path => LlamaLoraAdapter.Load(model, path)).ToList();
             var threads = ChooseThreads(_options, new FileInfo(_options.ModelPath).Length);
             var slots = _options.Parallel;
             var batch = _options.BatchSize;
@@ -183,7 +187,7 @@ public sealed partial class RunnerHost
                 Embedding = _options.Embedding,
                 PromptCacheBytes = Math.Max(0, _options.PromptCacheMegabytes) * 1024L * 1024,
                 PrefillChunk = PrefillChunkFromEnvironment() ?? new EngineOptions().PrefillChunk,
-            }, _logger, projector);
+            }, _logger, projector, adapters);
             lock (_health)
             {
                 _engine = engine;
@@ -201,6 +205,7 @@ public sealed partial class RunnerHost
             {
                 _health.Status = RunnerHealth.Failed;
                 _health.Error = ex.Message;
+                _health.Refused = ex is LlamaAdapterLoadException;
             }
 
             return false;

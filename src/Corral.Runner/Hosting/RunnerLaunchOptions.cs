@@ -15,6 +15,12 @@ public sealed record RunnerLaunchOptions
     /// <summary>The multimodal projector GGUF loaded with the model (vision models), or null.</summary>
     public string? ProjectorPath { get; init; }
 
+    /// <summary>
+    /// LoRA adapter GGUFs applied on top of the model, in order (their index is a request's <c>lora</c> id). A model
+    /// with adapters is a runner of its own: the paths are blob paths, so they name the adapters' digests.
+    /// </summary>
+    public IReadOnlyList<string> AdapterPaths { get; init; } = [];
+
     public int ContextPerSlot { get; init; } = 4096;
 
     public int Parallel { get; init; } = 1;
@@ -76,6 +82,12 @@ public sealed record RunnerLaunchOptions
             args.Add(ProjectorPath);
         }
 
+        foreach (var adapter in AdapterPaths)
+        {
+            args.Add("--lora");
+            args.Add(adapter);
+        }
+
         if (!UseMmap)
         {
             args.Add("--no-mmap");
@@ -105,6 +117,7 @@ public sealed record RunnerLaunchOptions
     {
         string? model = null, socket = null;
         var options = new RunnerLaunchOptions { ModelPath = string.Empty, SocketPath = string.Empty };
+        var adapters = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"runner: {args[i]} needs a value");
@@ -114,6 +127,7 @@ public sealed record RunnerLaunchOptions
                 case "--model": model = Next(); break;
                 case "--socket": socket = Next(); break;
                 case "--mmproj": options = options with { ProjectorPath = Next() }; break;
+                case "--lora": adapters.Add(Next()); break;
                 case "--ctx-size": options = options with { ContextPerSlot = NextInt() }; break;
                 case "--parallel": options = options with { Parallel = NextInt() }; break;
                 case "--batch-size": options = options with { BatchSize = NextInt() }; break;
@@ -143,6 +157,6 @@ public sealed record RunnerLaunchOptions
             throw new ArgumentException("runner: --ctx-size, --parallel and --batch-size must be positive");
         }
 
-        return options with { ModelPath = model, SocketPath = socket };
+        return options with { ModelPath = model, SocketPath = socket, AdapterPaths = adapters };
     }
 }

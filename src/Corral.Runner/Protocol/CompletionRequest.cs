@@ -35,6 +35,12 @@ public sealed class CompletionRequest
     [JsonPropertyName("logprobs")] public bool Logprobs { get; set; }
     [JsonPropertyName("top_logprobs")] public int TopLogprobs { get; set; }
 
+    /// <summary>
+    /// One scale per LoRA adapter of the model, in its order (0 leaves one out); null uses the model's own (1 each).
+    /// Requests with different sets never share a decode (see <c>Engine.Batching.BatchLoop</c>).
+    /// </summary>
+    [JsonPropertyName("lora_scales")] public float[]? LoraScales { get; set; }
+
     /// <summary>Return the prompt+generated tokens in the final chunk (for /api/generate's context).</summary>
     [JsonPropertyName("return_tokens")] public bool ReturnTokens { get; set; }
 }

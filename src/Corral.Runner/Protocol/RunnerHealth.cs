@@ -12,6 +12,9 @@ public sealed class RunnerHealth
     [JsonPropertyName("status")] public string Status { get; set; } = Loading;
     [JsonPropertyName("progress")] public float Progress { get; set; }
     [JsonPropertyName("error")] public string? Error { get; set; }
+
+    /// <summary>The load failed on what the model was created with (a LoRA adapter llama.cpp cannot apply to it): a 400, not a 500.</summary>
+    [JsonPropertyName("refused")] public bool Refused { get; set; }
     [JsonPropertyName("active_slots")] public int ActiveSlots { get; set; }
     [JsonPropertyName("slots")] public int Slots { get; set; }
     [JsonPropertyName("context_length")] public int ContextLength { get; set; }

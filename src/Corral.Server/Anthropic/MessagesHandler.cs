@@ -63,7 +63,7 @@ internal static class MessagesHandler
         }
         catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
         {
-            var (status, message) = ErrorHandlingMiddleware.Map(ex);
+            var (status, message) = ErrorHandlingMiddleware.MapStreamFailure(http, ex);
             await writer.WriteErrorAsync(status, message).ConfigureAwait(false);
         }
     }

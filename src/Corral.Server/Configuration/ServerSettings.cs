@@ -63,6 +63,24 @@ public sealed record ServerSettings
 
     public const int DefaultPromptCacheMegabytes = 1024;
 
+    /// <summary>
+    /// CORRAL_RESPONSES_DB: the SQLite file that keeps stored responses and conversations (default
+    /// <c>corral/responses.db</c> inside the model store); "off" keeps nothing, as Ollama's stateless /v1/responses.
+    /// </summary>
+    public string? ResponsesDatabasePath { get; init; }
+
+    /// <summary>CORRAL_RESPONSES_RETENTION_DAYS: stored responses older than this are removed (default 30, as OpenAI's; 0 = kept).</summary>
+    public int ResponsesRetentionDays { get; init; } = 30;
+
+    /// <summary>CORRAL_RESPONSES_MAX: at most this many stored responses, the oldest removed first (default 10000; 0 = no limit).</summary>
+    public int ResponsesMaxCount { get; init; } = 10_000;
+
+    /// <summary>The value of CORRAL_RESPONSES_DB that turns storage off.</summary>
+    public const string Off = "off";
+
+    /// <summary>Where the responses database lives by default: a folder of Corral's own inside the model store.</summary>
+    public static string DefaultResponsesDatabasePath(string modelsPath) => Path.Combine(modelsPath, "corral", "responses.db");
+
     public static ServerSettings FromEnvironment() => FromVariables(Environment.GetEnvironmentVariable);
 
     public static ServerSettings FromVariables(Func<string, string?> get)
@@ -83,6 +101,17 @@ public sealed record ServerSettings
             MaxRequestBodyBytes = Int(get, "CORRAL_MAX_BODY_BYTES", 0) is var b && b > 0 ? b : 256L * 1024 * 1024,
             ApiKeysFile = NonEmpty(get("CORRAL_API_KEYS_FILE")) is { } keys ? ExpandHome(keys) : null,
             PromptCacheMegabytes = Int(get, "CORRAL_PROMPT_CACHE_MB", DefaultPromptCacheMegabytes) is var mb && mb >= 0 ? mb : DefaultPromptCacheMegabytes,
+            ResponsesRetentionDays = Int(get, "CORRAL_RESPONSES_RETENTION_DAYS", 30) is var days && days >= 0 ? days : 30,
+            ResponsesMaxCount = Int(get, "CORRAL_RESPONSES_MAX", 10_000) is var max && max >= 0 ? max : 10_000,
+        };
+        s = s with
+        {
+            ResponsesDatabasePath = NonEmpty(get("CORRAL_RESPONSES_DB")) switch
+            {
+                null => DefaultResponsesDatabasePath(s.ModelsPath),
+                var off when off.Equals(Off, StringComparison.OrdinalIgnoreCase) => null,
+                var path => ExpandHome(path),
+            },
         };
         if (NonEmpty(get("OLLAMA_KEEP_ALIVE")) is { } keepAlive)
         {

@@ -11,11 +11,15 @@ using Corral.Server.Native.Registry;
 using Corral.Server.Native.System;
 using Corral.Server.Observability;
 using Corral.Server.OpenAI;
+using Corral.Server.OpenAI.Responses;
+using Corral.Server.OpenAI.Responses.Storage;
 using Corral.Server.Scheduling;
 using Corral.Server.Security;
+using Corral.Server.WebUi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Corral.Server.Hosting;
@@ -49,16 +53,16 @@ public static class CorralServer
         builder.Services.AddSingleton<ModelResolver>();
         builder.Services.AddSingleton(Scheduling.Gpu.GpuSettings.FromVariables(Environment.GetEnvironmentVariable));
         builder.Services.AddSingleton<Scheduling.Gpu.GpuInventory>();
-        builder.Services.AddSingleton(services => new ModelScheduler(
-            settings,
-            services.GetRequiredService<ILogger<ModelScheduler>>(),
-            availableMemory: null,
-            services.GetRequiredService<Scheduling.Gpu.GpuInventory>()));
+        builder.Services.AddSingleton<IRunnerLauncher, ProcessRunnerLauncher>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ModelScheduler>();
         builder.Services.AddSingleton<HostAndOriginPolicy>();
         builder.Services.AddSingleton<InferenceService>();
         builder.Services.AddSingleton<PromptBuilder>();
         builder.Services.AddSingleton<CompletionPreparer>();
         builder.Services.AddSingleton<MetricsCollector>();
+        builder.Services.AddSingleton<ResponseStorage>();
+        builder.Services.AddSingleton<BackgroundResponses>();
 
         var app = builder.Build();
 
@@ -71,6 +75,11 @@ public static class CorralServer
         // Device discovery starts now, so its lines are among the first and the first load rarely waits for it.
         app.Services.GetRequiredService<Scheduling.Gpu.GpuInventory>();
 
+        // Opened now, so that a responses database that cannot be used stops the server with its reason
+        // (ResponsesDatabaseException) before it listens.
+        app.Services.GetRequiredService<ResponseStorage>();
+        app.Services.GetRequiredService<BackgroundResponses>();
+
         // The collector must listen from the first request on, not from the first scrape.
         app.Services.GetRequiredService<MetricsCollector>();
         var otlp = OtlpExport.StartIfConfigured(Environment.GetEnvironmentVariable, app.Services.GetRequiredService<ModelScheduler>(), SystemRoutes.Version);
@@ -81,12 +90,16 @@ public static class CorralServer
 
         app.UseMiddleware<RequestObservationMiddleware>();
         app.UseMiddleware<HttpHygieneMiddleware>();
+
+        // Before routing, so that a failure while matching a route (two endpoints claiming one path) is answered in
+        // Ollama's shape too, not with an empty 500; routing runs next, as the key check needs the matched route.
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseRouting();
         if (apiKeys is not null)
         {
             app.UseMiddleware<ApiKeyMiddleware>(apiKeys);
         }
 
-        app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
 
         // Blob uploads stream to disk; JSON bodies are held in memory and may be hundreds of megabytes.
@@ -99,6 +112,7 @@ public static class CorralServer
         app.MapOpenAIRoutes();
         app.MapAnthropicRoutes();
         app.MapMetrics();
+        app.MapWebUi();
         return app;
     }
 }

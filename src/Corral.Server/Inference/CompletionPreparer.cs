@@ -48,6 +48,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
 
         ImageValidation.Check(model, request.Model, request.Messages?.SelectMany(m => m.Images ?? []));
+        LoraScaling.Resolve(model, request.Lora);
         return model;
     }
 
@@ -86,6 +87,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
 
         ImageValidation.Check(model, request.Model, request.Images);
+        LoraScaling.Resolve(model, request.Lora);
         return model;
     }
 
@@ -136,6 +138,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             var completion = InferenceService.Completion(prompt.Prompt, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
             completion.Images = prompt.Images.Count > 0 ? prompt.Images.ToList() : null;
             completion.Sampling.LogitBias = logitBias;
+            completion.LoraScales = LoraScaling.Resolve(model, request.Lora);
             return await AcceptedAsync(new PreparedCompletion(model, lease, completion, started, parser), cancellation).ConfigureAwait(false);
         }, cancellation).ConfigureAwait(false);
     }
@@ -186,6 +189,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;
         completion.Images = request.Images is { Count: > 0 } images ? images.ToList() : null;
         completion.Sampling.LogitBias = logitBias;
+        completion.LoraScales = LoraScaling.Resolve(model, request.Lora);
         var parsing = PromptBuilder.ParserOptions(model, rendered, null, request.Think);
         return await Inference.WithRunnerAsync(
             model,

@@ -104,6 +104,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             {
                 ModelPath = model.ModelPath,
                 ProjectorPath = model.ProjectorPath,
+                AdapterPaths = model.AdapterPaths,
                 SocketPath = string.Empty,
                 ContextPerSlot = options.NumCtx ?? settings.ContextLength,
                 BatchSize = options.NumBatch ?? 512,
@@ -117,7 +118,8 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
                 PromptCacheMegabytes = settings.PromptCacheMegabytes,
             },
             KeepAlive = ToTimeSpan(keepAlive),
-            ModelBytes = new FileInfo(model.ModelPath).Length + (model.ProjectorPath is { } projector ? new FileInfo(projector).Length : 0),
+            ModelBytes = new FileInfo(model.ModelPath).Length + (model.ProjectorPath is { } projector ? new FileInfo(projector).Length : 0)
+                + model.AdapterPaths.Sum(adapter => new FileInfo(adapter).Length),
             KvBytesPerToken = model.KvBytesPerToken(settings.KvCacheType),
             GpuShape = model.GpuShape(settings.KvCacheType),
         };

@@ -106,7 +106,7 @@ internal static class ChatCompletionsHandler
         }
         catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
         {
-            var (status, message) = ErrorHandlingMiddleware.Map(ex);
+            var (status, message) = ErrorHandlingMiddleware.MapStreamFailure(http, ex);
             await sse.WriteErrorAsync(status, message).ConfigureAwait(false);
             return;
         }

@@ -31,6 +31,7 @@ internal static class ChatTranslation
             Stream = request.Stream,
             Format = Format(request.ResponseFormat),
             Grammar = request.Grammar,
+            Lora = request.Lora,
             Tools = Tools(request.Tools, request.ToolChoice),
             Options = options,
             Think = Think(request.Reasoning?.Effort ?? request.ReasoningEffort),

@@ -35,7 +35,7 @@ internal static class CompletionsHandler
 
         // What every choice shares goes through the native checks once, before anything loads: logprobs is
         // generate's top_logprobs (so Ollama's range and words), a suffix needs the insert capability.
-        var template = new GenerateRequest { Model = request.Model, Suffix = request.Suffix, Options = options, TopLogprobs = request.Logprobs ?? 0 };
+        var template = new GenerateRequest { Model = request.Model, Suffix = request.Suffix, Options = options, TopLogprobs = request.Logprobs ?? 0, Lora = request.Lora };
         var model = preparer.ResolveForGenerate(template);
 
         Task<PreparedCompletion> PrepareAsync(int choice, CancellationToken cancellation)
@@ -49,6 +49,7 @@ internal static class CompletionsHandler
                 Logprobs = request.Logprobs is not null,
                 TopLogprobs = request.Logprobs ?? 0,
                 Grammar = request.Grammar,
+                Lora = request.Lora,
             };
             return PrepareChoiceAsync(preparer, model, generate, count, bias, started, cancellation);
         }
@@ -130,7 +131,7 @@ internal static class CompletionsHandler
         }
         catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
         {
-            var (status, message) = ErrorHandlingMiddleware.Map(ex);
+            var (status, message) = ErrorHandlingMiddleware.MapStreamFailure(http, ex);
             await sse.WriteErrorAsync(status, message).ConfigureAwait(false);
             return;
         }

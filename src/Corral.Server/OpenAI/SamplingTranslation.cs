@@ -45,7 +45,7 @@ internal static class SamplingTranslation
     /// llama-server's extra fields (top_k, min_p, typical_p, top_n_sigma, xtc_*, dry_*) onto <paramref name="options"/>, under the same
     /// names; absent ones stay unset, so the Modelfile's values apply. Their ranges are checked with the native options.
     /// </summary>
-    public static ModelOptions WithLlamaSamplers(this ModelOptions options, ILlamaSamplingFields fields)
+    public static ModelOptions WithLlamaSamplers(this ModelOptions options, LlamaSamplingFields fields)
     {
         options.TopK = fields.TopK;
         options.MinP = fields.MinP;

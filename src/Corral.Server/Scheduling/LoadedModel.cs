@@ -5,7 +5,7 @@ namespace Corral.Server.Scheduling;
 /// <summary>A model with a live runner: its slots, users, and when it expires.</summary>
 public sealed class LoadedModel
 {
-    internal LoadedModel(ModelLoadRequest request, RunnerProcess runner, int parallel)
+    internal LoadedModel(ModelLoadRequest request, IModelRunner runner, int parallel)
     {
         Request = request;
         Runner = runner;
@@ -17,7 +17,7 @@ public sealed class LoadedModel
 
     public string Name => Request.Name;
 
-    public RunnerProcess Runner { get; }
+    public IModelRunner Runner { get; }
 
     public int Parallel { get; }
 

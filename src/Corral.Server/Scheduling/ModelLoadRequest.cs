@@ -27,6 +27,7 @@ public sealed record ModelLoadRequest
     public bool IsServedBy(RunnerLaunchOptions other) =>
         other.ModelPath == Launch.ModelPath
         && other.ProjectorPath == Launch.ProjectorPath
+        && other.AdapterPaths.SequenceEqual(Launch.AdapterPaths)
         && other.ContextPerSlot == Launch.ContextPerSlot
         && other.BatchSize == Launch.BatchSize
         && other.GpuLayers == Launch.GpuLayers

@@ -27,16 +27,33 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _stopping = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _reaper;
+    private readonly PeriodicTimer _reapTimer;
     private readonly Func<long> _availableMemory;
+    private readonly IRunnerLauncher _launcher;
+    private readonly TimeProvider _time;
     private int _pending;
     private long _clock;
 
-    public ModelScheduler(ServerSettings settings, ILogger<ModelScheduler> logger, Func<long>? availableMemory = null, GpuInventory? gpus = null)
+    /// <param name="launcher">Starts runners; child processes unless a test stands in fakes.</param>
+    /// <param name="gpus">The GPUs found at start; null or none: no layer placement.</param>
+    /// <param name="time">The clock for keep_alive expiry and load timeouts; the system's unless a test fakes it.</param>
+    public ModelScheduler(
+        ServerSettings settings,
+        ILogger<ModelScheduler> logger,
+        Func<long>? availableMemory = null,
+        IRunnerLauncher? launcher = null,
+        TimeProvider? time = null,
+        GpuInventory? gpus = null)
     {
         _settings = settings;
         _gpus = gpus;
         _logger = logger;
         _availableMemory = availableMemory ?? SystemMemory.AvailableBytes;
+        _launcher = launcher ?? new ProcessRunnerLauncher();
+        _time = time ?? TimeProvider.System;
+
+        // Made here, not in the reaper's task, so a fake clock advanced right after construction already ticks it.
+        _reapTimer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), _time);
         _reaper = Task.Run(ReapExpiredAsync);
     }
 
@@ -157,8 +174,9 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                     return Reservation.Wait(existing.Idle.Task);
                 }
 
-                stopped.Add(StopLocked(existing, "reload"));
+                // Counted before the stop: a runner that is killed can read as exited at once.
                 freeing += existing.IsDead ? 0 : existing.SizeBytes;
+                stopped.Add(StopLocked(existing, "reload"));
             }
 
             while (_loaded.Count + _loading.Count >= _settings.MaxLoadedModels)
@@ -170,8 +188,8 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                     return Reservation.Wait(Task.WhenAny(busy));
                 }
 
-                stopped.Add(StopLocked(victim, "evict"));
                 freeing += victim.IsDead ? 0 : victim.SizeBytes;
+                stopped.Add(StopLocked(victim, "evict"));
             }
 
             // What the GPUs will hold counts like memory being freed: the system memory check is for the rest.
@@ -252,14 +270,14 @@ public sealed partial class ModelScheduler : IAsyncDisposable
         }
 
         LogLoading(request.Name, launch.ContextPerSlot, launch.Parallel);
-        RunnerProcess? runner = null;
+        IModelRunner? runner = null;
         Exception? failure = null;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token))
+        using (var deadline = new CancellationTokenSource(_settings.LoadTimeout, _time))
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, deadline.Token))
         {
-            timeout.CancelAfter(_settings.LoadTimeout);
             try
             {
-                runner = await RunnerProcess.StartAsync(WithGpuPlan(launch, gpu), progress: null, timeout.Token).ConfigureAwait(false);
+                runner = await _launcher.StartAsync(WithGpuPlan(launch, gpu), timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!_shutdown.IsCancellationRequested)
             {
@@ -281,30 +299,38 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                 failure = new OperationCanceledException("the server is shutting down");
             }
 
-            if (failure is not null)
+            if (failure is null)
             {
-                if (runner is not null)
-                {
-                    await runner.DisposeAsync().ConfigureAwait(false);
-                }
-
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                return RegisterLocked(request, launch, runner!, gpu ?? GpuPlan.None);
             }
-
-            var model = new LoadedModel(request with { Launch = launch }, runner!, launch.Parallel)
-            {
-                Gpu = gpu ?? GpuPlan.None,
-                KeepAlive = request.KeepAlive ?? _settings.KeepAlive,
-            };
-            _loaded[request.Name] = model;
-            AddUser(model);
-            _ = WatchAsync(model);
-            return model;
         }
         finally
         {
             _lock.Release();
         }
+
+        // A runner that started as the server shut down is stopped outside the lock, like any other.
+        if (runner is not null)
+        {
+            await runner.DisposeAsync().ConfigureAwait(false);
+        }
+
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        return null!; // not reached: Throw() does not return
+    }
+
+    /// <summary>Under the lock: the started runner becomes the loaded model, with the request that loaded it as its user.</summary>
+    private LoadedModel RegisterLocked(ModelLoadRequest request, RunnerLaunchOptions launch, IModelRunner runner, GpuPlan gpu)
+    {
+        var model = new LoadedModel(request with { Launch = launch }, runner, launch.Parallel)
+        {
+            Gpu = gpu,
+            KeepAlive = request.KeepAlive ?? _settings.KeepAlive,
+        };
+        _loaded[request.Name] = model;
+        AddUser(model);
+        _ = WatchAsync(model);
+        return model;
     }
 
     private async Task UnreserveWhenLoadedAsync(Task<LoadedModel> load, TimeSpan? keepAlive)
@@ -384,7 +410,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
             return stopping;
         }
 
-        model.ExpiresAt = model.KeepAlive == Durations.Forever ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow + model.KeepAlive;
+        model.ExpiresAt = model.KeepAlive == Durations.Forever ? DateTimeOffset.MaxValue : _time.GetUtcNow() + model.KeepAlive;
         model.Idle.TrySetResult();
         return Task.CompletedTask;
     }
@@ -430,7 +456,7 @@ public sealed partial class ModelScheduler : IAsyncDisposable
             model.KeepAlive = keepAlive;
             if (model.Users == 0)
             {
-                model.ExpiresAt = keepAlive == Durations.Forever ? DateTimeOffset.MaxValue : DateTimeOffset.UtcNow + keepAlive;
+                model.ExpiresAt = keepAlive == Durations.Forever ? DateTimeOffset.MaxValue : _time.GetUtcNow() + keepAlive;
             }
 
             return true;
@@ -463,32 +489,41 @@ public sealed partial class ModelScheduler : IAsyncDisposable
 
     private async Task ReapExpiredAsync()
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         try
         {
-            while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
+            while (await _reapTimer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
             {
-                var stopped = new List<Task>();
-                await _lock.WaitAsync(_shutdown.Token).ConfigureAwait(false);
-                try
-                {
-                    var now = DateTimeOffset.UtcNow;
-                    foreach (var model in _loaded.Values.Where(m => m.Users == 0 && m.ExpiresAt <= now).ToList())
-                    {
-                        stopped.Add(StopLocked(model, "expired"));
-                    }
-                }
-                finally
-                {
-                    _lock.Release();
-                }
-
-                await Task.WhenAll(stopped).ConfigureAwait(false);
+                await ReapExpiredOnceAsync(_shutdown.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
         }
+        finally
+        {
+            _reapTimer.Dispose();
+        }
+    }
+
+    /// <summary>One pass of the reaper: unloads the idle models whose keep_alive has run out by the scheduler's clock.</summary>
+    internal async Task ReapExpiredOnceAsync(CancellationToken cancellation)
+    {
+        var stopped = new List<Task>();
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            var now = _time.GetUtcNow();
+            foreach (var model in _loaded.Values.Where(m => m.Users == 0 && m.ExpiresAt <= now).ToList())
+            {
+                stopped.Add(StopLocked(model, "expired"));
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        await Task.WhenAll(stopped).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -516,15 +551,20 @@ public sealed partial class ModelScheduler : IAsyncDisposable
 
         await Task.WhenAll(loads.Select(t => t.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
 
+        // The runners are told to stop under the lock and awaited together outside it.
+        Task[] stopping;
         await _lock.WaitAsync().ConfigureAwait(false);
-        foreach (var model in _loaded.Values.ToList())
+        try
         {
-            await model.Runner.DisposeAsync().ConfigureAwait(false);
+            stopping = [.. _loaded.Values.Select(m => m.Runner.DisposeAsync().AsTask())];
+            _loaded.Clear();
+        }
+        finally
+        {
+            _lock.Release();
         }
 
-        _loaded.Clear();
-        _lock.Release();
-        await Task.WhenAll(_stopping.Keys).ConfigureAwait(false);
+        await Task.WhenAll(stopping.Concat(_stopping.Keys)).ConfigureAwait(false);
         _shutdown.Dispose();
     }
 

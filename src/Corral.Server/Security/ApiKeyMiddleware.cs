@@ -40,6 +40,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyFile keys)
             return DenyAsync(http, StatusCodes.Status403Forbidden, message, "insufficient_scope");
         }
 
+        ApiKeyOwner.Set(http, presented);
         return next(http);
     }
 

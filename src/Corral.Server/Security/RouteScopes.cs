@@ -30,6 +30,13 @@ public static class RouteScopes
         ["/v1/completions"] = ApiScope.Infer,
         ["/v1/embeddings"] = ApiScope.Infer,
         ["/v1/responses"] = ApiScope.Infer,
+        ["/v1/responses/{id}"] = ApiScope.Infer,
+        ["/v1/responses/{id}/input_items"] = ApiScope.Infer,
+        ["/v1/responses/{id}/cancel"] = ApiScope.Infer,
+        ["/v1/conversations"] = ApiScope.Infer,
+        ["/v1/conversations/{id}"] = ApiScope.Infer,
+        ["/v1/conversations/{id}/items"] = ApiScope.Infer,
+        ["/v1/conversations/{id}/items/{itemId}"] = ApiScope.Infer,
         ["/v1/rerank"] = ApiScope.Infer,
         ["/v1/messages"] = ApiScope.Infer,
         ["/v1/messages/count_tokens"] = ApiScope.Infer,
@@ -42,9 +49,12 @@ public static class RouteScopes
         ["/api/blobs/{**digest}"] = ApiScope.Admin,
     };
 
-    /// <summary>True for what stays open with keys on: the health banner, as Ollama's probes expect.</summary>
+    /// <summary>
+    /// True for what stays open with keys on: the health banner, as Ollama's probes expect, and the chat page's static
+    /// files (/ui), which hold no data and must load before the page can ask for a key.
+    /// </summary>
     public static bool IsOpen(string method, PathString path) =>
-        (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) && (path.Value is "/" or "" or null);
+        (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) && (path.Value is "/" or "" or null || WebUi.WebUiRoutes.IsPagePath(path));
 
     /// <summary>
     /// The scope <paramref name="routePattern"/> needs; null pattern (no route matched, the answer

@@ -131,13 +131,13 @@ public sealed class ModelOptionsTests
         Assert.Equal(["a", "b"], options.Stop);
 
         map["foo"] = JsonDocument.Parse("1").RootElement;
-        var unknown = Assert.Throws<ArgumentException>(() => ModelOptions.FromMap(map));
+        var unknown = Assert.Throws<InvalidOptionException>(() => ModelOptions.FromMap(map));
         Assert.Equal("foo", unknown.ParamName);
         Assert.StartsWith("unknown parameter 'foo'", unknown.Message);
         Assert.Equal(["foo"], ModelOptions.FromMap(map, ignoreUnknown: true).UnknownKeys);
 
         var wrongType = new Dictionary<string, JsonElement> { ["top_k"] = JsonDocument.Parse("true").RootElement };
-        Assert.Equal("top_k", Assert.Throws<ArgumentException>(() => ModelOptions.FromMap(wrongType)).ParamName);
+        Assert.Equal("top_k", Assert.Throws<InvalidOptionException>(() => ModelOptions.FromMap(wrongType)).ParamName);
     }
 
     [Fact]
@@ -154,9 +154,9 @@ public sealed class ModelOptionsTests
         Assert.False(options.UseMmap);
         Assert.Equal(2, options.Mirostat);
 
-        Assert.StartsWith("invalid int value [2k]", Assert.Throws<ArgumentException>(() => ModelOptions.FromParameters([new("num_ctx", "2k")])).Message);
-        Assert.StartsWith("invalid float value [hot]", Assert.Throws<ArgumentException>(() => ModelOptions.FromParameters([new("temperature", "hot")])).Message);
-        Assert.StartsWith("unknown parameter 'nope'", Assert.Throws<ArgumentException>(() => ModelOptions.FromParameters([new("nope", "1")])).Message);
+        Assert.StartsWith("invalid int value [2k]", Assert.Throws<InvalidOptionException>(() => ModelOptions.FromParameters([new("num_ctx", "2k")])).Message);
+        Assert.StartsWith("invalid float value [hot]", Assert.Throws<InvalidOptionException>(() => ModelOptions.FromParameters([new("temperature", "hot")])).Message);
+        Assert.StartsWith("unknown parameter 'nope'", Assert.Throws<InvalidOptionException>(() => ModelOptions.FromParameters([new("nope", "1")])).Message);
     }
 
     [Fact]
@@ -214,6 +214,6 @@ public sealed class ModelOptionsTests
         Assert.Equal(1f, options.TopNSigma);
         Assert.Equal(["<|end|>"], options.Stop);
         Assert.Equal(["\n", "###"], options.DrySequenceBreakers);
-        Assert.StartsWith("invalid int value [two]", Assert.Throws<ArgumentException>(() => ModelOptions.FromParameters([new("dry_allowed_length", "two")])).Message);
+        Assert.StartsWith("invalid int value [two]", Assert.Throws<InvalidOptionException>(() => ModelOptions.FromParameters([new("dry_allowed_length", "two")])).Message);
     }
 }

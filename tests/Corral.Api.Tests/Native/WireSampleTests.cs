@@ -42,7 +42,7 @@ public sealed class WireSampleTests
 
     [Fact]
     public void Format_other_strings_are_rejected() =>
-        Assert.Throws<ArgumentException>(() => ResponseFormat.Classify(JsonSerializer.Deserialize("""{"model":"m","format":"yaml"}""", Ctx.GenerateRequest)!.Format));
+        Assert.Throws<InvalidOptionException>(() => ResponseFormat.Classify(JsonSerializer.Deserialize("""{"model":"m","format":"yaml"}""", Ctx.GenerateRequest)!.Format));
 
     [Fact]
     public void Stream_defaults_to_true() =>
@@ -124,6 +124,31 @@ public sealed class WireSampleTests
         var again = JsonSerializer.Serialize(final, Ctx.GenerateResponse);
         Assert.Equal("""{"model":"llama3.2","created_at":"2023-08-04T19:22:45.499127Z","response":"","done":true,"done_reason":"stop","context":[1,2,3],"total_duration":10706818083,"load_duration":6338219291,"prompt_eval_count":26,"prompt_eval_duration":130079000,"eval_count":259,"eval_duration":4232710000}""", again);
     }
+
+    [Fact]
+    public void Metrics_sit_where_go_writes_its_embedded_struct()
+    {
+        // Generate: the metrics come after context and before tool_calls, _debug_info and logprobs; chat: last.
+        var generate = new GenerateResponse
+        {
+            Model = "m", CreatedAt = DateTimeOffset.UnixEpoch, Done = true, Context = [1], TotalDuration = 5, EvalDuration = 6,
+            ToolCalls = [new ToolCall { Function = new ToolCallFunction { Name = "f" } }],
+            DebugInfo = new DebugInfo { RenderedTemplate = "t" },
+            Logprobs = [new Logprob { Token = "a", Value = -1 }],
+        };
+        var chat = new ChatResponse
+        {
+            Model = "m", CreatedAt = DateTimeOffset.UnixEpoch, Done = true, DoneReason = "stop", TotalDuration = 5, EvalDuration = 6,
+            DebugInfo = new DebugInfo { RenderedTemplate = "t" },
+            Logprobs = [new Logprob { Token = "a", Value = -1 }],
+        };
+
+        Assert.Equal(["model", "created_at", "response", "done", "context", "total_duration", "eval_duration", "tool_calls", "_debug_info", "logprobs"], Keys(JsonSerializer.Serialize(generate, Ctx.GenerateResponse)));
+        Assert.Equal(["model", "created_at", "message", "done", "done_reason", "_debug_info", "logprobs", "total_duration", "eval_duration"], Keys(JsonSerializer.Serialize(chat, Ctx.ChatResponse)));
+    }
+
+    private static string[] Keys(string json) =>
+        [.. JsonDocument.Parse(json).RootElement.EnumerateObject().Select(p => p.Name)];
 
     [Fact]
     public void Chat_chunk_message_always_has_role_and_content()

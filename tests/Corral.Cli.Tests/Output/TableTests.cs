@@ -81,4 +81,23 @@ public sealed class TableTests
         Assert.Contains("  Parameters\n    stop           \"<|eot_id|>\"\n    temperature    0\n\n", text);
         Assert.Contains("  License\n    LICENSE LINE ONE\n    line two\n    ...\n\n", text);
     }
+
+    [Fact]
+    public void Show_info_lists_lora_adapters_by_the_id_a_request_names_them_with()
+    {
+        var show = new ShowResponse
+        {
+            Details = new ModelDetails { ParameterSize = "1M", QuantizationLevel = "F32", Family = "llama" },
+            Adapters =
+            [
+                new AdapterInfo { Id = 0, Digest = "sha256:0123456789abcdef0123", Alpha = 16, Rank = 8, Weights = 4 },
+                new AdapterInfo { Id = 1, Digest = "sha256:fedcba9876543210fedc", Rank = 4, Weights = 1 },
+            ],
+        };
+
+        var text = ModelInfoPrinter.Format(show, verbose: false);
+
+        Assert.Contains("  Adapters\n    lora 0    0123456789ab    alpha 16    rank 8\n    lora 1    fedcba987654    no alpha    rank 4\n\n", text);
+        Assert.DoesNotContain("Adapters", ModelInfoPrinter.Format(new ShowResponse { Details = show.Details }, verbose: false));
+    }
 }

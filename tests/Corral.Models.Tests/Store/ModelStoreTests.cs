@@ -243,8 +243,8 @@ public sealed class ModelStoreTests : IDisposable
         var store = NewStore();
         var manifest = NewManifest("w");
 
-        Assert.Throws<ArgumentException>(() => store.WriteManifest(ModelName.Parse("../../evil"), manifest));
-        Assert.Throws<ArgumentException>(() => store.Copy(ModelName.Parse("a"), ModelName.Parse("a/../b")));
+        Assert.Throws<InvalidModelNameException>(() => store.WriteManifest(ModelName.Parse("../../evil"), manifest));
+        Assert.Throws<InvalidModelNameException>(() => store.Copy(ModelName.Parse("a"), ModelName.Parse("a/../b")));
         Assert.False(store.Delete(ModelName.Parse("../x")));
         Assert.False(store.TryGetManifest(ModelName.Parse("/etc/passwd"), out _));
         Assert.Throws<InvalidOperationException>(() => StorePaths.Under(store.ManifestsDirectory, Path.Combine("..", "x")));

@@ -30,6 +30,33 @@ public sealed class LoadFailureTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
 
+    /// <summary>A LoRA adapter llama.cpp refuses fails the load with its reason, marked as the request's fault (a 400).</summary>
+    [Fact]
+    public async Task An_adapter_llama_cpp_refuses_fails_the_load_as_a_bad_request()
+    {
+        CorralPaths.UseCorralDllForRunners();
+        var adapter = Path.Combine(TempFolders.Create("corral-lora-load-"), "bert.gguf");
+        TestModelWriter.WriteSuccessorLora(adapter, 'z', 16, architecture: "bert");
+
+        var error = await Assert.ThrowsAsync<RunnerException>(() => RunnerProcess.StartAsync(
+            new RunnerLaunchOptions { ModelPath = GeneratedModels.Successor, SocketPath = string.Empty, ContextPerSlot = 128, AdapterPaths = [adapter] },
+            progress: null,
+            CancellationToken.None));
+
+        Assert.True(error.IsBadRequest);
+        Assert.StartsWith($"unable to load model: Cannot load LoRA adapter '{adapter}'", error.Message);
+        Assert.EndsWith("model arch and LoRA arch mismatch", error.Message);
+    }
+
+    [Fact]
+    public void Adapter_paths_travel_on_the_command_line_in_order()
+    {
+        var options = new RunnerLaunchOptions { ModelPath = "m.gguf", SocketPath = "r.sock", AdapterPaths = ["b.gguf", "a.gguf"] };
+        var parsed = RunnerLaunchOptions.Parse(options.ToArguments().Skip(1).ToList());
+        Assert.Equal(["b.gguf", "a.gguf"], parsed.AdapterPaths);
+        Assert.Empty(RunnerLaunchOptions.Parse(new RunnerLaunchOptions { ModelPath = "m", SocketPath = "s" }.ToArguments().Skip(1).ToList()).AdapterPaths);
+    }
+
     /// <summary>
     /// ggml prints its assertion, then forks gdb for a backtrace whose last line ("[Inferior 1 (process N) detached]")
     /// used to be all a client saw. Runners are started with GGML_NO_BACKTRACE: the assertion is the last word.

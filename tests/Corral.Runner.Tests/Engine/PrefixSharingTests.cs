@@ -16,9 +16,14 @@ public sealed class PrefixSharingTests(RunnerFixture fixture) : IClassFixture<Ru
     [Fact]
     public async Task A_request_sharing_a_long_prefix_with_a_busy_slot_copies_its_kv()
     {
-        var runner = await fixture.StartAsync(GeneratedModels.Random, parallel: 2, context: 1024);
+        // The busy slot must still hold the whole prefix when the second request arrives. With a small context
+        // the tiny model fills its slot in a fraction of a second and shifts the context, dropping the prefix
+        // (on a loaded machine the second request then found nothing to copy): give it room it cannot fill
+        // before this test cancels it, and a limit that stops it short of a shift.
+        const int contextPerSlot = 8192;
+        var runner = await fixture.StartAsync(GeneratedModels.Random, parallel: 2, context: contextPerSlot);
         using var busy = new CancellationTokenSource();
-        var first = runner.Client.CompleteAsync(Request(SharedPrefix + " first", numPredict: 100000), busy.Token).GetAsyncEnumerator(busy.Token);
+        var first = runner.Client.CompleteAsync(Request(SharedPrefix + " first", numPredict: contextPerSlot - 1024), busy.Token).GetAsyncEnumerator(busy.Token);
         Assert.True(await first.MoveNextAsync()); // generating: its slot is busy
 
         var second = await RunnerCompletion.RunAsync(runner.Client, Request(SharedPrefix + " second", numPredict: 1));

@@ -38,7 +38,7 @@ public sealed class ResponsesEndpointTests(InferenceServerFixture fx) : IClassFi
         Assert.True(usage.GetProperty("input_tokens_details").GetProperty("cached_tokens").GetInt32() >= 0);
 
         // Echoed settings, and the fields OpenAI always writes.
-        Assert.False(root.GetProperty("store").GetBoolean()); // Corral keeps nothing, whatever was asked
+        Assert.True(root.GetProperty("store").GetBoolean()); // kept, as asked (see StoredResponsesTests)
         Assert.Equal("v", root.GetProperty("metadata").GetProperty("k").GetString());
         Assert.Equal("auto", root.GetProperty("tool_choice").GetString());
         Assert.Equal(0, root.GetProperty("tools").GetArrayLength());
@@ -165,10 +165,10 @@ public sealed class ResponsesEndpointTests(InferenceServerFixture fx) : IClassFi
     }
 
     [Fact]
-    public async Task Previous_response_id_is_refused_because_corral_is_stateless()
+    public async Task An_unknown_previous_response_id_is_a_client_error()
     {
         using var response = await fx.Http.PostAsync("/v1/responses", Json("""{"model":"successor-chat","input":"hi","previous_response_id":"resp_123"}"""));
-        await AssertOpenAIErrorAsync(response, HttpStatusCode.BadRequest, "stateless");
+        await AssertOpenAIErrorAsync(response, HttpStatusCode.BadRequest, "Previous response with id 'resp_123' not found.");
     }
 
     [Theory]

@@ -67,4 +67,18 @@ public sealed class ApiKeyStoreTests
         Assert.Equal(ApiScope.Admin, RouteScopes.Required("/api/some-future-route"));
         Assert.Equal(ApiScope.Read, RouteScopes.Required(null));
     }
+
+    [Theory]
+    [InlineData("GET", "/", true)]
+    [InlineData("HEAD", "/", true)]
+    [InlineData("GET", "/ui", true)]
+    [InlineData("GET", "/ui/", true)]
+    [InlineData("GET", "/ui/vendor/marked.esm.js", true)]
+    [InlineData("HEAD", "/ui/app.js", true)]
+    [InlineData("POST", "/ui", false)]
+    [InlineData("GET", "/uix", false)]
+    [InlineData("GET", "/api/ui", false)]
+    [InlineData("GET", "/api/tags", false)]
+    public void Only_the_banner_and_the_chat_page_files_are_open(string method, string path, bool open) =>
+        Assert.Equal(open, RouteScopes.IsOpen(method, new Microsoft.AspNetCore.Http.PathString(path)));
 }

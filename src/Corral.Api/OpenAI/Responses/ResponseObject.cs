@@ -95,9 +95,14 @@ public sealed class ResponseObject
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public ResponseUsage? Usage { get; set; }
 
-    /// <summary>Always false: Corral keeps no responses.</summary>
+    /// <summary>Whether the response is kept (OpenAI's default is true); false when the request said so or storage is off.</summary>
     [JsonPropertyName("store")]
     public bool Store { get; set; }
+
+    /// <summary>The conversation this response was added to, when the request named one.</summary>
+    [JsonPropertyName("conversation")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public ResponseConversationRef? Conversation { get; set; }
 
     [JsonPropertyName("background")]
     public bool Background { get; set; }

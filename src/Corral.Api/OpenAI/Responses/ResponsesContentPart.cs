@@ -14,6 +14,10 @@ public sealed class ResponsesContentPart
     [JsonPropertyName("text")]
     public string? Text { get; set; }
 
+    /// <summary>An <c>output_text</c> part's annotations (always empty from Corral), kept when items are listed back.</summary>
+    [JsonPropertyName("annotations")]
+    public IReadOnlyList<System.Text.Json.JsonElement>? Annotations { get; set; }
+
     [JsonPropertyName("image_url")]
     public string? ImageUrl { get; set; }
 

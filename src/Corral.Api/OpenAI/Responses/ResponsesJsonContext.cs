@@ -14,6 +14,11 @@ namespace Corral.Api.OpenAI.Responses;
 [JsonSerializable(typeof(ResponseStreamEvent))]
 [JsonSerializable(typeof(IReadOnlyList<ResponsesInputItem>))]
 [JsonSerializable(typeof(IReadOnlyList<ResponsesContentPart>))]
+[JsonSerializable(typeof(List<ResponseOutputItem>))]
+[JsonSerializable(typeof(ResponseItemList))]
+[JsonSerializable(typeof(DeletedObject))]
+[JsonSerializable(typeof(ConversationObject))]
+[JsonSerializable(typeof(ConversationRequest))]
 public sealed partial class ResponsesJsonContext : JsonSerializerContext
 {
     /// <summary>Same metadata with Go's escaping (<see cref="GoJsonEncoder"/>): the bytes Ollama writes.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Corral.Api.OpenAI.Responses;
 
-/// <summary>Body of <c>POST /v1/responses</c> (stateless: the whole conversation comes in <see cref="Input"/>).</summary>
+/// <summary>Body of <c>POST /v1/responses</c>.</summary>
 public sealed class ResponsesRequest
 {
     [JsonPropertyName("model")]
@@ -53,23 +53,23 @@ public sealed class ResponsesRequest
     [JsonPropertyName("truncation")]
     public string? Truncation { get; set; }
 
-    /// <summary>Echoed back; Corral keeps nothing.</summary>
+    /// <summary>Echoed back and stored with the response.</summary>
     [JsonPropertyName("metadata")]
     public JsonElement? Metadata { get; set; }
 
-    /// <summary>Accepted either way; Corral stores no responses (the answer says <c>"store": false</c>).</summary>
+    /// <summary>Keep the response (default true, as OpenAI's), so it can be read back and continued.</summary>
     [JsonPropertyName("store")]
     public bool? Store { get; set; }
 
-    /// <summary>Refused: Corral's /v1/responses is stateless.</summary>
+    /// <summary>A stored response to continue: its input and output items come before <see cref="Input"/>.</summary>
     [JsonPropertyName("previous_response_id")]
     public string? PreviousResponseId { get; set; }
 
-    /// <summary>Refused like <see cref="PreviousResponseId"/>.</summary>
+    /// <summary>A conversation id (a string or <c>{"id": ...}</c>): its items come first, and this turn's are added to it.</summary>
     [JsonPropertyName("conversation")]
     public JsonElement? Conversation { get; set; }
 
-    /// <summary>Refused when true: nothing runs in the background.</summary>
+    /// <summary>Answer at once with a queued response and run it in the background (poll with GET, stop with cancel).</summary>
     [JsonPropertyName("background")]
     public bool? Background { get; set; }
 

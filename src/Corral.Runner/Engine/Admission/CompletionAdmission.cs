@@ -11,7 +11,7 @@ namespace Corral.Runner.Engine.Admission;
 /// samplers only read the vocabulary; libmtmd's image preprocessing is thread-safe), so that what the client got
 /// wrong is refused before streaming and the engine thread does nothing but batches.
 /// </summary>
-internal sealed class CompletionAdmission(LlamaModel model, EngineOptions options, MediaPrompts media)
+internal sealed class CompletionAdmission(LlamaModel model, EngineOptions options, MediaPrompts media, Adapters.LoraAdapterSet adapters)
 {
     /// <summary>Ollama's runner message, word for word: clients match on it.</summary>
     public const string InputTooLong = "the input length exceeds the context length";
@@ -22,13 +22,14 @@ internal sealed class CompletionAdmission(LlamaModel model, EngineOptions option
     {
         Llama.Multimodal.MtmdChunks? mediaChunks = null;
         Dictionary<int, MediaSpan>? spans = null;
+        var scales = adapters.For(request.LoraScales);
         try
         {
             var prompt = request.Images is { Count: > 0 }
                 ? media.BuildPrompt(request, BuildPrompt, out mediaChunks, out spans)
                 : BuildPrompt(request);
             var sampler = CreateSampler(request, prompt);
-            return new ActiveCompletion(request, prompt, output, cancellation) { Media = spans, MediaChunks = mediaChunks, Sampler = sampler };
+            return new ActiveCompletion(request, prompt, output, cancellation) { Media = spans, MediaChunks = mediaChunks, Sampler = sampler, Scales = scales };
         }
         catch
         {

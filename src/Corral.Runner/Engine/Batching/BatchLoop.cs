@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Corral.Llama;
 using Corral.Llama.Multimodal;
+using Corral.Runner.Engine.Adapters;
 using Corral.Runner.Engine.Admission;
 using Corral.Runner.Engine.Sampling;
 using Corral.Runner.Engine.Slots;
@@ -12,9 +13,15 @@ namespace Corral.Runner.Engine.Batching;
 /// Continuous batching: each step admits waiting requests into free slots, builds one llama batch (the next token of
 /// every generating slot first, then prompt tokens of slots still prefilling in the room left), decodes it once and
 /// samples every slot that got logits. Engine thread only.
+/// LoRA scales belong to the whole llama context, not to a sequence, so one decode serves only requests with equal
+/// scales (<see cref="ActiveCompletion.Scales"/>): when the busy slots hold several sets, each step decodes one set's
+/// slots, taking the sets in turn (by slot, starting after the slot the last step began with), as llama-server batches
+/// only slots whose LoRA sets are equal. A model without adapters, or requests that all keep the default, is one set.
 /// </summary>
-internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, LlamaBatch batch, SlotTable slots, EngineOptions options, MtmdContext? projector, ILogger logger)
+internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, LlamaBatch batch, SlotTable slots, EngineOptions options, MtmdContext? projector, LoraAdapterSet adapters, ILogger logger)
 {
+    private readonly List<AdapterScales> _groups = [];
+    private int _turn;
     private readonly List<ActiveCompletion> _waiting = [];
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly List<Slot> _prefilling = [];
@@ -38,7 +45,7 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
                 continue;
             }
 
-            var slot = slots.ChooseFree(request.Prompt);
+            var slot = slots.ChooseFree(request.Prompt, request.Scales);
             if (slot is null)
             {
                 break; // all slots busy: wait for one to free up, keep FIFO order
@@ -53,26 +60,76 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
     public bool Step()
     {
         var mediaEvaluated = projector is not null && EvaluateMediaAtCursors();
-        batch.Clear();
-        var capacity = batch.Capacity;
+        ReleaseCancelled();
+        foreach (var group in GroupsInTurn())
+        {
+            batch.Clear();
+            AddNextTokens(group);
+            AddPromptChunks(group);
+            if (batch.Count > 0)
+            {
+                adapters.Apply(context, group);
+                DecodeAndSample(group);
+                return true;
+            }
+        }
 
-        // Generating slots first: one token each keeps every stream moving.
+        return mediaEvaluated;
+    }
+
+    /// <summary>Frees the slots whose clients went away; every other request starts the step without logits.</summary>
+    private void ReleaseCancelled()
+    {
+        foreach (var slot in slots.All)
+        {
+            if (slot.Request is { } request)
+            {
+                request.LogitsRow = -1;
+                if (request.Cancellation.IsCancellationRequested)
+                {
+                    slots.Release(slot, abandon: true);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The distinct LoRA scale sets of the busy slots, starting with the set of the first busy slot at or after the
+    /// turn, which moves past that slot: with several sets, each gets steps in turn and none waits for ever.
+    /// </summary>
+    private List<AdapterScales> GroupsInTurn()
+    {
+        _groups.Clear();
+        var all = slots.All;
+        var first = -1;
+        for (var i = 0; i < all.Length; i++)
+        {
+            var index = (_turn + i) % all.Length;
+            if (all[index].Request is { } request)
+            {
+                first = first < 0 ? index : first;
+                if (!_groups.Contains(request.Scales))
+                {
+                    _groups.Add(request.Scales);
+                }
+            }
+        }
+
+        if (first >= 0)
+        {
+            _turn = (first + 1) % all.Length;
+        }
+
+        return _groups;
+    }
+
+    /// <summary>The next token of every generating slot under <paramref name="group"/>: one token each keeps every stream moving.</summary>
+    private void AddNextTokens(AdapterScales group)
+    {
         foreach (var slot in slots.All)
         {
             var request = slot.Request;
-            if (request is null)
-            {
-                continue;
-            }
-
-            request.LogitsRow = -1;
-            if (request.Cancellation.IsCancellationRequested)
-            {
-                slots.Release(slot, abandon: true);
-                continue;
-            }
-
-            if (request.Prefilling)
+            if (request is null || request.Prefilling || !request.Scales.Equals(group))
             {
                 continue;
             }
@@ -86,13 +143,11 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
             batch.Add(request.Pending, slot.Cached.Count, slot.Seq, logits: true);
             slot.Cached.Add(request.Pending);
         }
+    }
 
-        AddPromptChunks();
-        if (batch.Count == 0)
-        {
-            return mediaEvaluated;
-        }
-
+    /// <summary>Decodes the batch built and samples every slot that got logits.</summary>
+    private void DecodeAndSample(AdapterScales group)
+    {
         try
         {
             context.Decode(batch);
@@ -102,13 +157,13 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
             LogDecodeFailed(ex.Message);
             foreach (var slot in slots.All)
             {
-                if (slot.Request is { LogitsRow: >= 0 } || slot.Request is { Prefilling: true })
+                if (slot.Request is { } failed && failed.Scales.Equals(group) && (failed.LogitsRow >= 0 || failed.Prefilling))
                 {
                     slots.FailAndClear(slot, $"llama_decode failed: {ex.Message}");
                 }
             }
 
-            return true;
+            return;
         }
 
         foreach (var slot in slots.All)
@@ -118,18 +173,16 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
                 SampleNext(slot, request);
             }
         }
-
-        return true;
     }
 
     /// <summary>Prompt tokens of the slots still prefilling, in the room the generating slots left (<see cref="PrefillPlan"/>).</summary>
-    private void AddPromptChunks()
+    private void AddPromptChunks(AdapterScales group)
     {
         _prefilling.Clear();
         var oldest = -1;
         foreach (var slot in slots.All)
         {
-            if (slot.Request is { Prefilling: true } request && request.Media?.ContainsKey(request.PromptCursor) != true)
+            if (slot.Request is { Prefilling: true } request && request.Media?.ContainsKey(request.PromptCursor) != true && request.Scales.Equals(group))
             {
                 if (oldest < 0 || request.Started < _prefilling[oldest].Request!.Started)
                 {
@@ -292,6 +345,7 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
 
             try
             {
+                adapters.Apply(context, request.Scales);
                 projector!.EvaluateChunk(context, span.Chunk, slot.Cached.Count, slot.Seq, options.BatchSize, logitsLast: false);
             }
             catch (MtmdException ex)

@@ -16,6 +16,9 @@ internal sealed class Slot(int index)
 
     public List<LlamaToken> Cached { get; } = [];
 
+    /// <summary>The LoRA scales <see cref="Cached"/> was evaluated under: its KV serves only prompts under the same.</summary>
+    public Adapters.AdapterScales CachedScales { get; set; } = Adapters.AdapterScales.None;
+
     public ActiveCompletion? Request { get; set; }
 
     /// <summary>Monotonic stamp of last use, for least-recently-used choice between equal prefixes.</summary>
@@ -23,6 +26,7 @@ internal sealed class Slot(int index)
 
     public bool IsFree => Request is null;
 
-    public int CommonPrefixLength(ReadOnlySpan<LlamaToken> prompt) =>
-        TokenPrefix.CommonLength(CollectionsMarshal.AsSpan(Cached), prompt);
+    /// <summary>How many leading tokens of <paramref name="prompt"/> this slot's KV holds as evaluated under <paramref name="scales"/>.</summary>
+    public int CommonPrefixLength(ReadOnlySpan<LlamaToken> prompt, Adapters.AdapterScales scales) =>
+        scales.Equals(CachedScales) ? TokenPrefix.CommonLength(CollectionsMarshal.AsSpan(Cached), prompt) : 0;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Corral.Llama;
+using Corral.Runner.Engine.Adapters;
 
 namespace Corral.Runner.Engine.Slots;
 
@@ -10,7 +11,9 @@ namespace Corral.Runner.Engine.Slots;
 /// of its prompt is reused, and giving the slot back. Beyond a slot's own cache, a prompt's prefix can come from
 /// another slot, busy or not (its KV copied with llama.cpp's sequence copy: a second client with the same long system
 /// prompt does not evaluate it again while the first is still generating), or from the host-memory
-/// <see cref="PromptCache"/> of prompts that left the slots. Engine thread only.
+/// <see cref="PromptCache"/> of prompts that left the slots. A prefix is only ever reused under the LoRA scales it was
+/// evaluated with (<see cref="Slot.CachedScales"/>); the host cache keeps prompts of the model's default scales only.
+/// Engine thread only.
 /// </summary>
 internal sealed class SlotTable
 {
@@ -27,18 +30,21 @@ internal sealed class SlotTable
     private readonly LlamaContext _context;
     private readonly PromptCache? _cache;
     private readonly bool _canShare;
+    private readonly AdapterScales _defaultScales;
     private long _useClock;
     private long _prefixHitTokens;
     private long _sharedTokens;
 
     /// <param name="cache">Host-memory cache for prompts that leave the slots; null to keep none.</param>
-    public SlotTable(LlamaContext context, LlamaModel model, int count, PromptCache? cache)
+    /// <param name="defaultScales">The LoRA scales of requests that name none (<see cref="AdapterScales.None"/> without adapters).</param>
+    public SlotTable(LlamaContext context, LlamaModel model, int count, PromptCache? cache, AdapterScales? defaultScales = null)
     {
         _context = context;
+        _defaultScales = defaultScales ?? AdapterScales.None;
         _slots = new Slot[count];
         for (var i = 0; i < count; i++)
         {
-            _slots[i] = new Slot(i);
+            _slots[i] = new Slot(i) { CachedScales = _defaultScales };
         }
 
         // Copying or restoring a prefix needs plain attention KV: recurrent state has no positions to cut, and a
@@ -64,8 +70,8 @@ internal sealed class SlotTable
 
     public PromptCache? Cache => _cache;
 
-    /// <summary>The free slot sharing the longest prefix with <paramref name="prompt"/>, or null when all are busy.</summary>
-    public Slot? ChooseFree(ReadOnlySpan<LlamaToken> prompt)
+    /// <summary>The free slot sharing the longest prefix with <paramref name="prompt"/> (under <paramref name="scales"/>), or null when all are busy.</summary>
+    public Slot? ChooseFree(ReadOnlySpan<LlamaToken> prompt, AdapterScales scales)
     {
         Slot? best = null;
         var bestLength = -1;
@@ -76,7 +82,7 @@ internal sealed class SlotTable
                 continue;
             }
 
-            var length = slot.CommonPrefixLength(prompt);
+            var length = slot.CommonPrefixLength(prompt, scales);
             if (length > bestLength || (length == bestLength && slot.LastUsed < best!.LastUsed))
             {
                 best = slot;
@@ -92,10 +98,10 @@ internal sealed class SlotTable
     {
         if (_canShare)
         {
-            TakePrefixFromElsewhere(slot, request.Prompt);
+            TakePrefixFromElsewhere(slot, request.Prompt, request.Scales);
         }
 
-        var reuse = slot.CommonPrefixLength(request.Prompt);
+        var reuse = slot.CommonPrefixLength(request.Prompt, request.Scales);
         if (reuse == request.Prompt.Length)
         {
             reuse--; // the last prompt token must be evaluated again to get its logits
@@ -114,6 +120,7 @@ internal sealed class SlotTable
             slot.Cached.RemoveRange(reuse, slot.Cached.Count - reuse);
         }
 
+        slot.CachedScales = request.Scales;
         request.PromptCursor = reuse;
         request.CachedTokens = reuse;
         // Ollama (and llama-server's cache_n + prompt_n) count the whole prompt, cached or not; what the
@@ -179,21 +186,21 @@ internal sealed class SlotTable
     /// with <paramref name="prompt"/> than the slot itself; first saves what the slot holds when it is about to lose
     /// enough of it to be worth keeping.
     /// </summary>
-    private void TakePrefixFromElsewhere(Slot slot, LlamaToken[] prompt)
+    private void TakePrefixFromElsewhere(Slot slot, LlamaToken[] prompt, AdapterScales scales)
     {
-        var own = slot.CommonPrefixLength(prompt);
+        var own = slot.CommonPrefixLength(prompt, scales);
         Slot? donor = null;
         var donorLength = 0;
         foreach (var other in _slots)
         {
-            if (other != slot && other.CommonPrefixLength(prompt) is var length && length > donorLength)
+            if (other != slot && other.CommonPrefixLength(prompt, scales) is var length && length > donorLength)
             {
                 donor = other;
                 donorLength = length;
             }
         }
 
-        var (entry, entryLength) = _cache?.FindLongestPrefix(prompt) ?? (null, 0);
+        var (entry, entryLength) = scales.Equals(_defaultScales) ? _cache?.FindLongestPrefix(prompt) ?? (null, 0) : (null, 0);
         var best = Math.Max(donorLength, entryLength);
         var takesOver = best >= own + MinSharedGain;
         SaveBeforeOverwrite(slot, keep: takesOver ? 0 : own);
@@ -219,6 +226,7 @@ internal sealed class SlotTable
 
             slot.Cached.Clear();
             slot.Cached.AddRange(entry.Tokens);
+            slot.CachedScales = scales;
             _cache!.Touch(entry, Math.Min(entryLength, prompt.Length - 1));
             return;
         }
@@ -229,13 +237,14 @@ internal sealed class SlotTable
         _context.SeqCopy(donor!.Seq, slot.Seq);
         slot.Cached.Clear();
         slot.Cached.AddRange(CollectionsMarshal.AsSpan(donor.Cached));
+        slot.CachedScales = scales;
         Interlocked.Add(ref _sharedTokens, Math.Min(donorLength, prompt.Length - 1));
     }
 
     /// <summary>Saves the slot's sequence to the host cache when it holds enough past <paramref name="keep"/> that nothing else holds.</summary>
     private void SaveBeforeOverwrite(Slot slot, int keep)
     {
-        if (_cache is null || slot.Cached.Count - keep < MinSavedTokens)
+        if (_cache is null || slot.Cached.Count - keep < MinSavedTokens || !slot.CachedScales.Equals(_defaultScales))
         {
             return;
         }

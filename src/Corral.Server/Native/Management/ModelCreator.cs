@@ -69,14 +69,22 @@ internal sealed class ModelCreator(ModelStore store)
 
         if (request.Adapters is { Count: > 0 } adapters)
         {
-            if (adapters.Count > 1)
+            // Several adapters are applied together (Ollama takes one); their order is their id in a request's lora list.
+            if (adapters.Keys.FirstOrDefault(f => f.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) is { } safetensors)
             {
-                throw ApiException.BadRequest("only one adapter is currently supported");
+                throw ApiException.BadRequest($"importing safetensors adapters is not supported ('{safetensors}'); convert the adapter to GGUF first (llama.cpp's convert_lora_to_gguf.py)");
             }
 
+            var model = layers.FirstOrDefault(l => l.MediaType == MediaTypes.Model && l.Gguf is not null)?.Gguf;
             foreach (var (fileName, digest) in adapters)
             {
-                layers.Add(FromBlob(fileName, digest, adapter: true));
+                var adapter = FromBlob(fileName, digest, adapter: true);
+                if (model is not null && GgufAdapterCheck.FindProblem(adapter.Gguf!, model) is { } problem)
+                {
+                    throw ApiException.BadRequest($"invalid adapter '{fileName}': {problem}");
+                }
+
+                layers.Add(adapter);
                 parsed++;
             }
         }
@@ -235,7 +243,7 @@ internal sealed class ModelCreator(ModelStore store)
         var mediaType = adapter ? MediaTypes.Adapter : MediaTypeOf(gguf);
 
         // What would abort or fail llama.cpp on every load is refused now, before anything is stored, instead of
-        // becoming a model whose every request is a 500. Adapters are applied by llama.cpp's own LoRA loader: not checked.
+        // becoming a model whose every request is a 500. Adapters are checked against the model by the caller (GgufAdapterCheck).
         if (!adapter && GgufIntegrity.Describe(GgufIntegrity.FindProblems(gguf)) is { } why)
         {
             throw ApiException.BadRequest($"invalid GGUF file '{fileName}': {why}");

@@ -59,6 +59,7 @@ internal static class ShowEndpoint
                 .ToList();
         }
 
+        response.Adapters = Adapters(store, manifest);
         if (model.ProjectorPath is { } projector)
         {
             var options = request.Verbose ? GgufReadOptions.Default : GgufReadOptions.MetadataOnly;
@@ -66,6 +67,33 @@ internal static class ShowEndpoint
         }
 
         return response;
+    }
+
+    /// <summary>The adapter layers in manifest order (their id), with alpha and rank read from each GGUF header.</summary>
+    private static List<AdapterInfo> Adapters(Corral.Models.Store.ModelStore store, Manifest manifest)
+    {
+        var adapters = new List<AdapterInfo>();
+        foreach (var layer in manifest.Layers.Where(l => l.MediaType == MediaTypes.Adapter))
+        {
+            var info = new AdapterInfo { Id = adapters.Count, Digest = layer.Digest.ToString() };
+            adapters.Add(info);
+            GgufFile gguf;
+            try
+            {
+                gguf = GgufReader.Read(store.Blobs.GetPath(layer.Digest), GgufReadOptions.MetadataOnly);
+            }
+            catch (Exception ex) when (ex is GgufFormatException or IOException or InvalidDataException)
+            {
+                continue; // the digest alone; a load would say what is wrong
+            }
+
+            info.Alpha = gguf.TryGetDouble("adapter.lora.alpha", out var alpha) ? (float)alpha : null;
+            var pairs = gguf.Tensors.Where(t => t.Name.EndsWith(".lora_b", StringComparison.Ordinal)).ToList();
+            info.Weights = pairs.Count;
+            info.Rank = pairs.Count > 0 ? pairs[0].Dimensions[0] : null;
+        }
+
+        return adapters;
     }
 
     /// <summary>Details as Ollama shows them: from the config blob, parent from the weights layer's <c>from</c>.</summary>

@@ -50,7 +50,7 @@ internal static class ProgressStream
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var (status, message) = Map(e);
+            var (status, message) = Map(http, e);
             if (!streaming || !http.Response.HasStarted)
             {
                 await ApiError.WriteAsync(http, status, message).ConfigureAwait(false);
@@ -70,10 +70,10 @@ internal static class ProgressStream
         }
     }
 
-    private static (int Status, string Message) Map(Exception e) => e switch
+    private static (int Status, string Message) Map(HttpContext http, Exception e) => e switch
     {
         RegistryException registry => (StatusCodes.Status500InternalServerError, registry.Message),
-        _ => ErrorHandlingMiddleware.Map(e),
+        _ => ErrorHandlingMiddleware.MapStreamFailure(http, e),
     };
 
     private static ProgressResponse ToWire(RegistryProgress progress) => new()

@@ -7,28 +7,13 @@ using NativeToolCall = Corral.Api.Native.ToolCall;
 
 namespace Corral.Server.OpenAI.Responses;
 
-/// <summary>A Responses API request → the native <see cref="ChatRequest"/> the preparer runs.</summary>
+/// <summary>A Responses API request (its input already preceded by any stored history) → the native <see cref="ChatRequest"/> the preparer runs.</summary>
 internal static class ResponsesTranslation
 {
     private static readonly JsonElement JsonFormat = JsonDocument.Parse("\"json\"").RootElement.Clone();
 
     public static ChatRequest ToNative(ResponsesRequest request)
     {
-        if (request.PreviousResponseId is not null)
-        {
-            throw ApiException.BadRequest("previous_response_id is not supported: Corral's /v1/responses is stateless and stores no responses; send the whole conversation in input");
-        }
-
-        if (request.Conversation is { ValueKind: not JsonValueKind.Null })
-        {
-            throw ApiException.BadRequest("conversation is not supported: Corral's /v1/responses is stateless; send the whole conversation in input");
-        }
-
-        if (request.Background == true)
-        {
-            throw ApiException.BadRequest("background responses are not supported");
-        }
-
         if (string.IsNullOrEmpty(request.Model))
         {
             throw ApiException.BadRequest("model is required");
@@ -158,7 +143,7 @@ internal static class ResponsesTranslation
                     thinking = item.EncryptedContent ?? string.Concat(item.Summary?.Select(s => s.Text) ?? []);
                     break;
                 case "item_reference":
-                    throw ApiException.BadRequest($"input[{i}]: item_reference is not supported: Corral's /v1/responses is stateless and stores no items");
+                    throw ApiException.BadRequest($"input[{i}]: item_reference is not supported: continue with previous_response_id or conversation, or send the item itself");
                 default:
                     throw ApiException.BadRequest($"input[{i}]: unknown input item type: \"{type}\"");
             }

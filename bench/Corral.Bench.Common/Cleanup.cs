@@ -1,10 +1,10 @@
-namespace Corral.Bench.Compare;
+namespace Corral.Bench.Common;
 
 /// <summary>
-/// Everything the bench started (servers, temp folders), undone once: at the normal end, after an
-/// exception or Ctrl-C (through the caller's finally), and on SIGTERM (ProcessExit), newest first.
+/// Everything a bench started (servers, temp folders), undone once: at the normal end, after an
+/// exception or Ctrl-C (through <see cref="BenchMain"/>'s finally), and on SIGTERM (ProcessExit), newest first.
 /// </summary>
-internal sealed class Cleanup
+public sealed class Cleanup
 {
     private readonly List<IAsyncDisposable> _items = [];
     private bool _done;

@@ -1,12 +1,12 @@
-namespace Corral.Bench.Soak;
+namespace Corral.Bench.Common;
 
 /// <summary>
-/// Splits a response stream into lines without decoding them (as the compare bench's SseLineReader does): 64 clients
-/// share two cores with the server they load, so the client side stays light.
+/// Splits a response stream (SSE or NDJSON) into lines without decoding them, so a bench's clients stay light on
+/// the two cores they share with the servers they load (they look only at the few fields they need, in UTF-8).
 /// </summary>
-internal sealed class LineReader(Stream stream)
+public sealed class StreamLineReader(Stream stream)
 {
-    private byte[] _buffer = new byte[8 * 1024];
+    private byte[] _buffer = new byte[16 * 1024];
     private int _start;
     private int _end;
 

@@ -1,4 +1,0 @@
-namespace Corral.Bench.Soak;
-
-/// <summary>How the server ended: whether it was still running, how long SIGTERM took, its exit code, whether it had to be killed.</summary>
-internal sealed record ServerStop(bool WasRunning, TimeSpan Took, int ExitCode, bool Killed);
