@@ -21,7 +21,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     public CompletionPlan PlanChat(ChatRequest request, long started, CompletionExtras? extras = null)
     {
         extras ??= CompletionExtras.None;
-        var (model, think) = ResolveForChat(request, extras.RelaxThinking);
+        var (model, think, lora) = ResolveForChat(request, extras.RelaxThinking);
         if (RequestValidation.IsUnload(request))
         {
             return new CompletionPlan(CompletionPlanKind.LoadOrUnload, model, null, inference, request.Options, request.KeepAlive, null, null);
@@ -34,7 +34,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             : CompletionPlanKind.Run;
         return new CompletionPlan(
             kind, model, options, inference, request.Options, request.KeepAlive,
-            (opts, ct) => StartChatAsync(model, request, think, grammar, opts, started, extras, ct),
+            (opts, ct) => StartChatAsync(model, request, think, lora, grammar, opts, started, extras, ct),
             () =>
             {
                 var rendered = prompts.RenderChat(model, request, think);
@@ -47,7 +47,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     public CompletionPlan PlanGenerate(GenerateRequest request, long started, CompletionExtras? extras = null)
     {
         extras ??= CompletionExtras.None;
-        var (model, think) = ResolveForGenerate(request);
+        var (model, think, lora) = ResolveForGenerate(request);
         if (RequestValidation.IsUnload(request))
         {
             return new CompletionPlan(CompletionPlanKind.LoadOrUnload, model, null, inference, request.Options, request.KeepAlive, null, null);
@@ -61,7 +61,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             : CompletionPlanKind.Run;
         return new CompletionPlan(
             kind, model, options, inference, request.Options, request.KeepAlive,
-            (opts, ct) => StartGenerateAsync(model, request, think, grammar, opts, started, extras, ct),
+            (opts, ct) => StartGenerateAsync(model, request, think, lora, grammar, opts, started, extras, ct),
             () => (prompts.RenderGenerate(model, request, think), request.Images?.Count ?? 0));
     }
 
@@ -71,14 +71,14 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// before the capability checks, as in Ollama.
     /// </summary>
     /// <param name="relaxThinking">See <see cref="CompletionExtras.RelaxThinking"/>.</param>
-    /// <returns>The model, and the thinking it will honour (the request itself is left as the client sent it).</returns>
-    private (ResolvedModel Model, ThinkValue? Think) ResolveForChat(ChatRequest request, bool relaxThinking)
+    /// <returns>The model, the thinking it will honour (the request itself is left as the client sent it), and the adapter scales asked for.</returns>
+    private (ResolvedModel Model, ThinkValue? Think, float[]? Lora) ResolveForChat(ChatRequest request, bool relaxThinking)
     {
         RequestValidation.CheckTopLogprobs(request.TopLogprobs);
         var model = resolver.Resolve(request.Model);
         if (RequestValidation.IsUnload(request))
         {
-            return (model, request.Think);
+            return (model, request.Think, null);
         }
 
         var think = EffectiveThink(model, request.Model, request.Think, relaxThinking);
@@ -93,8 +93,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
 
         ImageValidation.Check(model, request.Model, request.Messages?.SelectMany(m => m.Images ?? []));
-        LoraScaling.Resolve(model, request.Lora);
-        return (model, think);
+        return (model, think, LoraScaling.Resolve(model, request.Lora));
     }
 
     /// <summary>
@@ -102,7 +101,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// thinking, then what the model can do: generate, insert for a suffix, images) and returns its model.
     /// An unload request (empty prompt, keep_alive 0) is answered before the checks after the model, as in Ollama.
     /// </summary>
-    private (ResolvedModel Model, ThinkValue? Think) ResolveForGenerate(GenerateRequest request)
+    private (ResolvedModel Model, ThinkValue? Think, float[]? Lora) ResolveForGenerate(GenerateRequest request)
     {
         RequestValidation.CheckTopLogprobs(request.TopLogprobs);
         if (string.IsNullOrWhiteSpace(request.Model))
@@ -114,7 +113,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         var model = resolver.Resolve(request.Model);
         if (RequestValidation.IsUnload(request))
         {
-            return (model, request.Think);
+            return (model, request.Think, null);
         }
 
         RequestValidation.CheckRaw(request);
@@ -132,8 +131,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
 
         ImageValidation.Check(model, request.Model, request.Images);
-        LoraScaling.Resolve(model, request.Lora);
-        return (model, think);
+        return (model, think, LoraScaling.Resolve(model, request.Lora));
     }
 
     /// <summary>
@@ -157,13 +155,13 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     }
 
     private async Task<PreparedCompletion> StartChatAsync(
-        ResolvedModel model, ChatRequest request, ThinkValue? think, string? formatGrammar, ModelOptions options, long started, CompletionExtras extras, CancellationToken cancellation)
+        ResolvedModel model, ChatRequest request, ThinkValue? think, float[]? lora, string? formatGrammar, ModelOptions options, long started, CompletionExtras extras, CancellationToken cancellation)
     {
         return await inference.WithRunnerAsync(model, options, request.KeepAlive, async lease =>
         {
             var grammar = formatGrammar;
             var contextLength = options.NumCtx ?? 4096;
-            var (prompt, tokens) = await RenderToFitAsync(model, request, think, lease.Client, contextLength, cancellation).ConfigureAwait(false);
+            var prompt = await RenderToFitAsync(model, request, think, lease.Client, contextLength, cancellation).ConfigureAwait(false);
             var parser = PromptBuilder.ParserOptions(model, prompt.Prompt, request.Tools, think);
             if (extras.ToolCalls != ToolCallRequirement.None && RequiredToolCall.GrammarFor(request.Tools, parser, extras.ToolCalls == ToolCallRequirement.OneOrMore) is { } toolGrammar)
             {
@@ -171,30 +169,30 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             }
 
             var completion = InferenceService.Completion(prompt.Prompt, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
-            completion.Tokens = tokens;
             completion.Images = prompt.Images.Count > 0 ? prompt.Images.ToList() : null;
             completion.Sampling.LogitBias = extras.LogitBias;
+            completion.LoraScales = lora;
             return await AcceptedAsync(new PreparedCompletion(model, lease, completion, started, parser), cancellation).ConfigureAwait(false);
         }, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The chat's prompt, without its oldest turns when it does not fit the context, and its tokens when they were
-    /// counted for that (so the runner does not tokenize the same text again). Only a conversation that might not
-    /// fit is worth measuring (as Ollama does); images take positions the text does not show, so a conversation
-    /// with images is always measured, with the model's projector.
+    /// The chat's prompt, without its oldest turns when it does not fit the context. Only a conversation that might
+    /// not fit is worth measuring (as Ollama does); images take positions the text does not show, so a conversation
+    /// with images is always measured, with the model's projector. The prompt goes to the runner as text even when
+    /// it was tokenized here: as JSON, token ids are larger than the text they stand for (a 40 MB prompt sent as ids
+    /// left the server 160 MB bigger), and the runner's tokenizer is fast.
     /// </summary>
-    private async Task<(ChatPrompt Prompt, int[]? Tokens)> RenderToFitAsync(
+    private async Task<ChatPrompt> RenderToFitAsync(
         ResolvedModel model, ChatRequest request, ThinkValue? think, RunnerClient client, int contextLength, CancellationToken cancellation)
     {
         var prompt = prompts.RenderChat(model, request, think);
         if (request.Truncate == false || (prompt.Prompt.Length <= contextLength && prompt.Images.Count == 0))
         {
-            return (prompt, null);
+            return prompt;
         }
 
         int count;
-        int[]? tokens = null;
         Func<byte[], int>? imageTokens = null;
         var images = (request.Messages ?? []).SelectMany(m => m.Images ?? []).Distinct(ReferenceEqualityComparer.Instance).Cast<byte[]>().ToList();
         if (images.Count > 0)
@@ -211,24 +209,22 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
         else
         {
-            tokens = await client.TokenizeAsync(prompt.Prompt, cancellation, limit: contextLength).ConfigureAwait(false);
-            count = tokens.Length;
+            count = (await client.TokenizeAsync(prompt.Prompt, cancellation, limit: contextLength).ConfigureAwait(false)).Length;
         }
 
         if (count <= contextLength)
         {
-            return (prompt, tokens);
+            return prompt;
         }
 
-        var fitted = await prompts.RenderChatToFitAsync(
+        return await prompts.RenderChatToFitAsync(
             model, request, think,
             async (text, ct) => (await client.TokenizeAsync(text, ct, limit: contextLength).ConfigureAwait(false)).Length,
             contextLength, imageTokens, cancellation).ConfigureAwait(false);
-        return (fitted, null);
     }
 
     private Task<PreparedCompletion> StartGenerateAsync(
-        ResolvedModel model, GenerateRequest request, ThinkValue? think, string? grammar, ModelOptions options, long started, CompletionExtras extras, CancellationToken cancellation)
+        ResolvedModel model, GenerateRequest request, ThinkValue? think, float[]? lora, string? grammar, ModelOptions options, long started, CompletionExtras extras, CancellationToken cancellation)
     {
         var rendered = prompts.RenderGenerate(model, request, think);
         var completion = InferenceService.Completion(rendered, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
@@ -236,6 +232,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;
         completion.Images = request.Images is { Count: > 0 } images ? images.ToList() : null;
         completion.Sampling.LogitBias = extras.LogitBias;
+        completion.LoraScales = lora;
         var parsing = PromptBuilder.ParserOptions(model, rendered, null, think);
         return inference.WithRunnerAsync(
             model,
