@@ -72,6 +72,7 @@ internal static class VerbCatalog
           cp          Copy a model
           rm          Remove a model
           keys        Manage API keys (CORRAL_API_KEYS_FILE)
+          gateway     Start a gateway in front of several corral servers (drain, resume, status)
           help        Help about any command
 
         Flags:

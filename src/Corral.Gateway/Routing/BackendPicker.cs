@@ -1,0 +1,84 @@
+using Corral.Gateway.Fleet;
+
+namespace Corral.Gateway.Routing;
+
+/// <summary>
+/// The routing rule. Among backends that are up and not draining (and not already tried): one that has the model
+/// loaded with a free slot; else the least loaded that has it on disk (it loads it there, or queues where it is loaded);
+/// else the least loaded of all. Where several qualify, a conversation goes where its affinity hash points
+/// (rendezvous hashing: the same backend every turn while it qualifies, and only the conversations of a backend that
+/// leaves move), so its prefix cache keeps hitting; requests without one go to the least loaded.
+/// </summary>
+public sealed class BackendPicker(BackendFleet fleet)
+{
+    /// <summary>Slots assumed per loaded model when a backend's /metrics does not say (Ollama's default parallel).</summary>
+    public const int DefaultSlots = 4;
+
+    public BackendChoice? Pick(RequestSummary request, IReadOnlyCollection<Backend> exclude)
+    {
+        var candidates = fleet.All.Where(b => b.IsAvailable && !exclude.Contains(b)).ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var key = request.ModelKey;
+        var free = candidates.Where(b => HasFreeSlot(b, key)).ToList();
+        if (free.Count > 0)
+        {
+            return new BackendChoice(Preferred(free, request), RoutingDecision.Loaded);
+        }
+
+        var holding = candidates.Where(b => b.View.OnDisk.Contains(key) || b.View.Loaded.ContainsKey(key)).ToList();
+        if (holding.Count > 0)
+        {
+            return new BackendChoice(LeastLoaded(holding, request), RoutingDecision.OnDisk);
+        }
+
+        return new BackendChoice(LeastLoaded(candidates, request), RoutingDecision.LeastLoaded);
+    }
+
+    /// <summary>
+    /// Loaded with a slot to spare: the busier of the backend's own count at the last poll and this gateway's requests in
+    /// flight for the model (which the poll may not have seen yet) is below the slots.
+    /// </summary>
+    public static bool HasFreeSlot(Backend backend, string modelKey)
+    {
+        if (!backend.View.Loaded.TryGetValue(modelKey, out var loaded))
+        {
+            return false;
+        }
+
+        var slots = loaded.Slots > 0 ? loaded.Slots : DefaultSlots;
+        return Math.Max(loaded.ActiveSlots, backend.InFlightFor(modelKey)) < slots;
+    }
+
+    private static Backend Preferred(List<Backend> backends, RequestSummary request) =>
+        request.AffinityHash is { } hash ? Rendezvous(backends, hash) : LeastLoaded(backends, request);
+
+    /// <summary>Least loaded; ties go by the affinity (or model) hash, so equal backends split work steadily.</summary>
+    private static Backend LeastLoaded(List<Backend> backends, RequestSummary request)
+    {
+        var least = backends.Min(b => b.Load);
+        var tied = backends.Where(b => b.Load == least).ToList();
+        return tied.Count == 1 ? tied[0] : Rendezvous(tied, request.AffinityHash ?? RequestSummary.Hash(request.ModelKey));
+    }
+
+    private static Backend Rendezvous(List<Backend> backends, ulong hash) =>
+        backends.MaxBy(b => Weight(hash, b.Name))!;
+
+    private static ulong Weight(ulong hash, string name)
+    {
+        // FNV-1a over the backend name, mixed with the request's hash (SplitMix64 finalizer): stable across processes.
+        var h = 14695981039346656037UL;
+        foreach (var c in name)
+        {
+            h = (h ^ c) * 1099511628211UL;
+        }
+
+        var x = h ^ hash;
+        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9UL;
+        x = (x ^ (x >> 27)) * 0x94d049bb133111ebUL;
+        return x ^ (x >> 31);
+    }
+}
