@@ -46,7 +46,7 @@ public sealed class FleetRoutingTests(FleetFixture fx)
             var answer = first.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
             var (second, secondBackend) = await ChatAsync($$"""[{"role":"system","content":"{{system}}"},{"role":"user","content":"{{user}}"},{"role":"assistant","content":{{JsonSerializer.Serialize(answer)}}},{"role":"user","content":"and a follow-up"}]""");
 
-            Assert.Equal(firstBackend, secondBackend);
+            Assert.True(firstBackend == secondBackend, $"conversation {conversation}: turn 1 on {firstBackend}, turn 2 on {secondBackend}; fleet: {await fx.Http.GetStringAsync("/gateway/backends")}\n{fx.Gateway.Log}");
             servedBy.Add(firstBackend);
             var firstPrompt = first.GetProperty("usage").GetProperty("prompt_tokens").GetInt32();
             var cached = second.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32();

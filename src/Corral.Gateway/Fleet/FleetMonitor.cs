@@ -14,8 +14,11 @@ public sealed partial class FleetMonitor(BackendFleet fleet, GatewaySettings set
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
     {
-        Timeout = TimeSpan.FromSeconds(Math.Max(2, settings.RefreshInterval.TotalSeconds * 2)),
+        // A busy server can take a while to answer /metrics (it asks each runner); slow is not down.
+        Timeout = TimeSpan.FromSeconds(Math.Max(5, settings.RefreshInterval.TotalSeconds * 2)),
     };
+
+    private readonly Dictionary<Backend, int> _failedChecks = [];
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
 
@@ -29,6 +32,18 @@ public sealed partial class FleetMonitor(BackendFleet fleet, GatewaySettings set
             {
                 var before = backend.View;
                 var view = await probe.ReadAsync(backend, cancellation).ConfigureAwait(false);
+                if (!view.Up && before.Up && CountFailure(backend) < FailuresBeforeDown)
+                {
+                    // One missed check (a busy machine, a slow scrape) keeps the last view; a refused forward still
+                    // takes a backend out at once (Backend.MarkDown).
+                    return;
+                }
+
+                if (view.Up)
+                {
+                    ResetFailures(backend);
+                }
+
                 backend.Update(view);
                 if (view.Up != before.Up)
                 {
@@ -46,6 +61,25 @@ public sealed partial class FleetMonitor(BackendFleet fleet, GatewaySettings set
         finally
         {
             _refreshing.Release();
+        }
+    }
+
+    /// <summary>Consecutive failed checks that take a backend that was up out of rotation.</summary>
+    private const int FailuresBeforeDown = 2;
+
+    private int CountFailure(Backend backend)
+    {
+        lock (_failedChecks)
+        {
+            return _failedChecks[backend] = _failedChecks.GetValueOrDefault(backend) + 1;
+        }
+    }
+
+    private void ResetFailures(Backend backend)
+    {
+        lock (_failedChecks)
+        {
+            _failedChecks.Remove(backend);
         }
     }
 
