@@ -44,11 +44,14 @@ public sealed class Backend(BackendAddress address)
     public void MarkDown(string reason) => Volatile.Write(ref _view, View with { Up = false, Error = reason });
 
     /// <summary>
-    /// The load the router compares: the larger of this gateway's own requests in flight (exact, immediate) and, at the
-    /// last poll, the backend's requests waiting for a slot (<c>corral_queue_depth</c>) plus its busy slots (includes
-    /// other clients and other gateways, but up to a refresh old).
+    /// The load the router compares: this gateway's requests in flight now (exact) plus what other clients had the
+    /// backend doing at the last check (its waiting requests and busy slots, less this gateway's own at that moment).
     /// </summary>
-    public int Load => Math.Max(InFlight, View.Busy);
+    public int Load => InFlight + View.OthersBusy;
+
+    /// <summary>This gateway's requests in flight, in all and per model, taken just before a check.</summary>
+    public (int Total, IReadOnlyDictionary<string, int> ByModel) InFlightSnapshot() =>
+        (InFlight, new Dictionary<string, int>(_inFlightByModel, StringComparer.Ordinal));
 
     /// <summary>Counts a request in flight until the returned handle is disposed.</summary>
     public InFlightLease Begin(string modelKey)

@@ -12,6 +12,7 @@ public sealed class BackendProbe(HttpClient http, string? backendKey)
 {
     public async Task<BackendView> ReadAsync(Backend backend, CancellationToken cancellation)
     {
+        var own = backend.InFlightSnapshot();
         try
         {
             var ps = GetAsync(backend, "api/ps", cancellation);
@@ -33,7 +34,7 @@ public sealed class BackendProbe(HttpClient http, string? backendKey)
             foreach (var entry in psEntries)
             {
                 var key = ModelKey.Of(NameOf(entry));
-                loaded[key] = new LoadedModelState(key, scraped.Slots.GetValueOrDefault(key), scraped.ActiveSlots.GetValueOrDefault(key));
+                loaded[key] = new LoadedModelState(key, scraped.Slots.GetValueOrDefault(key), scraped.ActiveSlots.GetValueOrDefault(key), own.ByModel.GetValueOrDefault(key));
             }
 
             var onDisk = tagEntries.Select(e => ModelKey.Of(NameOf(e))).ToHashSet(StringComparer.Ordinal);
@@ -44,6 +45,7 @@ public sealed class BackendProbe(HttpClient http, string? backendKey)
                 Loaded = loaded,
                 OnDisk = onDisk,
                 QueueDepth = scraped.QueueDepth,
+                OwnAtCheck = own.Total,
                 PsEntries = psEntries,
                 TagEntries = tagEntries,
             };

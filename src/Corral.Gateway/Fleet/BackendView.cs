@@ -24,8 +24,11 @@ public sealed record BackendView
     /// <summary><c>corral_queue_depth</c>: requests waiting for a slot (or a load) on that backend, from every client.</summary>
     public int QueueDepth { get; init; }
 
-    /// <summary>Requests waiting plus slots busy: everything the backend is doing.</summary>
-    public int Busy => QueueDepth + Loaded.Values.Sum(static l => l.ActiveSlots);
+    /// <summary>This gateway's requests in flight on the backend at the last check.</summary>
+    public int OwnAtCheck { get; init; }
+
+    /// <summary>Requests waiting plus slots busy at the last check, less this gateway's own: what other clients were doing.</summary>
+    public int OthersBusy => Math.Max(0, QueueDepth + Loaded.Values.Sum(static l => l.ActiveSlots) - OwnAtCheck);
 
     public IReadOnlyList<JsonElement> PsEntries { get; init; } = [];
 

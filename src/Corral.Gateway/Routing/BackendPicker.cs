@@ -39,8 +39,9 @@ public sealed class BackendPicker(BackendFleet fleet)
     }
 
     /// <summary>
-    /// Loaded with a slot to spare: the busier of the backend's own count at the last poll and this gateway's requests in
-    /// flight for the model (which the poll may not have seen yet) is below the slots.
+    /// Loaded with a slot to spare: this gateway's requests in flight for the model now, plus the slots other clients
+    /// held at the last check, is below the slots. (The check's own count would be stale both ways: it misses requests
+    /// sent since, and still counts this gateway's requests that have ended.)
     /// </summary>
     public static bool HasFreeSlot(Backend backend, string modelKey)
     {
@@ -50,7 +51,7 @@ public sealed class BackendPicker(BackendFleet fleet)
         }
 
         var slots = loaded.Slots > 0 ? loaded.Slots : DefaultSlots;
-        return Math.Max(loaded.ActiveSlots, backend.InFlightFor(modelKey)) < slots;
+        return loaded.OthersActive + backend.InFlightFor(modelKey) < slots;
     }
 
     private static Backend Preferred(List<Backend> backends, RequestSummary request) =>
