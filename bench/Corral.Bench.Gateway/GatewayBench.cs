@@ -49,13 +49,19 @@ internal static class GatewayBench
             ("1 backend, through the gateway", new CompletionClient(singleHttp, CorralServer.GenerateModel, banned, ignoreEos: false)),
             ($"{options.Backends} backends, through the gateway", new CompletionClient(fleetHttp, CorralServer.GenerateModel, banned, ignoreEos: false)),
         };
-        var rows = new List<(string Name, LoadFigures Figures)>();
-        foreach (var (name, client) in scenarios)
+        var rows = scenarios.Select(s => (s.Name, Figures: new List<LoadFigures>())).ToList();
+        for (var round = 0; round < options.Rounds; round++)
         {
-            Console.Error.WriteLine($"{name}: {options.Clients} clients × {options.RequestsPerClient} requests, load average {LoadAverage()}");
-            var figures = await LoadRun.RunAsync(client, Work(), options.Tokens, cancellation);
-            Console.Error.WriteLine($"  {figures.TokensPerSecond:0.0} tok/s, TTFT median {figures.TtftMedianMs:0} ms");
-            rows.Add((name, figures));
+            // Rotate who goes first, so a drift in the machine's background load does not always favour the same one.
+            for (var k = 0; k < scenarios.Length; k++)
+            {
+                var index = (k + round) % scenarios.Length;
+                var (name, client) = scenarios[index];
+                Console.Error.WriteLine($"round {round + 1}, {name}: {options.Clients} clients × {options.RequestsPerClient} requests, load average {LoadAverage()}");
+                var figures = await LoadRun.RunAsync(client, Work(), options.Tokens, cancellation);
+                Console.Error.WriteLine($"  {figures.TokensPerSecond:0.0} tok/s, TTFT median {figures.TtftMedianMs:0} ms");
+                rows[index].Figures.Add(figures);
+            }
         }
 
         var spread = (await fleet.MetricsAsync()).Split('\n').Where(l => l.StartsWith("corral_gateway_requests_total{", StringComparison.Ordinal)).ToList();
@@ -63,11 +69,15 @@ internal static class GatewayBench
         Console.WriteLine($"model {Path.GetFileName(modelPath)}; each backend: {options.Slots} slots × {options.ContextPerSlot} ctx, {options.Threads} thread(s); " +
             $"{options.Clients} streaming clients × {options.RequestsPerClient} requests, {options.PromptTokens}-token fresh prompts, {options.Tokens} tokens out (EOS banned)");
         Console.WriteLine();
+        Console.WriteLine($"medians over {options.Rounds} round(s), scenarios in rotated order each round");
+        Console.WriteLine();
         Console.WriteLine("| scenario | requests | aggregate tok/s | TTFT median ms | TTFT p90 ms | latency median ms | wall s |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (name, f) in rows)
+        foreach (var (name, all) in rows)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {f.Requests} | {f.TokensPerSecond:0.0} | {f.TtftMedianMs:0} | {f.TtftP90Ms:0} | {f.LatencyMedianMs:0} | {f.WallSeconds:0.0} |"));
+            double M(Func<LoadFigures, double> value) => Statistics.Median(all.Select(value));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {all.Sum(f => f.Requests)} | {M(f => f.TokensPerSecond):0.0} | {M(f => f.TtftMedianMs):0} | {M(f => f.TtftP90Ms):0} | {M(f => f.LatencyMedianMs):0} | {M(f => f.WallSeconds):0.0} |"));
         }
 
         Console.WriteLine();

@@ -28,6 +28,9 @@ internal sealed record GatewayBenchOptions
     /// <summary>Requests each client sends one after another.</summary>
     public int RequestsPerClient { get; init; } = 2;
 
+    /// <summary>Rounds of all scenarios, each round in a rotated order; the table shows medians over rounds.</summary>
+    public int Rounds { get; init; } = 1;
+
     public static GatewayBenchOptions Parse(string[] args)
     {
         var options = new GatewayBenchOptions();
@@ -46,6 +49,7 @@ internal sealed record GatewayBenchOptions
                 "--prompt-tokens" => options with { PromptTokens = Int() },
                 "--clients" => options with { Clients = Int() },
                 "--requests" => options with { RequestsPerClient = Int() },
+                "--rounds" => options with { Rounds = Int() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}\n{Usage}"),
             };
         }
@@ -55,5 +59,5 @@ internal sealed record GatewayBenchOptions
 
     public const string Usage =
         "usage: dotnet run -c Release --project bench/Corral.Bench.Gateway -- [--model PATH.gguf] [--backends 3] [--threads 1]\n" +
-        "       [--slots 4] [--ctx 512] [--tokens 24] [--prompt-tokens 32] [--clients 6] [--requests 2]";
+        "       [--slots 4] [--ctx 512] [--tokens 24] [--prompt-tokens 32] [--clients 6] [--requests 2] [--rounds 1]";
 }

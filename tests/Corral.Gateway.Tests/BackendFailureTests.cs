@@ -22,7 +22,6 @@ public sealed class BackendFailureTests(FailureFixture fx) : IClassFixture<Failu
         using var stream = await fx.Http.SendAsync(streamRequest, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
         var killed = stream.Headers.GetValues("X-Corral-Backend").Single();
-        var survivor = FailureFixture.Names.Single(n => n != killed);
         var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
         Assert.NotNull(await reader.ReadLineAsync());
 
@@ -44,25 +43,52 @@ public sealed class BackendFailureTests(FailureFixture fx) : IClassFixture<Failu
             throw new IOException("the stream ended without its final chunk");
         });
 
-        // The pending request was sent again to the survivor and answered whole.
+        // The pending request was sent again to another backend and answered whole.
         using var answered = await pending;
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        Assert.Equal(survivor, answered.Headers.GetValues("X-Corral-Backend").Single());
+        Assert.NotEqual(killed, answered.Headers.GetValues("X-Corral-Backend").Single());
         var body = await answered.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(LongAnswerTokens, body.GetProperty("eval_count").GetInt32());
 
-        // K is out; new requests go to the survivor without an error.
+        // K is out; new requests go elsewhere without an error.
         await fx.Gateway.WaitForBackendsAsync(list => list.EnumerateArray().Any(b => b.GetProperty("name").GetString() == killed && !b.GetProperty("up").GetBoolean()), $"{killed} down", fx.Http);
         for (var i = 0; i < 3; i++)
         {
             using var next = await fx.Http.PostAsync("/api/generate", Json("""{"model":"long","prompt":"after the crash","stream":false,"options":{"num_predict":3}}"""));
             Assert.Equal(HttpStatusCode.OK, next.StatusCode);
-            Assert.Equal(survivor, next.Headers.GetValues("X-Corral-Backend").Single());
+            Assert.NotEqual(killed, next.Headers.GetValues("X-Corral-Backend").Single());
         }
 
         var metrics = await fx.Http.GetStringAsync("/metrics");
         Assert.Contains($"corral_gateway_retries_total{{backend=\"{killed}\",reason=\"unreachable\"}} 1", metrics);
         Assert.Contains($"corral_gateway_backend_up{{backend=\"{killed}\"}} 0", metrics);
+    }
+
+    [Fact]
+    public async Task A_backend_killed_while_loading_the_model_leaves_the_request_to_another_that_loads_it()
+    {
+        var alive = fx.Servers.Where(s => !s.HasExited).ToList();
+        var runnersBefore = alive.ToDictionary(s => s, s => s.RunnerProcessIds().ToHashSet());
+        var pending = fx.Http.PostAsync("/api/generate", Json("""{"model":"cold","prompt":"cold start","stream":false,"options":{"num_predict":3}}"""));
+
+        // The moment a server starts a runner for the request (its load has begun), that server dies.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        Corral.Testing.ServerProcess? loading = null;
+        while (loading is null && DateTime.UtcNow < deadline && !pending.IsCompleted)
+        {
+            loading = alive.FirstOrDefault(s => s.RunnerProcessIds().Any(pid => !runnersBefore[s].Contains(pid)));
+            await Task.Delay(5);
+        }
+
+        Assert.True(loading is not null, "no server started loading the model before the request ended");
+        await loading.KillServerOnlyAsync();
+        var killed = FailureFixture.Names[fx.Servers.ToList().IndexOf(loading)];
+
+        using var answered = await pending;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.NotEqual(killed, answered.Headers.GetValues("X-Corral-Backend").Single());
+        Assert.Equal(Corral.TestModels.SuccessorModel.ExpectedContinuation("cold start", 3).Text, (await answered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("response").GetString());
+        Assert.Contains($"corral_gateway_retries_total{{backend=\"{killed}\",reason=\"unreachable\"}} 1", await fx.Http.GetStringAsync("/metrics"));
     }
 
     [Fact]

@@ -2,10 +2,13 @@ using Corral.Testing;
 
 namespace Corral.Gateway.Tests;
 
-/// <summary>Two real servers (x, y) with the same models and a gateway in front, for tests that stop or kill a backend.</summary>
+/// <summary>
+/// Three real servers (x, y, z) with the same models and a gateway in front, for tests that stop or kill a backend:
+/// each test that kills one finds two others alive, whatever order the tests run in.
+/// </summary>
 public sealed class FailureFixture : IAsyncLifetime
 {
-    public static readonly string[] Names = ["x", "y"];
+    public static readonly string[] Names = ["x", "y", "z"];
 
     public IReadOnlyList<ServerProcess> Servers { get; private set; } = [];
 
@@ -21,6 +24,7 @@ public sealed class FailureFixture : IAsyncLifetime
         {
             var store = Directory.CreateTempSubdirectory("corral-gw-" + name + "-").FullName;
             await StoreSeeder.SeedAsync(store, "long", GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}");
+            await StoreSeeder.SeedAsync(store, "cold", GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}");
             return await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "512" }, store);
         }));
         Gateway = await GatewayProcess.StartAsync(Names.Zip(Servers, (n, s) => (n, s.BaseAddress)));

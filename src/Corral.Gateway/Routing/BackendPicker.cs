@@ -6,8 +6,9 @@ namespace Corral.Gateway.Routing;
 /// The routing rule. Among backends that are up and not draining (and not already tried): one that has the model
 /// loaded with a free slot; else the least loaded that has it on disk (it loads it there, or queues where it is loaded);
 /// else the least loaded of all. Where several qualify, a conversation goes where its affinity hash points
-/// (rendezvous hashing: the same backend every turn while it qualifies, and only the conversations of a backend that
-/// leaves move), so its prefix cache keeps hitting; requests without one go to the least loaded.
+/// (rendezvous hashing: the same backend every turn while it qualifies and is not far busier than the rest, and only the
+/// conversations of a backend that leaves move), so its prefix cache keeps hitting; requests without one go to the
+/// least loaded.
 /// </summary>
 public sealed class BackendPicker(BackendFleet fleet)
 {
@@ -54,8 +55,34 @@ public sealed class BackendPicker(BackendFleet fleet)
         return loaded.OthersActive + backend.InFlightFor(modelKey) < slots;
     }
 
-    private static Backend Preferred(List<Backend> backends, RequestSummary request) =>
-        request.AffinityHash is { } hash ? Rendezvous(backends, hash) : LeastLoaded(backends, request);
+    /// <summary>
+    /// How far above the average load a conversation's backend may be and still get its next turn (consistent hashing
+    /// with bounded loads): under light load every turn goes to the same backend, under heavy load new work spreads.
+    /// </summary>
+    public const double LoadBound = 1.25;
+
+    /// <summary>
+    /// The conversation's backend by rendezvous hashing, unless it is busier than <see cref="LoadBound"/> times the
+    /// average (counting this request); then the next in the conversation's order that is not.
+    /// </summary>
+    private static Backend Preferred(List<Backend> backends, RequestSummary request)
+    {
+        if (request.AffinityHash is not { } hash)
+        {
+            return LeastLoaded(backends, request);
+        }
+
+        var bound = (int)Math.Ceiling((backends.Sum(b => b.Load) + 1) * LoadBound / backends.Count);
+        foreach (var backend in backends.OrderByDescending(b => Weight(hash, b.Name)))
+        {
+            if (backend.Load < bound)
+            {
+                return backend;
+            }
+        }
+
+        return LeastLoaded(backends, request);
+    }
 
     /// <summary>Least loaded; ties go by the affinity (or model) hash, so equal backends split work steadily.</summary>
     private static Backend LeastLoaded(List<Backend> backends, RequestSummary request)
