@@ -80,9 +80,13 @@ public sealed class FleetRoutingTests(FleetFixture fx)
         await WaitForMetricAsync(gamma, "corral_queue_depth 1");
         try
         {
-            using var response = await staleHttp.PostAsync("/api/generate", FleetFixture.Json("""{"model":"spill","prompt":"spill over","stream":false,"options":{"num_predict":2}}"""));
+            using var spill = new HttpRequestMessage(HttpMethod.Post, "/api/generate") { Content = FleetFixture.Json("""{"model":"spill","prompt":"spill over","stream":false,"options":{"num_predict":2}}""") };
+            spill.Headers.Add("Origin", "http://localhost:3000");
+            using var response = await staleHttp.SendAsync(spill);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.NotEqual("gamma", Backend(response));
+            // The gateway's own CORS headers survive the discarded first attempt.
+            Assert.Equal("http://localhost:3000", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
             var metrics = await staleHttp.GetStringAsync("/metrics");
             Assert.Contains("corral_gateway_retries_total{backend=\"gamma\",reason=\"queue_full\"} 1", metrics);
         }

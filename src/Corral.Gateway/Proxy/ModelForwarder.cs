@@ -54,6 +54,9 @@ public sealed partial class ModelForwarder(
 
         var summary = modelFromPath is null ? RequestSummary.Read(body) : new RequestSummary(ModelKey.Of(modelFromPath), modelFromPath, null);
         var named = http.Request.Headers[GatewayTransformer.BackendHeader].ToString();
+
+        // Headers set before forwarding (CORS) must survive a failed attempt's reset.
+        var ownHeaders = http.Response.Headers.ToList();
         var tried = new List<Backend>(Attempts);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
@@ -95,7 +98,7 @@ public sealed partial class ModelForwarder(
             {
                 metrics.Retried(backend, "queue_full");
                 LogRetry(backend.Name, "answered 503");
-                ResetResponse(http);
+                ResetResponse(http, ownHeaders);
                 continue;
             }
 
@@ -107,7 +110,7 @@ public sealed partial class ModelForwarder(
                 {
                     metrics.Retried(backend, "unreachable");
                     LogRetry(backend.Name, reason);
-                    ResetResponse(http);
+                    ResetResponse(http, ownHeaders);
                     continue;
                 }
 
@@ -123,10 +126,15 @@ public sealed partial class ModelForwarder(
     private static bool IsBeforeAnswer(ForwarderError error) =>
         error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.RequestBodyDestination or ForwarderError.ResponseHeaders;
 
-    private static void ResetResponse(HttpContext http)
+    private static void ResetResponse(HttpContext http, List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> ownHeaders)
     {
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.Headers.Clear();
+        foreach (var (name, value) in ownHeaders)
+        {
+            http.Response.Headers[name] = value;
+        }
+
         http.Features.Set<IForwarderErrorFeature>(null);
     }
 
