@@ -35,6 +35,8 @@ public sealed partial class ModelForwarder(
         ActivityHeadersPropagator = null,
     });
 
+    private readonly Lock _picking = new();
+
     private readonly ForwarderRequestConfig _config = new()
     {
         ActivityTimeout = settings.ActivityTimeout,
@@ -61,6 +63,7 @@ public sealed partial class ModelForwarder(
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             BackendChoice? choice;
+            InFlightLease? lease = null;
             if (named.Length > 0)
             {
                 choice = fleet.Find(named) is { } chosen ? new BackendChoice(chosen, RoutingDecision.Named) : null;
@@ -72,7 +75,13 @@ public sealed partial class ModelForwarder(
             }
             else
             {
-                choice = picker.Pick(summary, tried);
+                // Choosing and counting the request in flight as one step: a burst of simultaneous requests sees each
+                // other's choices, so it spreads instead of all reading the same loads.
+                lock (_picking)
+                {
+                    choice = picker.Pick(summary, tried);
+                    lease = choice?.Backend.Begin(summary.ModelKey);
+                }
             }
 
             if (choice is null)
@@ -89,7 +98,7 @@ public sealed partial class ModelForwarder(
             var transformer = new GatewayTransformer(backend, mayRetry, settings.BackendKey);
             http.Request.Body = new MemoryStream(body, writable: false);
             ForwarderError error;
-            using (backend.Begin(summary.ModelKey))
+            using (lease ?? backend.Begin(summary.ModelKey))
             {
                 error = await forwarder.SendAsync(http, backend.DestinationPrefix, _client, _config, transformer, http.RequestAborted).ConfigureAwait(false);
             }
