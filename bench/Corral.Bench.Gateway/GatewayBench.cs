@@ -31,8 +31,10 @@ internal static class GatewayBench
 
         var https = servers.Select(s => s.CreateClient()).ToList();
         var clients = https.Select(h => new CompletionClient(h, CorralServer.GenerateModel, banned, ignoreEos: false)).ToList();
-        await Task.WhenAll(clients.Select(c => c.StreamAsync(prompts.Fresh(8), 4, cancellation)));
-        Console.Error.WriteLine("every runner loaded");
+        // Warm every slot of every runner (weights paged in, threads up), so the first measured scenario is not the one
+        // that pays for it.
+        await Task.WhenAll(clients.SelectMany(c => Enumerable.Range(0, options.Slots).Select(_ => c.StreamAsync(prompts.Fresh(options.PromptTokens), 8, cancellation))));
+        Console.Error.WriteLine("every runner loaded and warm");
 
         var named = servers.Select((s, i) => ($"b{i}", s.BaseAddress)).ToList();
         var single = cleanup.Add(await InProcessGateway.StartAsync(named.Take(1)));
@@ -57,6 +59,9 @@ internal static class GatewayBench
             {
                 var index = (k + round) % scenarios.Length;
                 var (name, client) = scenarios[index];
+
+                // Let the servers finish the last scenario and the gateways' view of them catch up (it is a refresh old).
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
                 Console.Error.WriteLine($"round {round + 1}, {name}: {options.Clients} clients × {options.RequestsPerClient} requests, load average {LoadAverage()}");
                 var figures = await LoadRun.RunAsync(client, Work(), options.Tokens, cancellation);
                 Console.Error.WriteLine($"  {figures.TokensPerSecond:0.0} tok/s, TTFT median {figures.TtftMedianMs:0} ms");
