@@ -1,4 +1,5 @@
 using System.Globalization;
+using Corral.Bench.Common;
 using Corral.Bench.Compare;
 using Corral.Bench.Runner;
 using Corral.Llama;

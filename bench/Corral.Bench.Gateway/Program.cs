@@ -5,7 +5,7 @@
 //
 //   dotnet run -c Release --project bench/Corral.Bench.Gateway -- [--backends 3] [--threads 1] [--slots 4] [--ctx 512]
 //       [--tokens 24] [--prompt-tokens 32] [--clients 6] [--requests 2] [--model PATH.gguf]
-using Corral.Bench.Compare;
+using Corral.Bench.Common;
 using Corral.Bench.Gateway;
 
 GatewayBenchOptions options;
@@ -19,28 +19,8 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+return await BenchMain.RunAsync(async (cleanup, cancellation) =>
 {
-    if (!cancel.IsCancellationRequested)
-    {
-        e.Cancel = true;
-        Console.Error.WriteLine("stopping ...");
-        cancel.Cancel();
-    }
-};
-var cleanup = new Cleanup();
-try
-{
-    await GatewayBench.RunAsync(options, cleanup, cancel.Token);
+    await GatewayBench.RunAsync(options, cleanup, cancellation);
     return 0;
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-{
-    Console.Error.WriteLine("cancelled");
-    return 130;
-}
-finally
-{
-    cleanup.Run();
-}
+});
