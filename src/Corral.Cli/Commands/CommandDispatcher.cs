@@ -24,6 +24,8 @@ internal static class CommandDispatcher
                 return ResponsesVerb.Run(args[1..]);
             case "keys":
                 return KeysVerb.Run(args[1..]);
+            case "gateway":
+                return await GatewayVerb.RunAsync(args[1..]).ConfigureAwait(false);
             case "runner":
                 return await RunRunnerAsync(args[1..]).ConfigureAwait(false);
             case Corral.Runner.Discovery.DevicesCommand.Verb:
@@ -110,6 +112,12 @@ internal static class CommandDispatcher
         if (verb == KeysVerb.Spec.Name)
         {
             Console.Out.Write(KeysVerb.Spec.Help());
+            return 0;
+        }
+
+        if (verb == GatewayVerb.Spec.Name)
+        {
+            Console.Out.Write(GatewayVerb.Spec.Help());
             return 0;
         }
 

@@ -73,6 +73,7 @@ internal static class VerbCatalog
           rm          Remove a model
           keys        Manage API keys (CORRAL_API_KEYS_FILE)
           responses   List and delete stored responses and conversations
+          gateway     Start a gateway in front of several corral servers (drain, resume, status)
           help        Help about any command
 
         Flags:

@@ -48,6 +48,7 @@ public static class MetricsEndpoint
 
         var health = await Task.WhenAll(loaded.Select(m => HealthOrNullAsync(m, http.RequestAborted))).ConfigureAwait(false);
         WriteRunnerFamily(text, "corral_kv_cache_used_cells", "gauge", "KV cache cells in use per runner.", labels, health, static h => h.KvCellsUsed);
+        WriteRunnerFamily(text, "corral_runner_slots", "gauge", "Slots (parallel requests) per runner.", labels, health, static h => h.Slots);
         WriteRunnerFamily(text, "corral_runner_active_slots", "gauge", "Slots busy with a request per runner.", labels, health, static h => h.ActiveSlots);
         WriteRunnerFamily(text, "corral_prefix_cache_hit_tokens_total", "counter", "Prompt tokens reused from the prefix cache per runner (resets when the runner restarts).", labels, health, static h => h.PrefixCacheHitTokens);
         WriteRunnerFamily(text, "corral_shared_prefix_tokens_total", "counter", "Prompt tokens copied from another slot's KV instead of evaluated, per runner.", labels, health, static h => h.SharedPrefixTokens);

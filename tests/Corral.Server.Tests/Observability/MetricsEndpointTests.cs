@@ -37,6 +37,7 @@ public sealed class MetricsEndpointTests(MetricsServerFixture fx) : IClassFixtur
         Assert.Equal(1, after.Value("corral_loaded_models"));
         Assert.True(after.Value("corral_loaded_model_bytes", ("model", Model)) > 0);
         Assert.True(after.Value("corral_kv_cache_used_cells", ("model", Model)) > 0);
+        Assert.True(after.Value("corral_runner_slots", ("model", Model)) >= after.Value("corral_runner_active_slots", ("model", Model)) + 1, "slots per runner (the gateway reads them), none busy now");
         Assert.Equal(0, after.Value("corral_queue_depth"));
         Assert.Equal(0, after.Value("corral_runner_restarts_total"));
         Assert.Equal("gauge", after.Families["corral_queue_depth"].Type);

@@ -1,0 +1,108 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Corral.Testing;
+
+namespace Corral.Gateway.Tests;
+
+/// <summary>
+/// Three real <c>corral serve</c> processes (alpha, beta, gamma), each with its own store, and one gateway in front,
+/// shared by the fleet tests. Every store holds the models the tests route (each test uses its own, so the order tests
+/// run in does not matter) plus one model only it has. gamma has one slot and a queue of one, so it answers 503 as soon
+/// as a second request is waiting.
+/// </summary>
+public sealed class FleetFixture : IAsyncLifetime
+{
+    public const string ChatTemplate = "{{- if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>{{ end }}"
+        + "{{- range .Messages }}{{ if ne .Role \"system\" }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}{{ end }}"
+        + "<|start_header_id|>assistant<|end_header_id|>\n\n";
+
+    /// <summary>Models every backend has: one per routing test.</summary>
+    public static readonly string[] SharedModels = ["affine", "chat", "drainable", "spill", "plain"];
+
+    public static readonly string[] Names = ["alpha", "beta", "gamma"];
+
+    public IReadOnlyList<ServerProcess> Servers { get; private set; } = [];
+
+    public GatewayProcess Gateway { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public ServerProcess Server(string name) => Servers[Array.IndexOf(Names, name)];
+
+    public string NameOf(ServerProcess server) => Names[Servers.ToList().IndexOf(server)];
+
+    public IEnumerable<(string Name, Uri Address)> Backends => Names.Zip(Servers, (n, s) => (n, s.BaseAddress));
+
+    public async Task InitializeAsync()
+    {
+        var servers = await Task.WhenAll(Names.Select(async name =>
+        {
+            var store = Directory.CreateTempSubdirectory("corral-gw-" + name + "-").FullName;
+            foreach (var model in SharedModels)
+            {
+                await SeedAsync(store, model);
+            }
+
+            await SeedAsync(store, "only-" + name);
+            var environment = new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "512", ["OLLAMA_KEEP_ALIVE"] = "-1" };
+            if (name == "gamma")
+            {
+                environment["OLLAMA_NUM_PARALLEL"] = "1";
+                environment["OLLAMA_MAX_QUEUE"] = "1";
+            }
+
+            return await ServerProcess.StartAsync(environment, store);
+        }));
+        Servers = servers;
+        Gateway = await GatewayProcess.StartAsync(Backends);
+        Http = Gateway.CreateClient();
+        await Gateway.WaitForBackendsAsync(list => list.EnumerateArray().All(b => b.GetProperty("up").GetBoolean()), "every backend up", Http);
+    }
+
+    private static Task SeedAsync(string store, string name) =>
+        name == "chat"
+            ? StoreSeeder.SeedAsync(store, name, GeneratedModels.Successor, template: ChatTemplate, paramsJson: "{\"temperature\":0}")
+            : StoreSeeder.SeedAsync(store, name, GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}");
+
+    /// <summary>Loads <paramref name="model"/> on one server directly (not through the gateway), and waits until the gateway sees it there.</summary>
+    public async Task LoadDirectlyAsync(string server, string model)
+    {
+        using var http = Server(server).CreateClient();
+        using var response = await http.PostAsync("/api/generate", Json($$"""{"model":"{{model}}"}"""));
+        response.EnsureSuccessStatusCode();
+        await Gateway.WaitForBackendsAsync(list => list.EnumerateArray().Any(b => b.GetProperty("name").GetString() == server
+            && b.GetProperty("loaded").EnumerateArray().Any(m => m.GetString()!.Contains("/" + model + ":", StringComparison.Ordinal))), $"{model} loaded on {server}", Http);
+    }
+
+    /// <summary>The models a server has loaded, asked directly.</summary>
+    public async Task<List<string>> LoadedOnAsync(string server)
+    {
+        using var http = Server(server).CreateClient();
+        var ps = await http.GetFromJsonAsync<JsonElement>("/api/ps");
+        return ps.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()!).ToList();
+    }
+
+    /// <summary>The models in a server's store, asked directly.</summary>
+    public async Task<List<string>> TagsOnAsync(string server)
+    {
+        using var http = Server(server).CreateClient();
+        var tags = await http.GetFromJsonAsync<JsonElement>("/api/tags");
+        return tags.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()!).ToList();
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Gateway.DisposeAsync();
+        await Task.WhenAll(Servers.Select(s => s.DisposeAsync().AsTask()));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class FleetCollection : ICollectionFixture<FleetFixture>
+{
+    public const string Name = "fleet";
+}
