@@ -15,6 +15,9 @@ public sealed record RunnerLaunchOptions
     /// <summary>The multimodal projector GGUF loaded with the model (vision models), or null.</summary>
     public string? ProjectorPath { get; init; }
 
+    /// <summary>The draft model for speculative decoding (a DRAFT layer), or null.</summary>
+    public string? DraftModelPath { get; init; }
+
     public int ContextPerSlot { get; init; } = 4096;
 
     public int Parallel { get; init; } = 1;
@@ -67,6 +70,12 @@ public sealed record RunnerLaunchOptions
             args.Add(ProjectorPath);
         }
 
+        if (DraftModelPath is not null)
+        {
+            args.Add("--draft-model");
+            args.Add(DraftModelPath);
+        }
+
         if (!UseMmap)
         {
             args.Add("--no-mmap");
@@ -105,6 +114,7 @@ public sealed record RunnerLaunchOptions
                 case "--model": model = Next(); break;
                 case "--socket": socket = Next(); break;
                 case "--mmproj": options = options with { ProjectorPath = Next() }; break;
+                case "--draft-model": options = options with { DraftModelPath = Next() }; break;
                 case "--ctx-size": options = options with { ContextPerSlot = NextInt() }; break;
                 case "--parallel": options = options with { Parallel = NextInt() }; break;
                 case "--batch-size": options = options with { BatchSize = NextInt() }; break;
