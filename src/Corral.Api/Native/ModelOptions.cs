@@ -29,6 +29,7 @@ public sealed class ModelOptions
         new("numa", OptionKind.Boolean, o => o.Numa, (o, v) => o.Numa = (bool?)v),
         new("low_vram", OptionKind.Boolean, o => o.LowVram, (o, v) => o.LowVram = (bool?)v),
         new("use_mlock", OptionKind.Boolean, o => o.UseMlock, (o, v) => o.UseMlock = (bool?)v),
+        new("draft_num_predict", OptionKind.Integer, o => o.DraftNumPredict, (o, v) => o.DraftNumPredict = (int?)v),
 
         // Prediction options: per request.
         new("num_keep", OptionKind.Integer, o => o.NumKeep, (o, v) => o.NumKeep = (int?)v),
@@ -66,6 +67,9 @@ public sealed class ModelOptions
     private static readonly HashSet<string> IgnoredNames = new(StringComparer.Ordinal) { "f16_kv", "logits_all", "vocab_only", "tfs_z" };
 
     public int? NumCtx { get; set; }
+
+    /// <summary>Tokens the draft model proposes per step (speculative decoding); 0 turns it off. Default 4.</summary>
+    public int? DraftNumPredict { get; set; }
 
     public int? NumBatch { get; set; }
 
@@ -152,6 +156,7 @@ public sealed class ModelOptions
     public static ModelOptions Defaults => new()
     {
         NumPredict = -1,
+        DraftNumPredict = 4,
         NumKeep = 4,
         Temperature = 0.8f,
         TopK = 40,

@@ -21,6 +21,7 @@ public static class ModelfileParameters
         new("main_gpu", ParameterKind.Integer),
         new("use_mmap", ParameterKind.Boolean),
         new("num_thread", ParameterKind.Integer),
+        new("draft_num_predict", ParameterKind.Integer),
 
         // Options applied per request.
         new("num_keep", ParameterKind.Integer),

@@ -46,6 +46,11 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             throw ApiException.BadRequest($"invalid num_predict {options.NumPredict}: must be -1 (no limit), -2 (fill the context) or at least 0");
         }
 
+        if (options.DraftNumPredict is < 0)
+        {
+            throw ApiException.BadRequest($"invalid draft_num_predict {options.DraftNumPredict}: must be 0 (off) or more");
+        }
+
         if (options.NumBatch is <= 0 || options.NumBatch > MaxContextLength)
         {
             throw ApiException.BadRequest($"invalid num_batch {options.NumBatch}");
@@ -104,6 +109,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             {
                 ModelPath = model.ModelPath,
                 ProjectorPath = model.ProjectorPath,
+                DraftModelPath = model.DraftPath,
                 SocketPath = string.Empty,
                 ContextPerSlot = options.NumCtx ?? settings.ContextLength,
                 BatchSize = options.NumBatch ?? 512,
@@ -117,7 +123,8 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
                 PromptCacheMegabytes = settings.PromptCacheMegabytes,
             },
             KeepAlive = ToTimeSpan(keepAlive),
-            ModelBytes = new FileInfo(model.ModelPath).Length + (model.ProjectorPath is { } projector ? new FileInfo(projector).Length : 0),
+            ModelBytes = new FileInfo(model.ModelPath).Length + (model.ProjectorPath is { } projector ? new FileInfo(projector).Length : 0)
+                + (model.DraftPath is { } draft ? new FileInfo(draft).Length : 0),
             KvBytesPerToken = model.KvBytesPerToken(settings.KvCacheType),
         };
     }
@@ -196,6 +203,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             Prompt = prompt,
             NumPredict = options.NumPredict ?? -1,
             NumKeep = options.NumKeep ?? 4,
+            DraftNumPredict = options.DraftNumPredict ?? 4,
             Stop = options.Stop is { Count: > 0 } stop ? stop.ToArray() : null,
             Truncate = truncate ?? true,
             Shift = shift ?? true,

@@ -24,6 +24,7 @@ public sealed record ModelLoadRequest
     public bool IsServedBy(RunnerLaunchOptions other) =>
         other.ModelPath == Launch.ModelPath
         && other.ProjectorPath == Launch.ProjectorPath
+        && other.DraftModelPath == Launch.DraftModelPath
         && other.ContextPerSlot == Launch.ContextPerSlot
         && other.BatchSize == Launch.BatchSize
         && other.GpuLayers == Launch.GpuLayers
