@@ -225,14 +225,17 @@ public sealed partial class RunnerHost
                 throw new ArgumentException(reason);
             }
 
+            // Threads chosen for the draft's own size: a tiny draft decodes faster on one thread than with ggml's
+            // barriers between several, and it decodes once per drafted position.
+            var draftThreads = new FileInfo(path).Length < 64L * 1024 * 1024 ? 1 : threads;
             var context = LlamaContext.Create(draft, new LlamaContextOptions
             {
                 ContextSize = _options.ContextPerSlot * slots,
                 BatchSize = batch,
                 UBatchSize = batch,
                 SeqMax = slots,
-                Threads = threads,
-                BatchThreads = threads,
+                Threads = draftThreads,
+                BatchThreads = draftThreads,
                 FlashAttention = ParseFlashAttention(_options.FlashAttention),
                 TypeK = ParseCacheType(_options.KvCacheType),
                 TypeV = ParseCacheType(_options.KvCacheType),
