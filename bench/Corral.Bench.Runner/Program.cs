@@ -7,6 +7,12 @@ using Corral.Runner.Hosting;
 //   dotnet run -c Release --project bench/Corral.Bench.Runner [-- MODEL.gguf] [--tokens 128] [--threads 2] [--skip-throughput] [--skip-server] [--skip-grammar] [--skip-determinism]
 // The throughput table also runs the same streams through a real `corral serve` (/v1/completions over HTTP).
 //   ... -- --speculative [--tokens 128] [--threads 2] [--rounds 3]: only the speculative decoding table (SpeculativeBench).
+if (args.Contains("--batch-cost"))
+{
+    BatchCost.Print(Path.Combine(Path.GetTempPath(), "corral-bench", "heavy-successor.gguf"), ArgInt("--threads", 2));
+    return;
+}
+
 if (args.Contains("--speculative"))
 {
     await SpeculativeBench.RunAsync(ArgInt("--tokens", 128), ArgInt("--threads", 2), ArgInt("--rounds", 3));
