@@ -29,12 +29,12 @@ public sealed class ModelOptions
         new("numa", OptionKind.Boolean, o => o.Numa, (o, v) => o.Numa = (bool?)v),
         new("low_vram", OptionKind.Boolean, o => o.LowVram, (o, v) => o.LowVram = (bool?)v),
         new("use_mlock", OptionKind.Boolean, o => o.UseMlock, (o, v) => o.UseMlock = (bool?)v),
-        new("draft_num_predict", OptionKind.Integer, o => o.DraftNumPredict, (o, v) => o.DraftNumPredict = (int?)v),
 
         // Prediction options: per request.
         new("num_keep", OptionKind.Integer, o => o.NumKeep, (o, v) => o.NumKeep = (int?)v),
         new("seed", OptionKind.Integer, o => o.Seed, (o, v) => o.Seed = (int?)v),
         new("num_predict", OptionKind.Integer, o => o.NumPredict, (o, v) => o.NumPredict = (int?)v),
+        new("draft_num_predict", OptionKind.Integer, o => o.DraftNumPredict, (o, v) => o.DraftNumPredict = (int?)v),
         new("top_k", OptionKind.Integer, o => o.TopK, (o, v) => o.TopK = (int?)v),
         new("top_p", OptionKind.Float, o => o.TopP, (o, v) => o.TopP = (float?)v),
         new("min_p", OptionKind.Float, o => o.MinP, (o, v) => o.MinP = (float?)v),

@@ -21,12 +21,12 @@ public static class ModelfileParameters
         new("main_gpu", ParameterKind.Integer),
         new("use_mmap", ParameterKind.Boolean),
         new("num_thread", ParameterKind.Integer),
-        new("draft_num_predict", ParameterKind.Integer),
 
         // Options applied per request.
         new("num_keep", ParameterKind.Integer),
         new("seed", ParameterKind.Integer),
         new("num_predict", ParameterKind.Integer),
+        new("draft_num_predict", ParameterKind.Integer),
         new("top_k", ParameterKind.Integer),
         new("top_p", ParameterKind.Float),
         new("min_p", ParameterKind.Float),

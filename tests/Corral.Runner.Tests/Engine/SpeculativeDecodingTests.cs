@@ -121,6 +121,24 @@ public sealed class SpeculativeDecodingTests(SpeculativeDecodingTests.Runners ru
     }
 
     [Fact]
+    public async Task A_grammar_constrains_drafted_rows_as_it_constrains_plain_ones()
+    {
+        foreach (var drafted in new[] { runners.SelfDrafted, runners.BadlyDrafted })
+        {
+            var plainRequest = Greedy("hello there", 40, 1.0f);
+            plainRequest.Sampling.Grammar = "root ::= [a-m ]+ \".\"";
+            var speculativeRequest = Greedy("hello there", 40, 1.0f);
+            speculativeRequest.Sampling.Grammar = plainRequest.Sampling.Grammar;
+
+            var plain = await RunnerCompletion.RunAsync(runners.Plain.Client, plainRequest);
+            var speculative = await RunnerCompletion.RunAsync(drafted.Client, speculativeRequest);
+
+            Assert.Matches("^[a-m ]+\\.?$", plain.Text);
+            Assert.Equal(plain.Final.Tokens, speculative.Final.Tokens);
+        }
+    }
+
+    [Fact]
     public async Task Draft_num_predict_zero_turns_drafting_off()
     {
         var before = await runners.SelfDrafted.Client.HealthAsync(CancellationToken.None);
