@@ -6,6 +6,19 @@ using Corral.Runner.Hosting;
 // Runner throughput vs a plain in-process llama.cpp loop on the ~1B Q4_K_M model.
 //   dotnet run -c Release --project bench/Corral.Bench.Runner [-- MODEL.gguf] [--tokens 128] [--threads 2] [--skip-throughput] [--skip-server] [--skip-grammar] [--skip-determinism]
 // The throughput table also runs the same streams through a real `corral serve` (/v1/completions over HTTP).
+//   ... -- --speculative [--tokens 128] [--threads 2] [--rounds 3]: only the speculative decoding table (SpeculativeBench).
+if (args.Contains("--batch-cost"))
+{
+    BatchCost.Print(Path.Combine(Path.GetTempPath(), "corral-bench", "heavy-successor.gguf"), ArgInt("--threads", 2));
+    return;
+}
+
+if (args.Contains("--speculative"))
+{
+    await SpeculativeBench.RunAsync(ArgInt("--tokens", 128), ArgInt("--threads", 2), ArgInt("--rounds", 3));
+    return;
+}
+
 var modelArg = args.FirstOrDefault(a => a.EndsWith(".gguf", StringComparison.Ordinal));
 var tokens = ArgInt("--tokens", 128);
 var threads = ArgInt("--threads", 2);

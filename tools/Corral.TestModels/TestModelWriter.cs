@@ -101,18 +101,28 @@ public static class TestModelWriter
     public static void WriteHostileMarkup(string path) =>
         WriteNextTokenModel(path, "corral-test-hostile-markup", HostileMarkupModel.Vocab, HostileMarkupModel.NextToken);
 
+    /// <summary>
+    /// The successor model made expensive: the same greedy output, but <paramref name="blocks"/> layers of F16 weights
+    /// with a wide feed-forward, all computed (and all zero). A target for the speculative decoding bench, where the
+    /// plain successor model is the draft that always agrees.
+    /// </summary>
+    public static void WriteHeavySuccessor(string path, int blocks = 16, int feedForward = 4096) =>
+        WriteNextTokenModel(path, "corral-test-heavy-successor", SuccessorModel.Vocab, SuccessorModel.NextToken,
+            SuccessorShape with { BlockCount = blocks, FeedForwardLength = feedForward, WeightType = GgmlType.F16 });
+
     // Attention and FFN outputs are zero, so the residual stream stays the one-hot embedding of the last token, and
     // output.weight turns it into one logit for the chosen next token.
-    private static void WriteNextTokenModel(string path, string modelName, ByteLevelBpeVocab vocab, Func<int, int> nextToken)
+    private static void WriteNextTokenModel(string path, string modelName, ByteLevelBpeVocab vocab, Func<int, int> nextToken, LlamaShape? shape = null)
     {
-        long embd = SuccessorShape.EmbeddingLength;
+        shape ??= SuccessorShape;
+        long embd = shape.EmbeddingLength;
         if (embd < vocab.Count)
         {
             throw new InvalidOperationException("Next-token model embeddings must be at least as wide as the vocabulary.");
         }
 
         int[] successor = Enumerable.Range(0, vocab.Count).Select(nextToken).ToArray();
-        LlamaModelWriter.Write(path, modelName, SuccessorShape, vocab, (name, dims, type, output) =>
+        LlamaModelWriter.Write(path, modelName, shape, vocab, (name, dims, type, output) =>
         {
             long count = dims.Aggregate(1L, (a, b) => a * b);
             Func<long, float> value = name switch

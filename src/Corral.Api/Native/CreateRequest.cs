@@ -30,6 +30,14 @@ public sealed class CreateRequest
     [JsonPropertyName("adapters")]
     public Dictionary<string, string>? Adapters { get; set; }
 
+    /// <summary>File name → blob digest of the draft model (Modelfile DRAFT) for speculative decoding.</summary>
+    [JsonPropertyName("draft_files")]
+    public Dictionary<string, string>? DraftFiles { get; set; }
+
+    /// <summary>Quantization of the draft model ("q8_0"); it must be F16 or F32 to start with.</summary>
+    [JsonPropertyName("draft_quantize")]
+    public string? DraftQuantize { get; set; }
+
     [JsonPropertyName("template")]
     public string? Template { get; set; }
 

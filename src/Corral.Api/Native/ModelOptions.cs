@@ -34,6 +34,7 @@ public sealed class ModelOptions
         new("num_keep", OptionKind.Integer, o => o.NumKeep, (o, v) => o.NumKeep = (int?)v),
         new("seed", OptionKind.Integer, o => o.Seed, (o, v) => o.Seed = (int?)v),
         new("num_predict", OptionKind.Integer, o => o.NumPredict, (o, v) => o.NumPredict = (int?)v),
+        new("draft_num_predict", OptionKind.Integer, o => o.DraftNumPredict, (o, v) => o.DraftNumPredict = (int?)v),
         new("top_k", OptionKind.Integer, o => o.TopK, (o, v) => o.TopK = (int?)v),
         new("top_p", OptionKind.Float, o => o.TopP, (o, v) => o.TopP = (float?)v),
         new("min_p", OptionKind.Float, o => o.MinP, (o, v) => o.MinP = (float?)v),
@@ -66,6 +67,9 @@ public sealed class ModelOptions
     private static readonly HashSet<string> IgnoredNames = new(StringComparer.Ordinal) { "f16_kv", "logits_all", "vocab_only", "tfs_z" };
 
     public int? NumCtx { get; set; }
+
+    /// <summary>Tokens the draft model proposes per step (speculative decoding); 0 turns it off. Default 4.</summary>
+    public int? DraftNumPredict { get; set; }
 
     public int? NumBatch { get; set; }
 
@@ -152,6 +156,7 @@ public sealed class ModelOptions
     public static ModelOptions Defaults => new()
     {
         NumPredict = -1,
+        DraftNumPredict = 4,
         NumKeep = 4,
         Temperature = 0.8f,
         TopK = 40,

@@ -8,7 +8,8 @@ namespace Corral.Cli.Create;
 /// <summary>
 /// Turns a parsed Modelfile into a <c>/api/create</c> request, as ollama's client does: a FROM that names an
 /// existing file or folder (relative to the Modelfile's folder, <c>~</c> expanded) becomes <c>files</c>
-/// (file name → digest) to upload; any other FROM is a model name. ADAPTER paths become <c>adapters</c>;
+/// (file name → digest) to upload; any other FROM is a model name. ADAPTER paths become <c>adapters</c>, a DRAFT
+/// path <c>draft_files</c>;
 /// PARAMETER lines become typed <c>parameters</c>; MESSAGE, LICENSE, TEMPLATE, SYSTEM, RENDERER and PARSER carry over.
 /// </summary>
 internal static class CreateRequestBuilder
@@ -48,6 +49,17 @@ internal static class CreateRequestBuilder
                     var adapters = await DigestAllAsync(ModelFiles(adapterPath), cancellationToken).ConfigureAwait(false);
                     request.Adapters ??= [];
                     AddAll(request.Adapters, adapters, uploads);
+                    break;
+                case ModelfileCommandKind.Draft:
+                    var draftPath = ExpandPath(command.Value, modelfileDirectory);
+                    if (!File.Exists(draftPath) && !Directory.Exists(draftPath))
+                    {
+                        throw new FileNotFoundException($"open {draftPath}: no such file or directory");
+                    }
+
+                    var drafts = await DigestAllAsync(ModelFiles(draftPath), cancellationToken).ConfigureAwait(false);
+                    request.DraftFiles ??= [];
+                    AddAll(request.DraftFiles, drafts, uploads);
                     break;
                 case ModelfileCommandKind.Template:
                     request.Template = command.Value;

@@ -16,6 +16,12 @@ internal static class CreateVerb
         await using var display = ProgressDisplay.ForStandardError();
         display.Status("gathering model components");
         var plan = await CreateRequestBuilder.BuildAsync(modelfile, Path.GetDirectoryName(path)!, cancellationToken).ConfigureAwait(false);
+        var draftQuantize = args.String("draft-quantize");
+        if (draftQuantize is { Length: > 0 } && plan.Request.DraftFiles is not { Count: > 0 })
+        {
+            throw new ArgumentException("--draft-quantize requires a DRAFT model");
+        }
+
         foreach (var warning in plan.Warnings)
         {
             Console.Out.WriteLine(warning);
@@ -27,6 +33,11 @@ internal static class CreateVerb
         if (args.String("quantize") is { Length: > 0 } quantize)
         {
             request.Quantize = quantize;
+        }
+
+        if (draftQuantize is { Length: > 0 })
+        {
+            request.DraftQuantize = draftQuantize;
         }
 
         var progress = new TransferProgress(display, "pulling");

@@ -11,6 +11,7 @@ internal static class VerbCatalog
     [
         FlagSpec.Text("file", "Name of the Modelfile (default \"Modelfile\")", 'f'),
         FlagSpec.Text("quantize", "Quantize model to this level (e.g. q4_K_M)", 'q'),
+        FlagSpec.Text("draft-quantize", "Quantize draft model to this level"),
     ]);
 
     public static VerbSpec Show { get; } = new("show", "Show information for a model", "show MODEL", ArgumentCount.Exactly(1),

@@ -18,6 +18,9 @@ public static class MediaTypes
     public const string Adapter = "application/vnd.ollama.image.adapter";
     public const string Projector = "application/vnd.ollama.image.projector";
 
+    /// <summary>The draft model of speculative decoding (Modelfile DRAFT).</summary>
+    public const string Draft = "application/vnd.ollama.image.draft";
+
     /// <summary>Go text/template prompt template.</summary>
     public const string Template = "application/vnd.ollama.image.template";
 

@@ -26,6 +26,7 @@ public static class ModelfileParameters
         new("num_keep", ParameterKind.Integer),
         new("seed", ParameterKind.Integer),
         new("num_predict", ParameterKind.Integer),
+        new("draft_num_predict", ParameterKind.Integer),
         new("top_k", ParameterKind.Integer),
         new("top_p", ParameterKind.Float),
         new("min_p", ParameterKind.Float),

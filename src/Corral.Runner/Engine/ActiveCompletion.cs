@@ -52,6 +52,12 @@ internal sealed class ActiveCompletion : IDisposable
     /// <summary>Row of this request's logits in the batch just decoded, or -1.</summary>
     public int LogitsRow { get; set; } = -1;
 
+    /// <summary>Draft tokens that followed the pending token in the batch just decoded (their logits in the next rows).</summary>
+    public int DraftCount { get; set; }
+
+    /// <summary>The draft tokens of the batch just decoded; the first <see cref="DraftCount"/> count.</summary>
+    public LlamaToken[]? Drafts { get; set; }
+
     /// <summary>Prompt tokens reused from the slot's cache (a part of <see cref="PromptEvalCount"/>).</summary>
     public int CachedTokens { get; set; }
 

@@ -26,6 +26,7 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly MediaPrompts _media;
     private readonly CompletionAdmission _admission;
     private readonly BatchLoop _loop;
+    private readonly Speculation.Drafter? _drafter;
     private readonly SequencePooling _pooling;
     private readonly ConcurrentQueue<ActiveCompletion> _incoming = new();
     private readonly OneShotQueue<EmbeddingRequest, EmbeddingResponse> _embeddings = new(static (error, refused) => new EmbeddingResponse { Error = error, Refused = refused });
@@ -36,8 +37,12 @@ public sealed partial class InferenceEngine : IDisposable
 
     /// <param name="projector">The multimodal projector for images, owned by the engine from now on; null for a text-only model.</param>
     /// <param name="adapters">The LoRA adapters loaded with the model, in the server's order; none when null.</param>
-    public InferenceEngine(LlamaModel model, LlamaContext context, EngineOptions options, ILogger logger, Llama.Multimodal.MtmdContext? projector = null, IReadOnlyList<LlamaLoraAdapter>? adapters = null)
+    /// <param name="drafter">The draft model for speculative decoding, owned by the engine from now on; null for none.</param>
+    public InferenceEngine(
+        LlamaModel model, LlamaContext context, EngineOptions options, ILogger logger, Llama.Multimodal.MtmdContext? projector = null,
+        IReadOnlyList<LlamaLoraAdapter>? adapters = null, Speculation.Drafter? drafter = null)
     {
+        _drafter = drafter;
         var loras = adapters is { Count: > 0 } ? new Adapters.LoraAdapterSet(adapters) : Adapters.LoraAdapterSet.Empty;
         loras.Apply(context, loras.Default); // what embeddings and a fresh context use
         _model = model;
@@ -47,13 +52,19 @@ public sealed partial class InferenceEngine : IDisposable
         _slots = new SlotTable(context, model, options.Slots, options.PromptCacheBytes > 0 && !options.Embedding ? new PromptCache(options.PromptCacheBytes) : null, loras.Default);
         _media = new MediaPrompts(model, options, projector);
         _admission = new CompletionAdmission(model, options, _media, loras);
-        _loop = new BatchLoop(model, context, _batch, _slots, options, projector, loras, logger);
+        _loop = new BatchLoop(model, context, _batch, _slots, options, projector, loras, logger, drafter);
         _pooling = new SequencePooling(model, context, _batch, _slots, options);
         _thread = new Thread(Run) { IsBackground = true, Name = "corral-inference" };
         _thread.Start();
     }
 
     public int SlotCount => _slots.Count;
+
+    /// <summary>Draft tokens the model checked (speculative decoding).</summary>
+    public long DraftTokensDrafted => _drafter?.Drafted ?? 0;
+
+    /// <summary>Draft tokens the model agreed with.</summary>
+    public long DraftTokensAccepted => _drafter?.Accepted ?? 0;
 
     public int ActiveSlots => _slots.ActiveSlots;
 
@@ -138,6 +149,7 @@ public sealed partial class InferenceEngine : IDisposable
         _thread.Join(TimeSpan.FromSeconds(10));
         _batch.Dispose();
         _media.Dispose();
+        _drafter?.Dispose();
         _stop.Dispose();
         _wake.Dispose();
     }

@@ -114,6 +114,8 @@ public sealed partial class RunnerHost
                 SharedPrefixTokens = engine?.SharedPrefixTokens ?? 0,
                 PromptCacheRestoredTokens = engine?.PromptCacheRestoredTokens ?? 0,
                 PromptCacheBytes = engine?.PromptCacheBytes ?? 0,
+                DraftTokensDrafted = engine?.DraftTokensDrafted ?? 0,
+                DraftTokensAccepted = engine?.DraftTokensAccepted ?? 0,
                 LoadDuration = _health.LoadDuration,
             };
         }
@@ -179,6 +181,9 @@ public sealed partial class RunnerHost
             var projector = _options.ProjectorPath is { } projectorPath
                 ? Llama.Multimodal.MtmdContext.Load(projectorPath, model, threads, useGpu: _options.GpuLayers != 0)
                 : null;
+            var drafter = _options.DraftModelPath is { } draftPath && !_options.Embedding
+                ? LoadDrafter(model, draftPath, slots, batch, threads, cancellation)
+                : null;
             var engine = new InferenceEngine(model, context, new EngineOptions
             {
                 ContextPerSlot = _options.ContextPerSlot,
@@ -187,7 +192,7 @@ public sealed partial class RunnerHost
                 Embedding = _options.Embedding,
                 PromptCacheBytes = Math.Max(0, _options.PromptCacheMegabytes) * 1024L * 1024,
                 PrefillChunk = PrefillChunkFromEnvironment() ?? new EngineOptions().PrefillChunk,
-            }, _logger, projector, adapters);
+            }, _logger, projector, adapters, drafter);
             lock (_health)
             {
                 _engine = engine;
@@ -209,6 +214,48 @@ public sealed partial class RunnerHost
             }
 
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The draft model of speculative decoding, in its own context with one sequence per slot (as long as the
+    /// target's, so that it can follow every slot to its end). Refused when its vocabulary is not the target's.
+    /// </summary>
+    private Engine.Speculation.Drafter LoadDrafter(LlamaModel target, string path, int slots, int batch, int threads, CancellationToken cancellation)
+    {
+        var draft = LlamaModel.Load(
+            path,
+            new LlamaModelLoadOptions { GpuLayers = _options.GpuLayers, MainGpu = _options.MainGpu, UseMmap = _options.UseMmap },
+            progress: null,
+            cancellation);
+        try
+        {
+            if (Engine.Speculation.Drafter.Incompatibility(target, draft) is { } reason)
+            {
+                throw new ArgumentException(reason);
+            }
+
+            // Threads chosen for the draft's own size: a tiny draft decodes faster on one thread than with ggml's
+            // barriers between several, and it decodes once per drafted position.
+            var draftThreads = new FileInfo(path).Length < 64L * 1024 * 1024 ? 1 : threads;
+            var context = LlamaContext.Create(draft, new LlamaContextOptions
+            {
+                ContextSize = _options.ContextPerSlot * slots,
+                BatchSize = batch,
+                UBatchSize = batch,
+                SeqMax = slots,
+                Threads = draftThreads,
+                BatchThreads = draftThreads,
+                FlashAttention = ParseFlashAttention(_options.FlashAttention),
+                TypeK = ParseCacheType(_options.KvCacheType),
+                TypeV = ParseCacheType(_options.KvCacheType),
+            });
+            return new Engine.Speculation.Drafter(draft, context, slots, batch);
+        }
+        catch
+        {
+            draft.Dispose();
+            throw;
         }
     }
 

@@ -21,6 +21,9 @@ public sealed record RunnerLaunchOptions
     /// </summary>
     public IReadOnlyList<string> AdapterPaths { get; init; } = [];
 
+    /// <summary>The draft model for speculative decoding (a DRAFT layer), or null.</summary>
+    public string? DraftModelPath { get; init; }
+
     public int ContextPerSlot { get; init; } = 4096;
 
     public int Parallel { get; init; } = 1;
@@ -88,6 +91,12 @@ public sealed record RunnerLaunchOptions
             args.Add(adapter);
         }
 
+        if (DraftModelPath is not null)
+        {
+            args.Add("--draft-model");
+            args.Add(DraftModelPath);
+        }
+
         if (!UseMmap)
         {
             args.Add("--no-mmap");
@@ -128,6 +137,7 @@ public sealed record RunnerLaunchOptions
                 case "--socket": socket = Next(); break;
                 case "--mmproj": options = options with { ProjectorPath = Next() }; break;
                 case "--lora": adapters.Add(Next()); break;
+                case "--draft-model": options = options with { DraftModelPath = Next() }; break;
                 case "--ctx-size": options = options with { ContextPerSlot = NextInt() }; break;
                 case "--parallel": options = options with { Parallel = NextInt() }; break;
                 case "--batch-size": options = options with { BatchSize = NextInt() }; break;

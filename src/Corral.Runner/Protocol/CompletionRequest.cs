@@ -32,6 +32,9 @@ public sealed class CompletionRequest
 
     [JsonPropertyName("sampling")] public SamplingParameters Sampling { get; set; } = new();
 
+    /// <summary>Tokens the draft model proposes per step (speculative decoding; Ollama's draft_num_predict); 0 turns it off. Ignored without a draft model.</summary>
+    [JsonPropertyName("draft_num_predict")] public int DraftNumPredict { get; set; } = 4;
+
     [JsonPropertyName("logprobs")] public bool Logprobs { get; set; }
     [JsonPropertyName("top_logprobs")] public int TopLogprobs { get; set; }
 

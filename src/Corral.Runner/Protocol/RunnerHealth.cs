@@ -28,5 +28,11 @@ public sealed class RunnerHealth
     [JsonPropertyName("prompt_cache_restored_tokens")] public long PromptCacheRestoredTokens { get; set; }
 
     [JsonPropertyName("prompt_cache_bytes")] public long PromptCacheBytes { get; set; }
+    /// <summary>Draft tokens the target model checked (speculative decoding; 0 without a draft model).</summary>
+    [JsonPropertyName("draft_tokens_drafted")] public long DraftTokensDrafted { get; set; }
+
+    /// <summary>Draft tokens the target model agreed with.</summary>
+    [JsonPropertyName("draft_tokens_accepted")] public long DraftTokensAccepted { get; set; }
+
     [JsonPropertyName("load_duration")] public long LoadDuration { get; set; }
 }

@@ -46,6 +46,11 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             throw ApiException.BadRequest($"invalid num_predict {options.NumPredict}: must be -1 (no limit), -2 (fill the context) or at least 0");
         }
 
+        if (options.DraftNumPredict is < 0)
+        {
+            throw ApiException.BadRequest($"invalid draft_num_predict {options.DraftNumPredict}: must be 0 (off) or more");
+        }
+
         if (options.NumBatch is <= 0 || options.NumBatch > MaxContextLength)
         {
             throw ApiException.BadRequest($"invalid num_batch {options.NumBatch}");
@@ -105,6 +110,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
                 ModelPath = model.ModelPath,
                 ProjectorPath = model.ProjectorPath,
                 AdapterPaths = model.AdapterPaths,
+                DraftModelPath = model.DraftPath,
                 SocketPath = string.Empty,
                 ContextPerSlot = options.NumCtx ?? settings.ContextLength,
                 BatchSize = options.NumBatch ?? 512,
@@ -119,7 +125,8 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             },
             KeepAlive = ToTimeSpan(keepAlive),
             ModelBytes = new FileInfo(model.ModelPath).Length + (model.ProjectorPath is { } projector ? new FileInfo(projector).Length : 0)
-                + model.AdapterPaths.Sum(adapter => new FileInfo(adapter).Length),
+                + model.AdapterPaths.Sum(adapter => new FileInfo(adapter).Length)
+                + (model.DraftPath is { } draft ? new FileInfo(draft).Length : 0),
             KvBytesPerToken = model.KvBytesPerToken(settings.KvCacheType),
             GpuShape = model.GpuShape(settings.KvCacheType),
         };
@@ -199,6 +206,7 @@ public sealed class InferenceService(ModelScheduler scheduler, ServerSettings se
             Prompt = prompt,
             NumPredict = options.NumPredict ?? -1,
             NumKeep = options.NumKeep ?? 4,
+            DraftNumPredict = options.DraftNumPredict ?? 4,
             Stop = options.Stop is { Count: > 0 } stop ? stop.ToArray() : null,
             Truncate = truncate ?? true,
             Shift = shift ?? true,

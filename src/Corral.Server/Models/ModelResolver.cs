@@ -109,6 +109,7 @@ public sealed class ModelResolver(ModelStore store)
             Config = config,
             ModelPath = modelPath,
             ProjectorPath = projector is null ? null : Store.Blobs.GetPath(projector.Digest),
+            DraftPath = manifest.FindLayer(MediaTypes.Draft) is { } draft ? Store.Blobs.GetPath(draft.Digest) : null,
             AdapterPaths = manifest.Layers.Where(l => l.MediaType == MediaTypes.Adapter).Select(l => Store.Blobs.GetPath(l.Digest)).ToList(),
             Template = template,
             System = ReadLayerText(manifest, MediaTypes.System),

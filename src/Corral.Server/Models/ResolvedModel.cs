@@ -20,6 +20,9 @@ public sealed class ResolvedModel
 
     public string? ProjectorPath { get; init; }
 
+    /// <summary>The draft model of speculative decoding (a DRAFT layer), or null.</summary>
+    public string? DraftPath { get; init; }
+
     public IReadOnlyList<string> AdapterPaths { get; init; } = [];
 
     /// <summary>The Go template (TEMPLATE layer), or null when the model has none.</summary>

@@ -28,6 +28,7 @@ public sealed record ModelLoadRequest
         other.ModelPath == Launch.ModelPath
         && other.ProjectorPath == Launch.ProjectorPath
         && other.AdapterPaths.SequenceEqual(Launch.AdapterPaths)
+        && other.DraftModelPath == Launch.DraftModelPath
         && other.ContextPerSlot == Launch.ContextPerSlot
         && other.BatchSize == Launch.BatchSize
         && other.GpuLayers == Launch.GpuLayers

@@ -50,6 +50,29 @@ public sealed class CreateRequestBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task Draft_path_becomes_draft_files_to_upload_with_its_parameter()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "small.gguf"), "GGUF-small"u8.ToArray());
+        var modelfile = Modelfile.Parse("FROM llama3.2\nDRAFT ./small.gguf\nPARAMETER draft_num_predict 2");
+
+        var plan = await CreateRequestBuilder.BuildAsync(modelfile, _dir, CancellationToken.None);
+
+        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData("GGUF-small"u8.ToArray()));
+        Assert.Equal("llama3.2", plan.Request.From);
+        Assert.Equal(digest, Assert.Single(plan.Request.DraftFiles!, kv => kv.Key == "small.gguf").Value);
+        Assert.Equal(Path.Combine(_dir, "small.gguf"), Assert.Single(plan.Uploads).Path);
+        Assert.Equal(2, plan.Request.Parameters!["draft_num_predict"].GetInt32());
+    }
+
+    [Fact]
+    public async Task A_missing_draft_file_is_an_error()
+    {
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() =>
+            CreateRequestBuilder.BuildAsync(Modelfile.Parse("FROM llama3.2\nDRAFT ./absent.gguf"), _dir, CancellationToken.None));
+        Assert.Contains("absent.gguf", error.Message);
+    }
+
+    [Fact]
     public async Task A_name_that_is_no_file_is_a_base_model()
     {
         var plan = await CreateRequestBuilder.BuildAsync(Modelfile.Parse("FROM llama3.2\nLICENSE a\nLICENSE b\nPARAMETER mirostat 1"), _dir, CancellationToken.None);

@@ -5,6 +5,7 @@ using Corral.Runner.Engine.Adapters;
 using Corral.Runner.Engine.Admission;
 using Corral.Runner.Engine.Sampling;
 using Corral.Runner.Engine.Slots;
+using Corral.Runner.Engine.Speculation;
 using Microsoft.Extensions.Logging;
 
 namespace Corral.Runner.Engine.Batching;
@@ -17,11 +18,21 @@ namespace Corral.Runner.Engine.Batching;
 /// scales (<see cref="ActiveCompletion.Scales"/>): when the busy slots hold several sets, each step decodes one set's
 /// slots, taking the sets in turn (by slot, starting after the slot the last step began with), as llama-server batches
 /// only slots whose LoRA sets are equal. A model without adapters, or requests that all keep the default, is one set.
+/// With a draft model (<see cref="Drafter"/>) a generating slot carries its pending token plus the tokens drafted after
+/// it, each with logits; the target samples those rows in order, exactly as it would have one step at a time, and keeps
+/// them while its choice equals the draft (speculative decoding).
 /// </summary>
-internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, LlamaBatch batch, SlotTable slots, EngineOptions options, MtmdContext? projector, LoraAdapterSet adapters, ILogger logger)
+internal sealed partial class BatchLoop(
+    LlamaModel model, LlamaContext context, LlamaBatch batch, SlotTable slots, EngineOptions options, MtmdContext? projector, LoraAdapterSet adapters, ILogger logger, Drafter? drafter = null)
 {
+    /// <summary>The most tokens drafted for one slot in one step, whatever draft_num_predict asks.</summary>
+    public const int MaxDraft = 32;
+
     private readonly List<AdapterScales> _groups = [];
+    private readonly List<Slot> _generating = [];
+    private DraftWork[]? _draftWork;
     private int _turn;
+
     private readonly List<ActiveCompletion> _waiting = [];
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly List<Slot> _prefilling = [];
@@ -85,6 +96,7 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
             if (slot.Request is { } request)
             {
                 request.LogitsRow = -1;
+                request.DraftCount = 0;
                 if (request.Cancellation.IsCancellationRequested)
                 {
                     slots.Release(slot, abandon: true);
@@ -123,9 +135,13 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
         return _groups;
     }
 
-    /// <summary>The next token of every generating slot under <paramref name="group"/>: one token each keeps every stream moving.</summary>
+    /// <summary>
+    /// The next token of every generating slot under <paramref name="group"/>: one token each keeps every stream moving
+    /// (plus its drafts, when it drafts).
+    /// </summary>
     private void AddNextTokens(AdapterScales group)
     {
+        _generating.Clear();
         foreach (var slot in slots.All)
         {
             var request = slot.Request;
@@ -139,9 +155,28 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
                 continue;
             }
 
+            _generating.Add(slot);
+        }
+
+        var drafts = DraftForGenerating();
+        foreach (var slot in _generating)
+        {
+            var request = slot.Request!;
             request.LogitsRow = batch.Count;
             batch.Add(request.Pending, slot.Cached.Count, slot.Seq, logits: true);
             slot.Cached.Add(request.Pending);
+            if (drafts is not null && FindDrafts(drafts, slot) is { Count: > 0 } work)
+            {
+                var count = Math.Min(work.Count, batch.Capacity - batch.Count);
+                for (var d = 0; d < count; d++)
+                {
+                    batch.Add(work.Drafts[d], slot.Cached.Count, slot.Seq, logits: true);
+                    slot.Cached.Add(work.Drafts[d]);
+                }
+
+                request.Drafts = work.Drafts;
+                request.DraftCount = Math.Max(0, count);
+            }
         }
     }
 
@@ -170,7 +205,14 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
         {
             if (slot.Request is { LogitsRow: >= 0 } request)
             {
-                SampleNext(slot, request);
+                if (request.DraftCount > 0)
+                {
+                    Verify(slot, request);
+                }
+                else
+                {
+                    SampleNext(slot, request, request.LogitsRow, slot.Cached.Count, out _);
+                }
             }
         }
     }
@@ -274,10 +316,13 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
         return true;
     }
 
-    private void SampleNext(Slot slot, ActiveCompletion request)
+    /// <summary>
+    /// Samples output <paramref name="row"/> and delivers the token. Returns true when the request goes on with it as
+    /// its pending token. <paramref name="keep"/>: how many of the slot's cached tokens are really its history (the
+    /// rest are drafts after this row); a request that ends here leaves only those in the slot.
+    /// </summary>
+    private bool SampleNext(Slot slot, ActiveCompletion request, int row, int keep, out LlamaToken token)
     {
-        var row = request.LogitsRow;
-        Protocol.TokenLogprob? logprob = null;
         Span<float> raw = default;
         if (request.Request.Logprobs)
         {
@@ -287,7 +332,125 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
             context.GetLogits(row).CopyTo(raw);
         }
 
-        var token = request.Sampler!.Sample(context, row);
+        token = request.Sampler!.Sample(context, row);
+        return Deliver(slot, request, token, raw, keep);
+    }
+
+    /// <summary>
+    /// The drafted rows in order: sample each as if it were the only one, keep going while the sample equals the draft
+    /// token that follows. The first disagreement (or the row after the last draft) gives the next pending token, and
+    /// the positions after it, rejected drafts, leave both the target's memory and the slot.
+    /// </summary>
+    private void Verify(Slot slot, ActiveCompletion request)
+    {
+        var drafted = request.DraftCount;
+        var pendingPosition = slot.Cached.Count - drafted - 1;
+        var accepted = 0;
+        for (var i = 0; i <= drafted; i++)
+        {
+            var keep = pendingPosition + i + 1;
+            var goesOn = SampleNext(slot, request, request.LogitsRow + i, keep, out var token);
+            var agreed = i < drafted && token == request.Drafts![i];
+            if (agreed)
+            {
+                accepted++; // counted even when the request ends with it: the draft guessed right
+            }
+
+            if (!goesOn)
+            {
+                break;
+            }
+
+            if (!agreed)
+            {
+                TrimTo(slot, keep);
+                break;
+            }
+        }
+
+        drafter!.CountChecked(drafted, accepted);
+    }
+
+    /// <summary>Drops the slot's positions from <paramref name="length"/> on, in the context and in its token list.</summary>
+    private void TrimTo(Slot slot, int length)
+    {
+        if (slot.Cached.Count > length)
+        {
+            context.SeqRemove(slot.Seq, length, -1);
+            slot.Cached.RemoveRange(length, slot.Cached.Count - length);
+        }
+    }
+
+    /// <summary>Ends the request in its slot, leaving only its real history there.</summary>
+    private void End(Slot slot, ActiveCompletion request, string reason, bool stoppedBySequence, int keep)
+    {
+        TrimTo(slot, keep);
+        request.Finish(reason, stoppedBySequence);
+        slots.Release(slot, abandon: false);
+    }
+
+    /// <summary>Drafts for the generating slots whose requests want drafts; null when none does (or there is no draft model).</summary>
+    private DraftWork[]? DraftForGenerating()
+    {
+        if (drafter is null)
+        {
+            return null;
+        }
+
+        _draftWork ??= new DraftWork[slots.Count];
+        var n = 0;
+        foreach (var slot in _generating)
+        {
+            var request = slot.Request!;
+            var max = Math.Min(Math.Min(request.Request.DraftNumPredict, MaxDraft), options.ContextPerSlot - slot.Cached.Count - 2);
+            if (request.Request.NumPredict >= 0)
+            {
+                max = Math.Min(max, request.Request.NumPredict - request.Generated - 1);
+            }
+
+            if (max <= 0 || request.Media is not null)
+            {
+                continue;
+            }
+
+            ref var work = ref _draftWork[n++];
+            work.Slot = slot;
+            work.Pending = request.Pending;
+            work.Max = max;
+            work.Drafts ??= new LlamaToken[MaxDraft];
+        }
+
+        if (n == 0)
+        {
+            return null;
+        }
+
+        for (var i = n; i < _draftWork.Length; i++)
+        {
+            _draftWork[i].Slot = null!;
+            _draftWork[i].Count = 0;
+        }
+
+        drafter.Draft(_draftWork.AsSpan(0, n));
+        return _draftWork;
+    }
+
+    private static DraftWork? FindDrafts(DraftWork[] work, Slot slot)
+    {
+        foreach (var w in work)
+        {
+            if (w.Slot == slot)
+            {
+                return w;
+            }
+        }
+
+        return null;
+    }
+
+    private bool Deliver(Slot slot, ActiveCompletion request, LlamaToken token, Span<float> raw, int keep)
+    {
+        Protocol.TokenLogprob? logprob = null;
         if (request.Request.Logprobs)
         {
             logprob = Logprobs.Compute(model.Vocab, raw, token, request.Request.TopLogprobs);
@@ -300,9 +463,8 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
 
         if (model.Vocab.IsEog(token))
         {
-            request.Finish("stop", stoppedBySequence: false);
-            slots.Release(slot, abandon: false);
-            return;
+            End(slot, request, "stop", stoppedBySequence: false, keep);
+            return false;
         }
 
         request.Generated++;
@@ -311,20 +473,19 @@ internal sealed partial class BatchLoop(LlamaModel model, LlamaContext context, 
         var piece = length > 0 ? _pieceBuffer.AsSpan(0, length) : ReadOnlySpan<byte>.Empty;
         if (request.EmitPiece(piece, logprob))
         {
-            request.Finish("stop", stoppedBySequence: true);
-            slots.Release(slot, abandon: false);
-            return;
+            End(slot, request, "stop", stoppedBySequence: true, keep);
+            return false;
         }
 
         var limit = request.Request.NumPredict;
-        if ((limit >= 0 && request.Generated >= limit) || (limit == -2 && slot.Cached.Count + 1 >= options.ContextPerSlot))
+        if ((limit >= 0 && request.Generated >= limit) || (limit == -2 && keep + 1 >= options.ContextPerSlot))
         {
-            request.Finish("length", stoppedBySequence: false);
-            slots.Release(slot, abandon: false);
-            return;
+            End(slot, request, "length", stoppedBySequence: false, keep);
+            return false;
         }
 
         request.Pending = token;
+        return true;
     }
 
     /// <summary>

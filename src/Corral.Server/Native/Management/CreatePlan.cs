@@ -18,4 +18,7 @@ internal sealed class CreatePlan
 
     /// <summary>Set when the weights must be quantized (source is F16/F32 and differs from the target).</summary>
     public QuantizeTarget? Quantize { get; init; }
+
+    /// <summary>Set when the draft model must be quantized (draft_quantize).</summary>
+    public QuantizeTarget? DraftQuantize { get; init; }
 }

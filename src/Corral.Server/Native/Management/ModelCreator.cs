@@ -35,7 +35,7 @@ internal sealed class ModelCreator(ModelStore store)
             throw ApiException.BadRequest("invalid model name");
         }
 
-        foreach (var file in (request.Files?.Keys ?? Enumerable.Empty<string>()).Concat(request.Adapters?.Keys ?? Enumerable.Empty<string>()))
+        foreach (var file in (request.Files?.Keys ?? Enumerable.Empty<string>()).Concat(request.Adapters?.Keys ?? Enumerable.Empty<string>()).Concat(request.DraftFiles?.Keys ?? Enumerable.Empty<string>()))
         {
             if (!IsRelativePath(file))
             {
@@ -89,6 +89,7 @@ internal sealed class ModelCreator(ModelStore store)
             }
         }
 
+        var draftQuantize = AddDraft(request, layers, ref parsed);
         ValidateTemplate(request.Template);
         ValidateParameters(request.Parameters);
         return new CreatePlan
@@ -98,6 +99,7 @@ internal sealed class ModelCreator(ModelStore store)
             BaseLayers = layers,
             ParsedFiles = parsed,
             Quantize = quantize is null ? null : CheckQuantizable(layers, quantize),
+            DraftQuantize = draftQuantize,
         };
     }
 
@@ -124,6 +126,12 @@ internal sealed class ModelCreator(ModelStore store)
         {
             var index = layers.FindIndex(l => l.MediaType == MediaTypes.Model && l.Gguf is not null);
             layers[index] = await QuantizeAsync(layers[index], target, reservation, progress, cancellation).ConfigureAwait(false);
+        }
+
+        if (plan.DraftQuantize is { } draftTarget)
+        {
+            var index = layers.FindIndex(l => l.MediaType == MediaTypes.Draft && l.Gguf is not null);
+            layers[index] = await QuantizeAsync(layers[index], draftTarget, reservation, progress, cancellation).ConfigureAwait(false);
         }
 
         var config = BuildConfig(layers, request);
@@ -222,8 +230,54 @@ internal sealed class ModelCreator(ModelStore store)
         }
     }
 
+    /// <summary>
+    /// The DRAFT model (<c>draft_files</c>, replacing an inherited one), checked to share the model's vocabulary, and
+    /// the quantization asked for it (<c>draft_quantize</c>, F16 or F32 drafts only), as Ollama refuses them.
+    /// </summary>
+    private QuantizeTarget? AddDraft(CreateRequest request, List<CreateLayer> layers, ref int parsed)
+    {
+        if (!string.IsNullOrEmpty(request.DraftQuantize) && request.DraftFiles is not { Count: > 0 })
+        {
+            throw ApiException.BadRequest("--draft-quantize requires a DRAFT model");
+        }
+
+        if (request.DraftFiles is not { Count: > 0 } drafts)
+        {
+            return null;
+        }
+
+        if (drafts.Count > 1)
+        {
+            throw ApiException.BadRequest("a DRAFT model must be a single GGUF file");
+        }
+
+        layers.RemoveAll(l => l.MediaType == MediaTypes.Draft);
+        var (fileName, digest) = drafts.First();
+        var draft = FromBlob(fileName, digest, adapter: false, draft: true);
+        if (layers.FirstOrDefault(l => l.MediaType == MediaTypes.Model) is { } model)
+        {
+            DraftVocabulary.Check(store.Blobs.GetPath(model.Layer.Digest), store.Blobs.GetPath(draft.Layer.Digest));
+        }
+
+        layers.Add(draft);
+        parsed++;
+        if (string.IsNullOrEmpty(request.DraftQuantize))
+        {
+            return null;
+        }
+
+        var target = QuantizeTarget.Parse(request.DraftQuantize)!;
+        var current = GgufFileTypes.Name(draft.Gguf!.FileType);
+        if (current is not ("F16" or "F32"))
+        {
+            throw ApiException.BadRequest($"draft quantization requires an unquantized draft model, got {current}");
+        }
+
+        return current == target.Name ? null : target;
+    }
+
     /// <summary>An uploaded blob holding a GGUF: checked to exist and to parse before it becomes a layer.</summary>
-    private CreateLayer FromBlob(string fileName, string digestText, bool adapter)
+    private CreateLayer FromBlob(string fileName, string digestText, bool adapter, bool draft = false)
     {
         if (!BlobDigest.TryParse(digestText, out var digest))
         {
@@ -240,7 +294,7 @@ internal sealed class ModelCreator(ModelStore store)
         }
 
         var gguf = ReadGguf(path, fileName, StatusCodes.Status400BadRequest, GgufIntegrity.ReadOptions);
-        var mediaType = adapter ? MediaTypes.Adapter : MediaTypeOf(gguf);
+        var mediaType = adapter ? MediaTypes.Adapter : draft ? MediaTypes.Draft : MediaTypeOf(gguf);
 
         // What would abort or fail llama.cpp on every load is refused now, before anything is stored, instead of
         // becoming a model whose every request is a 500. Adapters are checked against the model by the caller (GgufAdapterCheck).
@@ -356,7 +410,7 @@ internal sealed class ModelCreator(ModelStore store)
                 blob = await store.Blobs.AddFileAsync(output, cancellation).ConfigureAwait(false);
             }
 
-            var layer = new ManifestLayer { MediaType = MediaTypes.Model, Digest = blob.Digest, Size = blob.Size };
+            var layer = new ManifestLayer { MediaType = source.MediaType, Digest = blob.Digest, Size = blob.Size };
             return new CreateLayer(layer, gguf, $"creating new layer {blob.Digest}");
         }
         finally
@@ -379,9 +433,9 @@ internal sealed class ModelCreator(ModelStore store)
         var families = new List<string>();
         foreach (var layer in layers)
         {
-            if (layer.Gguf is not { } gguf)
+            if (layer.Gguf is not { } gguf || layer.MediaType == MediaTypes.Draft)
             {
-                continue;
+                continue; // the draft model is not what the model is
             }
 
             var arch = gguf.Architecture ?? "unknown";

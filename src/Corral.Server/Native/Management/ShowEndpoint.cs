@@ -112,6 +112,11 @@ internal static class ShowEndpoint
     {
         var commands = new List<ModelfileCommand> { new(ModelfileCommandKind.From, model.ModelPath) };
         commands.AddRange(model.AdapterPaths.Select(a => new ModelfileCommand(ModelfileCommandKind.Adapter, a)));
+        if (model.DraftPath is { } draft)
+        {
+            commands.Add(new ModelfileCommand(ModelfileCommandKind.Draft, draft));
+        }
+
         if (model.ProjectorPath is { } projector)
         {
             commands.Add(new ModelfileCommand(ModelfileCommandKind.From, projector));
