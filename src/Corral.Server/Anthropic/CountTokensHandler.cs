@@ -17,7 +17,7 @@ internal static class CountTokensHandler
         var native = MessagesTranslation.ToNative(request, requireMaxTokens: false);
         var model = preparer.ResolveForChat(native, relaxThinking: true);
         var options = preparer.Inference.EffectiveOptions(model, native.Options);
-        var prompt = preparer.Prompts.RenderChat(model, native, countTokens: null, int.MaxValue);
+        var prompt = PromptBuilder.RenderChat(model, native, countTokens: null, int.MaxValue);
         await using var lease = await preparer.Inference.AcquireAsync(model, options, native.KeepAlive, http.RequestAborted).ConfigureAwait(false);
         var tokens = await lease.Client.TokenizeAsync(prompt.Prompt, http.RequestAborted).ConfigureAwait(false);
         await JsonResponse.WriteAsync(http, new CountTokensResponse { InputTokens = tokens.Length }, AnthropicJsonContext.Wire.CountTokensResponse).ConfigureAwait(false);

@@ -23,6 +23,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// chat, tools, images) and returns its model. An unload request (no messages, keep_alive 0) is answered
     /// before the capability checks, as in Ollama.
     /// </summary>
+    /// <param name="request">The chat request as received.</param>
     /// <param name="relaxThinking">
     /// Drop a thinking request the model can't honour instead of refusing it: Anthropic clients (Claude Code) send
     /// thinking whatever the model, and Ollama relaxes it on /v1/messages.
@@ -111,6 +112,11 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         return think;
     }
 
+    /// <param name="model">The resolved model.</param>
+    /// <param name="request">The chat request as received.</param>
+    /// <param name="options">The effective options (model defaults merged with the request's).</param>
+    /// <param name="started">Stopwatch timestamp of the request's arrival.</param>
+    /// <param name="cancellation">The request's cancellation.</param>
     /// <param name="toolCalls">Whether the caller's tool_choice demands a call: then the output is held to tool calls (<see cref="RequiredToolCall"/>).</param>
     /// <param name="logitBias">OpenAI's logit_bias (token id → bias), which has no native field.</param>
     public async Task<PreparedCompletion> PrepareChatAsync(ResolvedModel model, ChatRequest request, ModelOptions options, long started, CancellationToken cancellation, ToolCallRequirement toolCalls = ToolCallRequirement.None, Dictionary<int, float>? logitBias = null)
@@ -120,7 +126,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         {
             var grammar = formatGrammar;
             var contextLength = options.NumCtx ?? 4096;
-            var prompt = Prompts.RenderChat(model, request, countTokens: null, int.MaxValue);
+            var prompt = PromptBuilder.RenderChat(model, request, countTokens: null, int.MaxValue);
 
             // Only when the conversation might not fit is it worth tokenizing to drop old turns (as Ollama does);
             // images take positions the text does not show, so a conversation with images is always measured.
@@ -147,7 +153,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// Measures the rendered conversation with the runner (text tokens, and each image's positions with the model's
     /// projector) and, when it is longer than the context, renders it again without its oldest turns.
     /// </summary>
-    private async Task<Corral.Templates.Prompting.ChatPrompt> FitToContextAsync(ResolvedModel model, ChatRequest request, Corral.Templates.Prompting.ChatPrompt prompt, RunnerClient client, int contextLength, CancellationToken cancellation)
+    private static async Task<Corral.Templates.Prompting.ChatPrompt> FitToContextAsync(ResolvedModel model, ChatRequest request, Corral.Templates.Prompting.ChatPrompt prompt, RunnerClient client, int contextLength, CancellationToken cancellation)
     {
         int count;
         Func<byte[], int>? imageTokens = null;
@@ -175,15 +181,20 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
 
         return await Task.Run(
-            () => Prompts.RenderChat(model, request, text => client.TokenizeAsync(text, cancellation, limit: contextLength).GetAwaiter().GetResult().Length, contextLength, imageTokens),
+            () => PromptBuilder.RenderChat(model, request, text => client.TokenizeAsync(text, cancellation, limit: contextLength).GetAwaiter().GetResult().Length, contextLength, imageTokens),
             cancellation).ConfigureAwait(false);
     }
 
+    /// <param name="model">The resolved model.</param>
+    /// <param name="request">The generate request as received.</param>
+    /// <param name="options">The effective options (model defaults merged with the request's).</param>
+    /// <param name="started">Stopwatch timestamp of the request's arrival.</param>
+    /// <param name="cancellation">The request's cancellation.</param>
     /// <param name="logitBias">OpenAI's logit_bias (token id → bias), which has no native field.</param>
     public async Task<PreparedCompletion> PrepareGenerateAsync(ResolvedModel model, GenerateRequest request, ModelOptions options, long started, CancellationToken cancellation, Dictionary<int, float>? logitBias = null)
     {
         var grammar = StructuredOutput.GrammarFor(request.Format, request.Grammar);
-        var rendered = Prompts.RenderGenerate(model, request);
+        var rendered = PromptBuilder.RenderGenerate(model, request);
         var completion = InferenceService.Completion(rendered, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
         completion.ReturnTokens = !request.Raw;
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;

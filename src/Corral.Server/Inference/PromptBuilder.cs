@@ -13,7 +13,7 @@ public sealed class PromptBuilder
     /// <summary>The template a model without one uses, as in Ollama.</summary>
     internal const string PlainTemplate = "{{ .Prompt }}";
 
-    public OllamaTemplate TemplateFor(ResolvedModel model, string? requestTemplate)
+    public static OllamaTemplate TemplateFor(ResolvedModel model, string? requestTemplate)
     {
         var text = !string.IsNullOrEmpty(requestTemplate) ? requestTemplate : model.Template ?? PlainTemplate;
         try
@@ -32,7 +32,7 @@ public sealed class PromptBuilder
             ? jinja
             : null;
 
-    public string RenderGenerate(ResolvedModel model, GenerateRequest request)
+    public static string RenderGenerate(ResolvedModel model, GenerateRequest request)
     {
         if (!request.Raw && string.IsNullOrEmpty(request.Suffix) && JinjaTemplateFor(model, request.Template) is { } jinja)
         {
@@ -176,7 +176,7 @@ public sealed class PromptBuilder
     /// messages; <paramref name="countTokens"/>, when given, drops the oldest turns that don't fit num_ctx,
     /// counting each image as <paramref name="imageTokens"/> says (the positions the model's projector gives it).
     /// </summary>
-    public ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, Func<string, int>? countTokens, int contextLength, Func<byte[], int>? imageTokens = null)
+    public static ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, Func<string, int>? countTokens, int contextLength, Func<byte[], int>? imageTokens = null)
     {
         if (JinjaTemplateFor(model, null) is { } jinja)
         {

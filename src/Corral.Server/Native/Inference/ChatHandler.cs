@@ -35,7 +35,7 @@ internal static class ChatHandler
 
         if (request.DebugRenderOnly)
         {
-            var debug = preparer.Prompts.RenderChat(model, request, countTokens: null, int.MaxValue);
+            var debug = PromptBuilder.RenderChat(model, request, countTokens: null, int.MaxValue);
             await JsonResponse.WriteAsync(http, new ChatResponse
             {
                 Model = request.Model,
@@ -48,7 +48,7 @@ internal static class ChatHandler
         }
 
         await using var prepared = await preparer.PrepareChatAsync(model, request, options, started, http.RequestAborted).ConfigureAwait(false);
-        using var stream = new NdjsonStream(http);
+        using var stream = new NdjsonResponse(http);
         var streaming = request.IsStreaming;
         var content = new StringBuilder();
         var thinking = new StringBuilder();

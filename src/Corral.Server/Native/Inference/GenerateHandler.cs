@@ -41,13 +41,13 @@ internal static class GenerateHandler
                 Model = request.Model,
                 CreatedAt = DateTimeOffset.UtcNow,
                 Done = true,
-                DebugInfo = new DebugInfo { RenderedTemplate = preparer.Prompts.RenderGenerate(model, request), ImageCount = request.Images?.Count ?? 0 },
+                DebugInfo = new DebugInfo { RenderedTemplate = PromptBuilder.RenderGenerate(model, request), ImageCount = request.Images?.Count ?? 0 },
             }, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
             return;
         }
 
         await using var prepared = await preparer.PrepareGenerateAsync(model, request, options, started, http.RequestAborted).ConfigureAwait(false);
-        using var stream = new NdjsonStream(http);
+        using var stream = new NdjsonResponse(http);
         var streaming = request.IsStreaming;
         var text = new StringBuilder();
         var thinking = new StringBuilder();
