@@ -20,7 +20,7 @@ internal static class CompareBench
         var corralSystemInfo = LlamaBackend.SystemInfo.Trim();
         List<int> banned;
         Plan plan;
-        using (var vocabModel = LlamaModel.Load(modelPath, new LlamaModelLoadOptions { VocabOnly = true }))
+        using (var vocabModel = LlamaModel.Load(modelPath, new LlamaModelLoadOptions { VocabOnly = true }, cancellationToken: cancellation))
         {
             var vocab = vocabModel.Vocab;
             banned = Enumerable.Range(0, vocab.Count).Where(t => vocab.IsEog(new LlamaToken(t))).ToList();

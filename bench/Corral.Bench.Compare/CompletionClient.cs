@@ -12,6 +12,9 @@ namespace Corral.Bench.Compare;
 /// </summary>
 internal sealed class CompletionClient(HttpClient http, string model, IReadOnlyList<int> bannedTokens, bool ignoreEos)
 {
+    /// <param name="prompt">The prompt text, sent as is.</param>
+    /// <param name="maxTokens">max_tokens; every stream is exactly this long.</param>
+    /// <param name="cancellation">Stops the request.</param>
     /// <param name="firstToken">Completed when the first text arrives (the request is generating).</param>
     public async Task<RequestResult> StreamAsync(string prompt, int maxTokens, CancellationToken cancellation, TaskCompletionSource? firstToken = null)
     {

@@ -50,10 +50,10 @@ internal sealed class ResultBook(string reference, string candidate)
         return text.ToString();
     }
 
-    private IReadOnlyList<double> Values(string scenario, string metric, string server) =>
+    private List<double> Values(string scenario, string metric, string server) =>
         _values.TryGetValue((scenario, metric, server), out var list) ? list : [];
 
-    private static string Cell(IReadOnlyList<double> values)
+    private static string Cell(List<double> values)
     {
         if (values.Count == 0)
         {

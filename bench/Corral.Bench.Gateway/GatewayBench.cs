@@ -17,7 +17,7 @@ internal static class GatewayBench
         LlamaBackend.EnsureInitialized();
         List<int> banned;
         PromptFactory prompts;
-        var vocabModel = LlamaModel.Load(modelPath, new LlamaModelLoadOptions { VocabOnly = true });
+        var vocabModel = LlamaModel.Load(modelPath, new LlamaModelLoadOptions { VocabOnly = true }, cancellationToken: cancellation);
         banned = Enumerable.Range(0, vocabModel.Vocab.Count).Where(t => vocabModel.Vocab.IsEog(new LlamaToken(t))).ToList();
         prompts = new PromptFactory(vocabModel.Vocab);
 

@@ -72,7 +72,7 @@ internal static class SoakReport
     private static void AppendResources(StringBuilder text, IReadOnlyList<ResourceSample> samples)
     {
         var start = samples.First(s => s.Label == "start");
-        var end = samples.Last();
+        var end = samples[^1];
         text.AppendLine("| process | pid | RSS MiB start → end (peak) | fds start → end (peak) | threads start → end |");
         text.AppendLine("| --- | ---: | --- | --- | --- |");
         foreach (var first in start.Processes)

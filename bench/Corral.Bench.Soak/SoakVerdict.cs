@@ -38,7 +38,7 @@ internal static class SoakVerdict
             outcome.Stop.WasRunning && !outcome.Stop.Killed && outcome.RunnersLeft.Count == 0));
 
         var start = outcome.Samples.First(s => s.Label == "start");
-        var end = outcome.Samples.Last();
+        var end = outcome.Samples[^1];
         foreach (var first in start.Processes)
         {
             if (end.Processes.FirstOrDefault(p => p.Name == first.Name) is not { } last)

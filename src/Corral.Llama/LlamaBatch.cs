@@ -22,7 +22,7 @@ public sealed unsafe class LlamaBatch : IDisposable
         _batch = LlamaNative.llama_batch_init(capacity, 0, maxSequencesPerToken);
         if (_batch.token is null)
         {
-            throw new OutOfMemoryException($"llama_batch_init({capacity}) failed");
+            throw new InsufficientMemoryException($"llama_batch_init({capacity}) failed");
         }
 
         Capacity = capacity;
@@ -52,6 +52,8 @@ public sealed unsafe class LlamaBatch : IDisposable
     public void Clear() => _batch.n_tokens = 0;
 
     /// <summary>Adds a token of one sequence. Returns its index in the batch (for <see cref="LlamaContext.GetLogits"/>).</summary>
+    /// <param name="token">The token to decode.</param>
+    /// <param name="sequence">The sequence (slot) the token belongs to.</param>
     /// <param name="position">Position of the token in its sequence.</param>
     /// <param name="logits">Compute logits (or embeddings) for this token.</param>
     public int Add(LlamaToken token, int position, LlamaSeqId sequence, bool logits)

@@ -9,6 +9,7 @@ namespace Corral.Llama;
 /// </summary>
 public static class LlamaChatTemplate
 {
+    /// <param name="messages">The conversation to format, in order.</param>
     /// <param name="template">A template text (e.g. <see cref="LlamaModel.ChatTemplate"/>) or a built-in name ("chatml", "llama3", ...).</param>
     /// <param name="addAssistant">End with the prefix of an assistant turn.</param>
     /// <exception cref="LlamaException">The template is not one llama.cpp recognises.</exception>

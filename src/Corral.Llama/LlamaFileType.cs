@@ -1,6 +1,7 @@
 namespace Corral.Llama;
 
 /// <summary>Model file types, i.e. quantization targets (<c>enum llama_ftype</c>).</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Members are the quantization names llama.cpp prints and users type (q4_K_M); QuantizeLaunchOptions parses them with Enum.TryParse.")]
 public enum LlamaFileType
 {
     AllF32 = 0,

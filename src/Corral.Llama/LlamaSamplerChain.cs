@@ -59,6 +59,10 @@ public sealed unsafe class LlamaSamplerChain : IDisposable
         Add(LlamaNative.llama_sampler_init_temp_ext(t, delta, exponent), "temp_ext");
 
     /// <summary>Repeat/frequency/presence penalties over the last <paramref name="lastN"/> accepted tokens.</summary>
+    /// <param name="lastN">How many recently accepted tokens the penalties look at.</param>
+    /// <param name="repeat">repeat_penalty; 1 disables it.</param>
+    /// <param name="frequency">frequency_penalty; 0 disables it.</param>
+    /// <param name="presence">presence_penalty; 0 disables it.</param>
     /// <param name="vocabCount">n_vocab; only llama.cpp's experimental backend sampling reads it.</param>
     public LlamaSamplerChain AddPenalties(int lastN, float repeat, float frequency, float presence, int vocabCount = 0) =>
         Add(LlamaNative.llama_sampler_init_penalties(vocabCount, lastN, repeat, frequency, presence), "penalties");

@@ -88,6 +88,8 @@ public sealed unsafe class LlamaVocab
 
     /// <summary>
     /// Tokenizes UTF-8 text into <paramref name="destination"/>. Returns the token count, or, when
+    /// <param name="utf8">The text as UTF-8 bytes.</param>
+    /// <param name="destination">Receives the tokens.</param>
     /// <paramref name="destination"/> is too small, minus the count needed.
     /// </summary>
     /// <param name="addSpecial">Add BOS/EOS as the model is configured to.</param>
@@ -139,6 +141,8 @@ public sealed unsafe class LlamaVocab
     /// Writes the raw UTF-8 bytes of one token into <paramref name="destination"/> (a piece may end in
     /// the middle of a multi-byte character). Returns the byte count, or minus the size needed.
     /// </summary>
+    /// <param name="token">The token to render.</param>
+    /// <param name="destination">Receives the bytes.</param>
     /// <param name="special">Render special/control tokens as their text instead of nothing.</param>
     /// <param name="leadingSpacesToSkip">Leading spaces to drop (lstrip).</param>
     public int TokenToPiece(LlamaToken token, Span<byte> destination, bool special, int leadingSpacesToSkip = 0)

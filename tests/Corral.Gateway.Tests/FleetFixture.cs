@@ -102,7 +102,7 @@ public sealed class FleetFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class FleetCollection : ICollectionFixture<FleetFixture>
+public sealed class FleetCollectionDefinition : ICollectionFixture<FleetFixture>
 {
     public const string Name = "fleet";
 }

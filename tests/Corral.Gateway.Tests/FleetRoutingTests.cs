@@ -7,7 +7,7 @@ using Corral.Testing;
 namespace Corral.Gateway.Tests;
 
 /// <summary>Where the gateway sends requests: to the loaded model, to the conversation's backend, away from full queues and drained backends.</summary>
-[Collection(FleetCollection.Name)]
+[Collection(FleetCollectionDefinition.Name)]
 public sealed class FleetRoutingTests(FleetFixture fx)
 {
     [Fact]

@@ -8,7 +8,7 @@ using Corral.Testing.Registry;
 namespace Corral.Gateway.Tests;
 
 /// <summary>One view of the fleet (tags, models, ps, version) and model management sent to every backend.</summary>
-[Collection(FleetCollection.Name)]
+[Collection(FleetCollectionDefinition.Name)]
 public sealed class FleetViewTests(FleetFixture fx)
 {
     [Fact]

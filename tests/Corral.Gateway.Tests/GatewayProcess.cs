@@ -27,6 +27,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
 
     /// <param name="backends">Name and server of each backend, in order.</param>
+    /// <param name="environment">Variables added to or overriding the gateway's environment.</param>
     public static async Task<GatewayProcess> StartAsync(IEnumerable<(string Name, Uri Address)> backends, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = ChildProcessReadiness.FreeLoopbackPort();

@@ -11,6 +11,8 @@ namespace Corral.OpenAI.Tests;
 /// <summary>The official OpenAI .NET SDK's ResponsesClient against Corral's /v1/responses (stored state: see StoredResponsesSdkTests).</summary>
 public sealed class ResponsesSdkTests(OpenAIServerFixture fx) : IClassFixture<OpenAIServerFixture>
 {
+    private static readonly string[] Colours = ["red", "green"];
+
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz";
 
     private ResponsesClient Client() => new(fx.Key, new ResponsesClientOptions { Endpoint = fx.Options.Endpoint, NetworkTimeout = TimeSpan.FromMinutes(5) });
@@ -86,7 +88,7 @@ public sealed class ResponsesSdkTests(OpenAIServerFixture fx) : IClassFixture<Op
         };
         ResponseResult response = await Client().CreateResponseAsync(options);
         using var doc = JsonDocument.Parse(response.GetOutputText());
-        Assert.Contains(doc.RootElement.GetProperty("colour").GetString(), new[] { "red", "green" });
+        Assert.Contains(doc.RootElement.GetProperty("colour").GetString(), Colours);
     }
 
     [Fact]

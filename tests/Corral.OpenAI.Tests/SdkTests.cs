@@ -10,6 +10,8 @@ namespace Corral.OpenAI.Tests;
 /// <summary>The official OpenAI .NET SDK (ChatClient, EmbeddingClient, OpenAIModelClient) against Corral.</summary>
 public sealed class SdkTests(OpenAIServerFixture fx) : IClassFixture<OpenAIServerFixture>
 {
+    private static readonly string[] Colours = ["red", "green"];
+
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz";
 
     private ChatClient Chat(string model = "successor-chat") => new(model, fx.Key, fx.Options);
@@ -90,7 +92,7 @@ public sealed class SdkTests(OpenAIServerFixture fx) : IClassFixture<OpenAIServe
         };
         ChatCompletion completion = await Chat("random").CompleteChatAsync([new UserChatMessage("go")], options);
         using var doc = JsonDocument.Parse(completion.Content[0].Text);
-        Assert.Contains(doc.RootElement.GetProperty("colour").GetString(), new[] { "red", "green" });
+        Assert.Contains(doc.RootElement.GetProperty("colour").GetString(), Colours);
         Assert.Equal(JsonValueKind.Number, doc.RootElement.GetProperty("count").ValueKind);
     }
 

@@ -13,6 +13,13 @@ namespace Corral.Testing;
 /// </summary>
 public static class StoreSeeder
 {
+    /// <param name="modelsPath">The store folder (OLLAMA_MODELS).</param>
+    /// <param name="name">The model name to write the manifest under.</param>
+    /// <param name="ggufPath">The weights, stored as the model layer.</param>
+    /// <param name="template">The template layer; none when null.</param>
+    /// <param name="system">The system layer; none when null.</param>
+    /// <param name="paramsJson">The params layer (JSON); none when null.</param>
+    /// <param name="family">The family written to the config blob.</param>
     /// <param name="adapterPaths">LoRA adapter GGUFs stored as adapter layers, unchecked (as a store Ollama wrote may hold them).</param>
     public static async Task SeedAsync(string modelsPath, string name, string ggufPath, string? template = null, string? system = null, string? paramsJson = null, string family = "llama", IReadOnlyList<string>? adapterPaths = null)
     {

@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Corral.WebUi.Tests;
 
 /// <summary>Keyboard-only use, labels, focus order, contrast, and a 375 px wide screen.</summary>
-[Collection(WebUiCollection.Name)]
+[Collection(WebUiCollectionDefinition.Name)]
 public sealed class AccessibilityTests(WebUiFixture fixture)
 {
     static AccessibilityTests() => SetDefaultExpectTimeout(30_000);

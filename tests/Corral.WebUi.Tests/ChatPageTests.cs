@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Corral.WebUi.Tests;
 
 /// <summary>The chat page at /ui in Chromium against a real server: models, streaming, stop, history, rendering.</summary>
-[Collection(WebUiCollection.Name)]
+[Collection(WebUiCollectionDefinition.Name)]
 public sealed class ChatPageTests(WebUiFixture fixture)
 {
     static ChatPageTests() => SetDefaultExpectTimeout(30_000);

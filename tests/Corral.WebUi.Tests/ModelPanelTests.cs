@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Corral.WebUi.Tests;
 
 /// <summary>The page's model features: images for vision models, pulling with progress, loaded models and unload.</summary>
-[Collection(WebUiCollection.Name)]
+[Collection(WebUiCollectionDefinition.Name)]
 public sealed class ModelPanelTests(WebUiFixture fixture)
 {
     static ModelPanelTests() => SetDefaultExpectTimeout(30_000);

@@ -11,6 +11,11 @@ internal static class LlamaModelWriter
     /// <summary>Writes one tensor's data: (tensor name, dimensions, type, destination).</summary>
     public delegate void TensorSource(string name, IReadOnlyList<long> dimensions, GgmlType type, Stream output);
 
+    /// <param name="path">Where the GGUF is written.</param>
+    /// <param name="modelName">general.name.</param>
+    /// <param name="shape">The model's dimensions.</param>
+    /// <param name="vocab">The tokenizer written to the metadata.</param>
+    /// <param name="source">Writes each tensor's values.</param>
     /// <param name="chatTemplate">The GGUF's tokenizer.chat_template (Jinja); null writes none.</param>
     public static void Write(string path, string modelName, LlamaShape shape, ByteLevelBpeVocab vocab, TensorSource source, string? chatTemplate = ChatTemplates.Llama3)
     {

@@ -14,6 +14,11 @@ public static class LoraAdapterWriter
     /// <summary>One adapted weight: its name in the base model, its shape there, and the pair's values by element index.</summary>
     public sealed record Target(string Weight, long InputWidth, long OutputWidth, Func<long, float> A, Func<long, float> B);
 
+    /// <param name="path">Where the GGUF is written.</param>
+    /// <param name="architecture">general.architecture, which must match the base model's.</param>
+    /// <param name="rank">The rank of each A/B pair.</param>
+    /// <param name="targets">The adapted weights.</param>
+    /// <param name="adapterType">adapter.type: "lora" unless a test wants llama.cpp to refuse the file.</param>
     /// <param name="alpha">adapter.lora.alpha; null writes none.</param>
     /// <param name="generalType">general.type: "adapter" unless a test wants llama.cpp to refuse the file.</param>
     public static void Write(string path, string architecture, int rank, float? alpha, IReadOnlyList<Target> targets, string generalType = "adapter", string adapterType = "lora")

@@ -146,6 +146,9 @@ public static class TestModelWriter
 
     /// <summary>
     /// A LoRA adapter for the successor model (<see cref="WriteSuccessor"/>) that adds
+    /// <param name="path">Where the GGUF is written.</param>
+    /// <param name="boostedToken">The token the adapter pushes the model towards.</param>
+    /// <param name="boost">The added weight, before scale × alpha / rank.</param>
     /// <paramref name="boost"/> × scale × alpha / rank to the weight from every input token to
     /// <paramref name="boostedToken"/> in output.weight. The successor's weight is <see cref="SuccessorWeight"/> (4) and
     /// every other weight 0, so with the adapter at scale s the model answers <paramref name="boostedToken"/> after every

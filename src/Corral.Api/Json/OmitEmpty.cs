@@ -6,7 +6,7 @@ namespace Corral.Api.Json;
 /// </summary>
 public static class OmitEmpty
 {
-    public static string? String(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    public static string? Text(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     public static IReadOnlyList<T>? List<T>(IReadOnlyList<T>? value) => value is { Count: 0 } ? null : value;
 }

@@ -19,7 +19,7 @@ public sealed class ChatResponse : ResponseMetrics
     public bool Done { get; set; }
 
     [JsonPropertyName("done_reason")]
-    public string? DoneReason { get; set => field = OmitEmpty.String(value); }
+    public string? DoneReason { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("_debug_info")]
     public DebugInfo? DebugInfo { get; set; }

@@ -16,14 +16,14 @@ public sealed class GenerateResponse : ResponseMetrics
     public string Response { get; set; } = string.Empty;
 
     [JsonPropertyName("thinking")]
-    public string? Thinking { get; set => field = OmitEmpty.String(value); }
+    public string? Thinking { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("done")]
     public bool Done { get; set; }
 
     /// <summary>"stop", "length", "load", "unload".</summary>
     [JsonPropertyName("done_reason")]
-    public string? DoneReason { get; set => field = OmitEmpty.String(value); }
+    public string? DoneReason { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("context")]
     public IReadOnlyList<int>? Context { get; set => field = OmitEmpty.List(value); }

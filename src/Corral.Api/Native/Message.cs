@@ -14,7 +14,7 @@ public sealed class Message
     public string Content { get; set; } = string.Empty;
 
     [JsonPropertyName("thinking")]
-    public string? Thinking { get; set => field = OmitEmpty.String(value); }
+    public string? Thinking { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("images")]
     public IReadOnlyList<byte[]>? Images { get; set => field = OmitEmpty.List(value); }
@@ -24,10 +24,10 @@ public sealed class Message
 
     /// <summary>On a "tool" message: the function whose result this is.</summary>
     [JsonPropertyName("tool_name")]
-    public string? ToolName { get; set => field = OmitEmpty.String(value); }
+    public string? ToolName { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("tool_call_id")]
-    public string? ToolCallId { get; set => field = OmitEmpty.String(value); }
+    public string? ToolCallId { get; set => field = OmitEmpty.Text(value); }
 
     // Only allocates when the role really has upper-case letters.
     private static string ToLowerIfNeeded(string value)

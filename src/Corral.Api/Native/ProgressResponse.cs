@@ -10,7 +10,7 @@ public sealed class ProgressResponse
     public string Status { get; set; } = string.Empty;
 
     [JsonPropertyName("digest")]
-    public string? Digest { get; set => field = OmitEmpty.String(value); }
+    public string? Digest { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("total")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

@@ -8,26 +8,26 @@ namespace Corral.Api.Native;
 public sealed class ShowResponse
 {
     [JsonPropertyName("license")]
-    public string? License { get; set => field = OmitEmpty.String(value); }
+    public string? License { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("modelfile")]
-    public string? Modelfile { get; set => field = OmitEmpty.String(value); }
+    public string? Modelfile { get; set => field = OmitEmpty.Text(value); }
 
     /// <summary>PARAMETER lines as text ("stop    \"&lt;|eot_id|&gt;\"\n...").</summary>
     [JsonPropertyName("parameters")]
-    public string? Parameters { get; set => field = OmitEmpty.String(value); }
+    public string? Parameters { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("template")]
-    public string? Template { get; set => field = OmitEmpty.String(value); }
+    public string? Template { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("system")]
-    public string? System { get; set => field = OmitEmpty.String(value); }
+    public string? System { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("renderer")]
-    public string? Renderer { get; set => field = OmitEmpty.String(value); }
+    public string? Renderer { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("parser")]
-    public string? Parser { get; set => field = OmitEmpty.String(value); }
+    public string? Parser { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("details")]
     public ModelDetails Details { get; set; } = new();

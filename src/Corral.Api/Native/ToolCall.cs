@@ -7,7 +7,7 @@ namespace Corral.Api.Native;
 public sealed class ToolCall
 {
     [JsonPropertyName("id")]
-    public string? Id { get; set => field = OmitEmpty.String(value); }
+    public string? Id { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("function")]
     public ToolCallFunction Function { get; set; } = new();

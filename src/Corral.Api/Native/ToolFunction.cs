@@ -11,7 +11,7 @@ public sealed class ToolFunction
     public string Name { get; set; } = string.Empty;
 
     [JsonPropertyName("description")]
-    public string? Description { get; set => field = OmitEmpty.String(value); }
+    public string? Description { get; set => field = OmitEmpty.Text(value); }
 
     [JsonPropertyName("parameters")]
     public JsonElement? Parameters { get; set; }

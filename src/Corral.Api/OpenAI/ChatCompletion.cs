@@ -9,7 +9,7 @@ public sealed class ChatCompletion
     public string Id { get; set; } = string.Empty;
 
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "chat.completion";
+    public string ObjectType { get; set; } = "chat.completion";
 
     [JsonPropertyName("created")]
     public long Created { get; set; }

@@ -9,7 +9,7 @@ public sealed class ChatCompletionChunk
     public string Id { get; set; } = string.Empty;
 
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "chat.completion.chunk";
+    public string ObjectType { get; set; } = "chat.completion.chunk";
 
     [JsonPropertyName("created")]
     public long Created { get; set; }

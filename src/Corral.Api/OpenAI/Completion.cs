@@ -9,7 +9,7 @@ public sealed class Completion
     public string Id { get; set; } = string.Empty;
 
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "text_completion";
+    public string ObjectType { get; set; } = "text_completion";
 
     [JsonPropertyName("created")]
     public long Created { get; set; }

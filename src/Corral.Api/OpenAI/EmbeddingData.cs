@@ -6,7 +6,7 @@ namespace Corral.Api.OpenAI;
 public sealed class EmbeddingData
 {
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "embedding";
+    public string ObjectType { get; set; } = "embedding";
 
     [JsonIgnore]
     public float[]? Embedding { get; set; }

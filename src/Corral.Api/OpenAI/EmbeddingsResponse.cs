@@ -6,7 +6,7 @@ namespace Corral.Api.OpenAI;
 public sealed class EmbeddingsResponse
 {
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "list";
+    public string ObjectType { get; set; } = "list";
 
     [JsonPropertyName("data")]
     public IReadOnlyList<EmbeddingData> Data { get; set; } = [];

@@ -6,7 +6,7 @@ namespace Corral.Api.OpenAI;
 public sealed class ModelList
 {
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "list";
+    public string ObjectType { get; set; } = "list";
 
     [JsonPropertyName("data")]
     public IReadOnlyList<ModelObject> Data { get; set; } = [];

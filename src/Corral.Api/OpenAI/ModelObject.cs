@@ -9,7 +9,7 @@ public sealed class ModelObject
     public string Id { get; set; } = string.Empty;
 
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "model";
+    public string ObjectType { get; set; } = "model";
 
     [JsonPropertyName("created")]
     public long Created { get; set; }

@@ -9,7 +9,7 @@ public sealed class RerankResponse
     public string Model { get; set; } = string.Empty;
 
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "list";
+    public string ObjectType { get; set; } = "list";
 
     [JsonPropertyName("usage")]
     public RerankUsage Usage { get; set; } = new();

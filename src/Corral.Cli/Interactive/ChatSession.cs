@@ -17,6 +17,10 @@ internal sealed class ChatSession
     private readonly Func<CancellationToken> _beginAnswer;
     private readonly MultiLineInput _multiLine = new();
 
+    /// <param name="client">The server the conversation talks to.</param>
+    /// <param name="settings">The model and options of <c>corral run</c>.</param>
+    /// <param name="output">Where answers are written.</param>
+    /// <param name="error">Where errors and notices are written.</param>
     /// <param name="beginAnswer">Gives the token that Ctrl-C cancels while one answer streams.</param>
     public ChatSession(OllamaClient client, RunSettings settings, TextWriter output, TextWriter error, Func<CancellationToken> beginAnswer)
     {

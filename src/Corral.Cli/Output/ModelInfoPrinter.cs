@@ -35,7 +35,7 @@ internal static class ModelInfoPrinter
         {
             var rows = show.Parameters.Split('\n')
                 .Where(l => l.Trim().Length > 0)
-                .Select(l => new[] { "" }.Concat(l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToArray());
+                .Select(l => (string[])["", .. l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)]);
             Section(text, "Parameters", rows);
         }
 

@@ -12,6 +12,7 @@ internal sealed class TransferProgress
     private readonly string _barVerb;
     private string? _status;
 
+    /// <param name="display">The terminal display the bars and spinners are drawn on.</param>
     /// <param name="barVerb">"pulling" or "pushing": the word before each bar's short digest.</param>
     public TransferProgress(ProgressDisplay display, string barVerb)
     {
@@ -19,6 +20,7 @@ internal sealed class TransferProgress
         _barVerb = barVerb;
     }
 
+    /// <param name="progress">One progress line from the server.</param>
     /// <param name="useStatusForBars">Create labels bars with the status text when there is one, as ollama does.</param>
     public void Apply(ProgressResponse progress, bool useStatusForBars = false)
     {

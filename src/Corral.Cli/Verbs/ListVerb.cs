@@ -11,7 +11,7 @@ internal static class ListVerb
     public static async Task<int> RunAsync(OllamaClient client, ParsedArguments args, CancellationToken cancellationToken)
     {
         var list = await client.ListAsync(cancellationToken).ConfigureAwait(false);
-        Console.Out.Write(Format(list.Models, DateTimeOffset.Now, args.Positionals.FirstOrDefault()));
+        Console.Out.Write(Format(list.Models, DateTimeOffset.Now, args.Positionals.Count > 0 ? args.Positionals[0] : null));
         return 0;
     }
 

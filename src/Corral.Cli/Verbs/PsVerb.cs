@@ -12,7 +12,7 @@ internal static class PsVerb
     public static async Task<int> RunAsync(OllamaClient client, ParsedArguments args, CancellationToken cancellationToken)
     {
         var running = await client.PsAsync(cancellationToken).ConfigureAwait(false);
-        Console.Out.Write(Format(running.Models, DateTimeOffset.Now, args.Positionals.FirstOrDefault()));
+        Console.Out.Write(Format(running.Models, DateTimeOffset.Now, args.Positionals.Count > 0 ? args.Positionals[0] : null));
         return 0;
     }
 

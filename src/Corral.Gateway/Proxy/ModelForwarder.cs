@@ -44,6 +44,7 @@ public sealed partial class ModelForwarder(
         VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
     };
 
+    /// <param name="http">The client's request, forwarded as it is.</param>
     /// <param name="modelFromPath">The model named by the route (GET /v1/models/{model}) rather than by a body.</param>
     public async Task ForwardAsync(HttpContext http, string? modelFromPath = null)
     {

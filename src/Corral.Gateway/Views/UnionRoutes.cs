@@ -41,7 +41,13 @@ public static class UnionRoutes
         return routes;
     }
 
+    /// <param name="http">The client's request, answered with the union.</param>
+    /// <param name="fleet">The backends, of which the ones up are asked.</param>
+    /// <param name="client">How the backends are asked.</param>
+    /// <param name="path">The route asked on every backend.</param>
+    /// <param name="listProperty">The property of each answer that holds the list to merge.</param>
     /// <param name="nameOf">The name entries are merged by; null keeps every entry (each backend's loaded copy is its own).</param>
+    /// <param name="withBackend">Whether each entry says which backend it came from.</param>
     private static async Task WriteUnionAsync(HttpContext http, BackendFleet fleet, BackendClient client, string path, string listProperty, Func<JsonElement, string?> nameOf, bool withBackend)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);

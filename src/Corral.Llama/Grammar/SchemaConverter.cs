@@ -146,7 +146,7 @@ internal sealed partial class SchemaConverter
             throw new JsonSchemaNotSupportedException(keyword, $"'{keyword}' must be a non-empty array.");
         }
 
-        var shared = SchemaKeywords.HasConstraintsBesides(schema, keyword) ? _merger.Without(schema, keyword) : (JsonElement?)null;
+        var shared = SchemaKeywords.HasConstraintsBesides(schema, keyword) ? SchemaMerger.Without(schema, keyword) : (JsonElement?)null;
         var rules = new List<string>();
         var i = 0;
         foreach (var alternative in alternatives.EnumerateArray())

@@ -23,7 +23,7 @@ internal sealed class SchemaMerger(SchemaConverter converter)
     };
 
     /// <summary>The schema without <paramref name="keyword"/>.</summary>
-    public JsonElement Without(JsonElement schema, string keyword) =>
+    public static JsonElement Without(JsonElement schema, string keyword) =>
         Write(writer =>
         {
             foreach (var property in schema.EnumerateObject())

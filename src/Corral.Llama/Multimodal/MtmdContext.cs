@@ -62,6 +62,8 @@ public sealed unsafe class MtmdContext : IDisposable
         NativeLibraryLocator.FindLibrary(NativeLibraryLocator.LibraryDirectory, MtmdNative.MtmdLibrary) is not null;
 
     /// <summary>Loads a projector GGUF for <paramref name="model"/>; its output width must equal the model's input embedding width.</summary>
+    /// <param name="projectorPath">Path of the projector (mmproj) GGUF.</param>
+    /// <param name="model">The loaded text model the projector feeds.</param>
     /// <param name="threads">CPU threads for the image encoder; 0 keeps libmtmd's default (4).</param>
     /// <param name="useGpu">Offload the encoder to a GPU when the build has one.</param>
     /// <exception cref="MtmdException">Missing file, not a projector, or not made for this model.</exception>

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Corral.Llama.Native;
 
 // LoRA adapters (llama-adapter.cpp): loaded against a model, applied per context.
-public static unsafe partial class LlamaNative
+internal static unsafe partial class LlamaNative
 {
     /// <returns>The adapter, or null on failure (the reason goes to the log callback: arch mismatch, not a LoRA, a tensor the model lacks...).</returns>
     [LibraryImport(LlamaLibrary, StringMarshalling = StringMarshalling.Utf8)]

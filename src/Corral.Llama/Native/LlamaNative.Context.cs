@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Corral.Llama.Native;
 
 // Contexts, batches, decoding, outputs and thread settings.
-public static unsafe partial class LlamaNative
+internal static unsafe partial class LlamaNative
 {
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
@@ -90,6 +90,8 @@ public static unsafe partial class LlamaNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial void llama_set_causal_attn(SafeLlamaContextHandle ctx, [MarshalAs(UnmanagedType.U1)] bool causalAttn);
 
+    /// <param name="ctx">The context whose decodes the callback may abort.</param>
+    /// <param name="abortCallbackData">Passed to the callback as <c>data</c>.</param>
     /// <param name="abortCallback"><c>bool (*)(void * data)</c>; returning true aborts llama_decode (CPU only).</param>
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

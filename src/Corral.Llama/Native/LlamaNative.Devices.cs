@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Corral.Llama.Native;
 
 /// <summary>ggml's device registry (ggml-backend.h): what the loaded backends found, with their memory.</summary>
-public static unsafe partial class LlamaNative
+internal static unsafe partial class LlamaNative
 {
     [LibraryImport(GgmlLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

@@ -5,7 +5,7 @@ namespace Corral.Llama.Native;
 
 // Memory (KV cache) API and state save/restore. llama_memory_t is a pointer owned by the context;
 // callers must keep the context alive (the managed wrapper does).
-public static unsafe partial class LlamaNative
+internal static unsafe partial class LlamaNative
 {
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Corral.Llama.Native;
 
 // Model loading and model metadata.
-public static unsafe partial class LlamaNative
+internal static unsafe partial class LlamaNative
 {
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
@@ -94,6 +94,7 @@ public static unsafe partial class LlamaNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial ulong llama_model_size(SafeLlamaModelHandle model);
 
+    /// <param name="model">The loaded model.</param>
     /// <param name="name">Template name, or null for the default one.</param>
     /// <returns>NUL-terminated template owned by the model, or null.</returns>
     [LibraryImport(LlamaLibrary)]

@@ -5,7 +5,7 @@ namespace Corral.Llama.Native;
 
 // Sampler API. llama_sampler_init_* return a sampler the caller owns until it is added to a chain
 // (llama_sampler_chain_add takes ownership).
-public static unsafe partial class LlamaNative
+internal static unsafe partial class LlamaNative
 {
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

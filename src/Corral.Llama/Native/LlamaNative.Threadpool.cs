@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Corral.Llama.Native;
 
 /// <summary>ggml's CPU threadpool: found through the CPU backend's registry (it lives in the variant library ggml loaded).</summary>
-public static unsafe partial class LlamaNative
+internal static unsafe partial class LlamaNative
 {
     /// <summary>GGML_BACKEND_DEVICE_TYPE_CPU.</summary>
     public const int GgmlDeviceTypeCpu = 0;
@@ -29,6 +29,8 @@ public static unsafe partial class LlamaNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial void ggml_threadpool_params_init(byte* parameters, int threads);
 
+    /// <param name="ctx">The context that will use the pools.</param>
+    /// <param name="threadpool">The pool for single-token decodes.</param>
     /// <param name="threadpoolBatch">The pool for prompt batches; 0 uses <paramref name="threadpool"/> for both.</param>
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

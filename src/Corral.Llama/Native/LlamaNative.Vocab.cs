@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Corral.Llama.Native;
 
 // Vocabulary, tokenization. The vocab pointer is owned by its model.
-public static unsafe partial class LlamaNative
+internal static unsafe partial class LlamaNative
 {
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

@@ -9,7 +9,7 @@ namespace Corral.Llama.Native;
 /// managed wrappers in <c>Corral.Llama</c>; these are the escape hatch.
 /// Split over several files by area (LlamaNative.*.cs).
 /// </summary>
-public static unsafe partial class LlamaNative
+internal static unsafe partial class LlamaNative
 {
     /// <summary>Import name of libllama; mapped to a file by <see cref="NativeLibraryLocator"/>.</summary>
     public const string LlamaLibrary = "llama";
@@ -62,6 +62,7 @@ public static unsafe partial class LlamaNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial byte* llama_version();
 
+    /// <param name="userData">Passed to the callback as <c>user_data</c>.</param>
     /// <param name="logCallback"><c>void (*)(enum ggml_log_level level, const char * text, void * user_data)</c>.</param>
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

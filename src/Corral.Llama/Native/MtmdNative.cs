@@ -11,7 +11,7 @@ namespace Corral.Llama.Native;
 /// Chunk pointers (<c>const mtmd_input_chunk*</c>) are plain <see cref="nint"/>s: they are owned by
 /// their <c>mtmd_input_chunks</c> and are never freed on their own.
 /// </summary>
-public static unsafe partial class MtmdNative
+internal static unsafe partial class MtmdNative
 {
     /// <summary>Import name of libmtmd; mapped to a file by <see cref="NativeLibraryLocator"/>.</summary>
     public const string MtmdLibrary = "mtmd";
@@ -153,6 +153,7 @@ public static unsafe partial class MtmdNative
 
     // ---- helpers (mtmd-helper.h) ----
 
+    /// <param name="userData">Passed to the callback as <c>user_data</c>.</param>
     /// <param name="logCallback"><c>void (*)(enum ggml_log_level level, const char * text, void * user_data)</c>; also sets mtmd's and clip's.</param>
     [LibraryImport(MtmdLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]

@@ -51,6 +51,7 @@ internal static unsafe class NativeLogRouter
     /// <summary>Scope of <see cref="BeginCapture"/>; <see cref="Text"/> holds the errors so far.</summary>
     public readonly struct ErrorCapture : IDisposable
     {
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "The errors are read through the capture scope, so they cannot be read outside one.")]
         public string? Text
         {
             get

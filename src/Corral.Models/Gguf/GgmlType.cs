@@ -1,6 +1,7 @@
 namespace Corral.Models.Gguf;
 
 /// <summary>Tensor element types, with the numeric ids ggml stores in GGUF tensor infos.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Members are ggml tensor type names (Q4_K, IQ2_XXS) as ggml and GGUF tools print them.")]
 public enum GgmlType : uint
 {
     F32 = 0,

@@ -6,7 +6,7 @@ namespace Corral.Models.Gguf;
 /// GGUF metadata as <c>/api/show</c> reports it in <c>model_info</c>: every key sorted, values as
 /// JSON numbers/strings/bools, <c>general.parameter_count</c> computed from the tensors (Ollama
 /// patches it in), and without <c>general.name</c> and <c>tokenizer.chat_template</c>. Arrays are
-/// written only when <paramref name="includeArrays"/> (verbose); otherwise they are null, or []
+/// written only when <c>includeArrays</c> (verbose); otherwise they are null, or []
 /// when empty, as Ollama writes arrays it skipped reading.
 /// </summary>
 public static class GgufModelInfo
@@ -46,7 +46,7 @@ public static class GgufModelInfo
         _ => value.TryGetInt64(out var n) ? JsonValue.Create(n) : null,
     };
 
-    private static JsonNode? ArrayNode(GgufArray array, bool includeArrays)
+    private static JsonArray? ArrayNode(GgufArray array, bool includeArrays)
     {
         if (array.Count == 0)
         {

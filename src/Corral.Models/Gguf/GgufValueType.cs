@@ -1,6 +1,7 @@
 namespace Corral.Models.Gguf;
 
 /// <summary>Metadata value types, with the numeric ids of the GGUF format.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifiers should not contain type names", Justification = "The enum lists the GGUF format value types; its members name types by design.")]
 public enum GgufValueType : uint
 {
     UInt8 = 0,

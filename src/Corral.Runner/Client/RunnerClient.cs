@@ -60,7 +60,7 @@ public sealed class RunnerClient : IDisposable
     /// is tokenized and checked, before prefill), so a refusal surfaces here, before a caller commits to a status.
     /// </summary>
     /// <exception cref="RunnerException">The runner refused the request (<see cref="RunnerException.IsBadRequest"/>) or is gone.</exception>
-    public async Task<RunnerCompletionStream> StartCompletionAsync(CompletionRequest request, CancellationToken cancellation)
+    public async Task<RunnerCompletionReply> StartCompletionAsync(CompletionRequest request, CancellationToken cancellation)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "completion")
         {
@@ -95,7 +95,7 @@ public sealed class RunnerClient : IDisposable
                 throw new RunnerException($"model runner answered {(int)response.StatusCode}");
             }
 
-            return new RunnerCompletionStream(response);
+            return new RunnerCompletionReply(response);
         }
         catch
         {
@@ -137,6 +137,10 @@ public sealed class RunnerClient : IDisposable
         }
     }
 
+    /// <param name="content">The text to tokenize.</param>
+    /// <param name="cancellation">Stops the request.</param>
+    /// <param name="addSpecial">Add BOS/EOS as the model is configured to.</param>
+    /// <param name="parseSpecial">Turn special-token text into special tokens instead of plain text.</param>
     /// <param name="limit">Counting past this is not needed: a longer text may come back as only a leading part longer than it.</param>
     /// <exception cref="RunnerException">The runner is gone.</exception>
     public async Task<int[]> TokenizeAsync(string content, CancellationToken cancellation, bool addSpecial = true, int? limit = null, bool parseSpecial = true)

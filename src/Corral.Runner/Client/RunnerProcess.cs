@@ -64,7 +64,7 @@ public sealed class RunnerProcess : IModelRunner
     }
 
     /// <summary>
-    /// Starts a runner for <paramref name="modelPath"/> and waits until it is ready.
+    /// Starts a runner for <paramref name="launch"/>'s <see cref="RunnerLaunchOptions.ModelPath"/> and waits until it is ready.
     /// <paramref name="progress"/> receives load progress (0..1).
     /// </summary>
     public static async Task<RunnerProcess> StartAsync(RunnerLaunchOptions launch, IProgress<float>? progress, CancellationToken cancellation)

@@ -35,6 +35,10 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
 
+    /// <param name="model">The loaded model.</param>
+    /// <param name="context">The context the slots decode in.</param>
+    /// <param name="options">Slots, batch size and cache settings.</param>
+    /// <param name="logger">Where the engine logs.</param>
     /// <param name="projector">The multimodal projector for images, owned by the engine from now on; null for a text-only model.</param>
     /// <param name="adapters">The LoRA adapters loaded with the model, in the server's order; none when null.</param>
     /// <param name="drafter">The draft model for speculative decoding, owned by the engine from now on; null for none.</param>
@@ -99,6 +103,8 @@ public sealed partial class InferenceEngine : IDisposable
     public int[] CountImageTokens(IReadOnlyList<byte[]> images) => _media.CountImageTokens(images);
 
     /// <summary>Queues a completion; its chunks arrive on the returned reader, the last one with Done set.</summary>
+    /// <param name="request">The completion to run.</param>
+    /// <param name="cancellation">Cancels the completion and frees its slot.</param>
     /// <exception cref="InvalidCompletionException">
     /// The request cannot be served as sent (a prompt longer than the context with truncate off, token ids outside
     /// the vocabulary, a grammar llama.cpp rejects, an image it cannot use): the host answers 400 before streaming.

@@ -13,6 +13,7 @@ public sealed class NdjsonWriter : IDisposable
     private readonly PipeWriter _pipe;
     private readonly Utf8JsonWriter _json;
 
+    /// <param name="pipe">The pipe the lines are written into.</param>
     /// <param name="encoder">
     /// How strings are escaped. The writer's encoder decides, not the type info's options, so a public API passes
     /// its wire encoder here; null is System.Text.Json's default (fine for the private runner protocol).

@@ -14,9 +14,11 @@ namespace Corral.Server.Inference;
 /// grammar; the plan then loads, renders or starts the completion. The native routes and the OpenAI, Responses
 /// and Anthropic adapters all come through here.
 /// </summary>
-public sealed class CompletionPreparer(ModelResolver resolver, InferenceService inference, PromptBuilder prompts)
+public sealed class CompletionPreparer(ModelResolver resolver, InferenceService inference)
 {
     /// <summary>Checks a chat request and plans what it asks for; nothing loads yet.</summary>
+    /// <param name="request">The chat request as received (left as it is).</param>
+    /// <param name="extras">What the API surface adds that the native request has no field for.</param>
     /// <param name="started">When the request arrived (<see cref="System.Diagnostics.Stopwatch"/> ticks), for its durations.</param>
     public CompletionPlan PlanChat(ChatRequest request, long started, CompletionExtras? extras = null)
     {
@@ -37,12 +39,14 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             (opts, ct) => StartChatAsync(model, request, think, lora, grammar, opts, started, extras, ct),
             () =>
             {
-                var rendered = prompts.RenderChat(model, request, think);
+                var rendered = PromptBuilder.RenderChat(model, request, think);
                 return (rendered.Prompt, rendered.Images.Count);
             });
     }
 
     /// <summary>Checks a generate request and plans what it asks for; nothing loads yet.</summary>
+    /// <param name="request">The generate request as received (left as it is).</param>
+    /// <param name="extras">What the API surface adds that the native request has no field for.</param>
     /// <param name="started">When the request arrived (<see cref="System.Diagnostics.Stopwatch"/> ticks), for its durations.</param>
     public CompletionPlan PlanGenerate(GenerateRequest request, long started, CompletionExtras? extras = null)
     {
@@ -62,7 +66,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         return new CompletionPlan(
             kind, model, options, inference, request.Options, request.KeepAlive,
             (opts, ct) => StartGenerateAsync(model, request, think, lora, grammar, opts, started, extras, ct),
-            () => (prompts.RenderGenerate(model, request, think), request.Images?.Count ?? 0));
+            () => (PromptBuilder.RenderGenerate(model, request, think), request.Images?.Count ?? 0));
     }
 
     /// <summary>
@@ -70,6 +74,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// chat, tools, images) and returns its model. An unload request (no messages, keep_alive 0) is answered
     /// before the capability checks, as in Ollama.
     /// </summary>
+    /// <param name="request">The chat request as received.</param>
     /// <param name="relaxThinking">See <see cref="CompletionExtras.RelaxThinking"/>.</param>
     /// <returns>The model, the thinking it will honour (the request itself is left as the client sent it), and the adapter scales asked for.</returns>
     private (ResolvedModel Model, ThinkValue? Think, float[]? Lora) ResolveForChat(ChatRequest request, bool relaxThinking)
@@ -183,10 +188,10 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// it was tokenized here: as JSON, token ids are larger than the text they stand for (a 40 MB prompt sent as ids
     /// left the server 160 MB bigger), and the runner's tokenizer is fast.
     /// </summary>
-    private async Task<ChatPrompt> RenderToFitAsync(
+    private static async Task<ChatPrompt> RenderToFitAsync(
         ResolvedModel model, ChatRequest request, ThinkValue? think, RunnerClient client, int contextLength, CancellationToken cancellation)
     {
-        var prompt = prompts.RenderChat(model, request, think);
+        var prompt = PromptBuilder.RenderChat(model, request, think);
         if (request.Truncate == false || (prompt.Prompt.Length <= contextLength && prompt.Images.Count == 0))
         {
             return prompt;
@@ -217,7 +222,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             return prompt;
         }
 
-        return await prompts.RenderChatToFitAsync(
+        return await PromptBuilder.RenderChatToFitAsync(
             model, request, think,
             async (text, ct) => (await client.TokenizeAsync(text, ct, limit: contextLength).ConfigureAwait(false)).Length,
             contextLength, imageTokens, cancellation).ConfigureAwait(false);
@@ -226,7 +231,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     private Task<PreparedCompletion> StartGenerateAsync(
         ResolvedModel model, GenerateRequest request, ThinkValue? think, float[]? lora, string? grammar, ModelOptions options, long started, CompletionExtras extras, CancellationToken cancellation)
     {
-        var rendered = prompts.RenderGenerate(model, request, think);
+        var rendered = PromptBuilder.RenderGenerate(model, request, think);
         var completion = InferenceService.Completion(rendered, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
         completion.ReturnTokens = !request.Raw;
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;

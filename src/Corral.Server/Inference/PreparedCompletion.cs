@@ -27,7 +27,7 @@ public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, C
     /// <summary>How the output is split into content, thinking and tool calls.</summary>
     public OutputParserOptions Parsing { get; } = parsing;
 
-    private RunnerCompletionStream? _accepted;
+    private RunnerCompletionReply? _accepted;
 
     /// <summary>The whole prompt's token count, known once the runner accepted the request (before the first token).</summary>
     public int PromptTokens { get; private set; }
@@ -54,7 +54,7 @@ public sealed class PreparedCompletion(ResolvedModel model, RunnerLease lease, C
         PromptTokens = _accepted.PromptTokens;
     }
 
-    private static async IAsyncEnumerable<CompletionChunk> ReadAcceptedAsync(RunnerCompletionStream accepted, [EnumeratorCancellation] CancellationToken cancellation)
+    private static async IAsyncEnumerable<CompletionChunk> ReadAcceptedAsync(RunnerCompletionReply accepted, [EnumeratorCancellation] CancellationToken cancellation)
     {
         using (accepted)
         {

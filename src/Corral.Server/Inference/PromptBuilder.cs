@@ -14,7 +14,7 @@ public sealed class PromptBuilder
     /// <summary>The template a model without one uses, as in Ollama.</summary>
     internal const string PlainTemplate = "{{ .Prompt }}";
 
-    public OllamaTemplate TemplateFor(ResolvedModel model, string? requestTemplate)
+    public static OllamaTemplate TemplateFor(ResolvedModel model, string? requestTemplate)
     {
         var text = !string.IsNullOrEmpty(requestTemplate) ? requestTemplate : model.Template ?? PlainTemplate;
         try
@@ -33,8 +33,10 @@ public sealed class PromptBuilder
             ? jinja
             : null;
 
+    /// <param name="model">The resolved model.</param>
+    /// <param name="request">The generate request as received.</param>
     /// <param name="think">The request's thinking as the model will honour it (<see cref="CompletionPreparer"/> decides).</param>
-    public string RenderGenerate(ResolvedModel model, GenerateRequest request, ThinkValue? think)
+    public static string RenderGenerate(ResolvedModel model, GenerateRequest request, ThinkValue? think)
     {
         if (!request.Raw && string.IsNullOrEmpty(request.Suffix) && JinjaTemplateFor(model, request.Template) is { } jinja)
         {
@@ -177,7 +179,7 @@ public sealed class PromptBuilder
     /// Renders a whole chat: Modelfile SYSTEM and MESSAGEs first (as Ollama prepends them), then the request's
     /// messages, with <paramref name="think"/> as the model will honour it.
     /// </summary>
-    public ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, ThinkValue? think)
+    public static ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, ThinkValue? think)
     {
         var chat = ChatParts(model, request);
         return chat.Jinja is { } jinja
@@ -191,7 +193,7 @@ public sealed class PromptBuilder
     /// candidate measured by <paramref name="countTokens"/> (the runner's tokenizer) plus each image's positions as
     /// <paramref name="imageTokens"/> says (the model's projector).
     /// </summary>
-    public async Task<ChatPrompt> RenderChatToFitAsync(
+    public static async Task<ChatPrompt> RenderChatToFitAsync(
         ResolvedModel model, ChatRequest request, ThinkValue? think, Func<string, CancellationToken, ValueTask<int>> countTokens, int contextLength,
         Func<byte[], int>? imageTokens, CancellationToken cancellation)
     {
@@ -245,7 +247,7 @@ public sealed class PromptBuilder
     }
 
     /// <summary>The messages a chat renders, in the form its template takes (Jinja messages or Go template ones).</summary>
-    private (string? Jinja, List<Message>? JinjaMessages, OllamaTemplate? Template, List<ChatMessage>? GoMessages) ChatParts(ResolvedModel model, ChatRequest request)
+    private static (string? Jinja, List<Message>? JinjaMessages, OllamaTemplate? Template, List<ChatMessage>? GoMessages) ChatParts(ResolvedModel model, ChatRequest request)
     {
         var requestMessages = request.Messages ?? [];
         if (JinjaTemplateFor(model, null) is { } jinja)

@@ -37,6 +37,7 @@ public sealed class ModelResolver(ModelStore store)
     public ResolvedModel Resolve(string? name) => Resolve(name, $"model '{name}' not found");
 
     /// <summary>Finds and reads a model, answering 404 with <paramref name="notFound"/> when it is absent.</summary>
+    /// <param name="name">The model name as the request gave it.</param>
     /// <param name="notFound">Ollama words a missing model differently on some routes (its embed handlers go through the scheduler's error path).</param>
     public ResolvedModel Resolve(string? name, string notFound)
     {

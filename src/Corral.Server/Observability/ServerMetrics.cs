@@ -47,6 +47,7 @@ public static class ServerMetrics
     /// current request's log fields. Called once per completion, where the runner's final chunk
     /// arrives (every API surface streams through that one place).
     /// </summary>
+    /// <param name="done">The runner's final chunk, with its counts and timings.</param>
     /// <param name="model">The model's display name; models are resolved from the store, so the label set stays bounded.</param>
     /// <param name="started">Stopwatch timestamp of the request's arrival.</param>
     /// <param name="firstOutput">Stopwatch timestamp of the runner's first chunk (0 if none came).</param>

@@ -80,14 +80,14 @@ public sealed partial class ModelScheduler
             });
             if (fit.IsFull || launch.GpuLayers >= 0)
             {
-                LogGpuPlan(request.Name, fit.Describe([.. gpus.Select(g => g.Name)]));
+                LogGpuPlan(request.Name, fit, gpus);
                 return fit;
             }
 
             var victim = _loaded.Values.Where(m => m.Users == 0 && !m.IsDead && m.Gpu.Layers > 0).OrderBy(m => m.LastUsed).FirstOrDefault();
             if (victim is null)
             {
-                LogGpuPlan(request.Name, fit.Describe([.. gpus.Select(g => g.Name)]));
+                LogGpuPlan(request.Name, fit, gpus);
                 return fit;
             }
 
@@ -97,6 +97,16 @@ public sealed partial class ModelScheduler
 
     private static RunnerLaunchOptions WithGpuPlan(RunnerLaunchOptions launch, GpuPlan? gpu) =>
         gpu is null ? launch : launch with { GpuLayers = gpu.Layers, TensorSplit = gpu.TensorSplit };
+
+    // Describe() builds a string, so it runs only when the line will be written.
+    private void LogGpuPlan(string model, GpuPlan plan, IReadOnlyList<DeviceEntry> gpus)
+    {
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var placement = plan.Describe([.. gpus.Select(g => g.Name)]);
+            LogGpuPlan(model, placement);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "placing model {Model}: {Placement}")]
     private partial void LogGpuPlan(string model, string placement);

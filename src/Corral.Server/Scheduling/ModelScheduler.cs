@@ -34,6 +34,9 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private int _pending;
     private long _clock;
 
+    /// <param name="settings">The server's settings (keep_alive, queue and memory limits).</param>
+    /// <param name="logger">Where the scheduler logs.</param>
+    /// <param name="availableMemory">Reads free system memory in bytes; the system's unless a test fakes it.</param>
     /// <param name="launcher">Starts runners; child processes unless a test stands in fakes.</param>
     /// <param name="gpus">The GPUs found at start; null or none: no layer placement.</param>
     /// <param name="time">The clock for keep_alive expiry and load timeouts; the system's unless a test fakes it.</param>
@@ -256,6 +259,9 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     /// Starts the runner outside the lock, then registers the model with one user (the request that
     /// started the load). Not tied to that request's cancellation: a load, once begun, finishes.
     /// </summary>
+    /// <param name="request">The model to load.</param>
+    /// <param name="launch">How to start its runner.</param>
+    /// <param name="gpu">The layer placement; null without GPUs.</param>
     /// <param name="replaced">The exits of runners this load evicts or replaces: their memory must be free first.</param>
     private async Task<LoadedModel> LoadAsync(ModelLoadRequest request, RunnerLaunchOptions launch, GpuPlan? gpu, Task replaced)
     {

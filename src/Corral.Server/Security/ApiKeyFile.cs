@@ -8,7 +8,7 @@ namespace Corral.Server.Security;
 /// unreadable or malformed keeps the last good keys (fail closed, never open) and logs why; a file that
 /// is malformed at start-up stops the server (<see cref="Open"/> throws).
 /// </summary>
-public sealed class ApiKeyFile
+public sealed partial class ApiKeyFile
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
@@ -76,12 +76,12 @@ public sealed class ApiKeyFile
             var keys = ApiKeyStore.Load(_path);
             Volatile.Write(ref _current, keys);
             _version = version;
-            _logger.LogInformation("API keys reloaded from {Path}: {Count} keys", _path, keys.Count);
+            LogReloaded(_path, keys.Count);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
             // Keep the last good keys: a half-written or broken file must never open the server.
-            _logger.LogError("API keys file {Path} could not be reloaded ({Reason}); keeping the previous {Count} keys", _path, ex.Message, _current.Count);
+            LogReloadFailed(_path, ex.Message, _current.Count);
         }
     }
 
@@ -97,4 +97,10 @@ public sealed class ApiKeyFile
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API keys reloaded from {Path}: {Count} keys")]
+    private partial void LogReloaded(string path, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "API keys file {Path} could not be reloaded ({Reason}); keeping the previous {Count} keys")]
+    private partial void LogReloadFailed(string path, string reason, int count);
 }

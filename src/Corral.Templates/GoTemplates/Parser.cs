@@ -257,7 +257,7 @@ internal sealed class Parser
         return new BranchNode(keyword.Position, kind, pipe, list, elseList);
     }
 
-    private Node ParseTemplate(Token keyword, bool isBlock)
+    private TemplateNode ParseTemplate(Token keyword, bool isBlock)
     {
         var context = isBlock ? "block clause" : "template clause";
         var nameToken = NextNonSpace();

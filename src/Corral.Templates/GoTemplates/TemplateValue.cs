@@ -18,7 +18,7 @@ public readonly struct TemplateValue : IEquatable<TemplateValue>
         _bits = bits;
     }
 
-    public static readonly TemplateValue Nil = default;
+    public static readonly TemplateValue Nil;
     public static readonly TemplateValue True = new(TemplateKind.Bool, null, 1);
     public static readonly TemplateValue False = new(TemplateKind.Bool, null, 0);
     public static readonly TemplateValue EmptyString = new(TemplateKind.String, "", 0);

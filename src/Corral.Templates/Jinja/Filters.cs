@@ -254,7 +254,7 @@ internal static class Filters
         };
     }
 
-    private static object? Round(object? v, CallArgs args)
+    private static double Round(object? v, CallArgs args)
     {
         var precision = (int)PyOps.ToLong(args.Get(0, "precision", 0L));
         var method = PyFormat.Str(args.Get(1, "method", "common"));

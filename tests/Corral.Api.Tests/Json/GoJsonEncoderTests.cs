@@ -11,6 +11,8 @@ namespace Corral.Api.Tests.Json;
 /// </summary>
 public sealed class GoJsonEncoderTests
 {
+    private static readonly JsonSerializerOptions GoOptions = new() { Encoder = GoJsonEncoder.Instance };
+
     public static TheoryData<string, string> GoCases => new()
     {
         { "plain ascii 123", "\"plain ascii 123\"" },
@@ -34,7 +36,7 @@ public sealed class GoJsonEncoderTests
     [MemberData(nameof(GoCases))]
     public void Utf16_strings_are_escaped_as_go_escapes_them(string value, string go)
     {
-        var written = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(value, new JsonSerializerOptions { Encoder = GoJsonEncoder.Instance }));
+        var written = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(value, GoOptions));
         Assert.Equal(go, written);
     }
 
@@ -54,7 +56,7 @@ public sealed class GoJsonEncoderTests
     [Fact]
     public void A_lone_surrogate_becomes_the_replacement_character_instead_of_failing()
     {
-        var written = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes("bad \uD800 end", new JsonSerializerOptions { Encoder = GoJsonEncoder.Instance }));
+        var written = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes("bad \uD800 end", GoOptions));
         Assert.Equal("\"bad \uFFFD end\"", written);
     }
 
@@ -62,7 +64,7 @@ public sealed class GoJsonEncoderTests
     public void Long_text_with_escapes_far_apart_is_written_whole()
     {
         var text = new string('x', 5000) + "<" + new string('é', 3000) + "\"" + string.Concat(Enumerable.Repeat("😀", 1000)) + "\n";
-        var written = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(text, new JsonSerializerOptions { Encoder = GoJsonEncoder.Instance }));
+        var written = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(text, GoOptions));
         Assert.Equal("\"" + new string('x', 5000) + "\\u003c" + new string('é', 3000) + "\\\"" + string.Concat(Enumerable.Repeat("😀", 1000)) + "\\n\"", written);
         Assert.Equal(text, JsonSerializer.Deserialize<string>(written));
     }

@@ -41,7 +41,7 @@ public sealed class InteractiveRunTests(CliServerFixture fixture) : IClassFixtur
         }
     }
 
-    private static Task TypeAsync(string session, string text) => TmuxAsync("send-keys", "-t", session, "-l", text).ContinueWith(_ => TmuxAsync("send-keys", "-t", session, "Enter")).Unwrap();
+    private static Task<string> TypeAsync(string session, string text) => TmuxAsync("send-keys", "-t", session, "-l", text).ContinueWith(_ => TmuxAsync("send-keys", "-t", session, "Enter")).Unwrap();
 
     private static async Task<string> CaptureAsync(string session)
     {

@@ -7,7 +7,7 @@ namespace Corral.Models.Tests.Gguf;
 /// Builds GGUF bytes by hand so tests can produce files the writer would refuse to: wrong magic, lying
 /// counts and lengths, bad types, misplaced tensors.
 /// </summary>
-internal sealed class GgufTestFiles
+internal sealed class GgufTestFiles : IDisposable
 {
     private readonly MemoryStream _bytes = new();
     private readonly BinaryWriter _w;
@@ -18,6 +18,12 @@ internal sealed class GgufTestFiles
     }
 
     public long Length => _bytes.Length;
+
+    public void Dispose()
+    {
+        _w.Dispose();
+        _bytes.Dispose();
+    }
 
     /// <summary>Magic, version and the two counts.</summary>
     public static GgufTestFiles Header(ulong tensorCount, ulong kvCount, uint version = 3) =>

@@ -9,7 +9,7 @@ namespace Corral.Server.Tests.Anthropic;
 /// /v1/messages extended thinking end to end: the thinker model's thought becomes a thinking block (with the opaque,
 /// non-empty signature clients replay) before the text block, streamed as thinking_delta events closed by a signature_delta.
 /// </summary>
-[Collection(ThinkingCollection.Name)]
+[Collection(ThinkingCollectionDefinition.Name)]
 public sealed class AnthropicThinkingTests(ThinkingServerFixture fx)
 {
     private const string Hi = """[{"role":"user","content":"hi"}]""";

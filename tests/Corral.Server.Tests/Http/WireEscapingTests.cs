@@ -19,7 +19,7 @@ public sealed class WireEscapingTests
     public async Task Streamed_ndjson_lines_escape_as_go_does()
     {
         var (http, body) = Context();
-        using (var stream = new NdjsonStream(http))
+        using (var stream = new NdjsonResponse(http))
         {
             await stream.WriteAsync(new GenerateResponse { Model = "m", CreatedAt = DateTimeOffset.UnixEpoch, Response = Text }, NativeJsonContext.Wire.GenerateResponse);
             await stream.WriteErrorAsync(Text);

@@ -11,6 +11,8 @@ namespace Corral.Server.Tests.Inference;
 /// </summary>
 public sealed class StructuredOutputTests(InferenceServerFixture fx) : IClassFixture<InferenceServerFixture>
 {
+    private static readonly string[] Tags = ["a", "é", "日本", "😀"];
+
     private const string Schema = """
         {"type":"object","properties":{
           "name":{"type":"string","maxLength":8},
@@ -41,7 +43,7 @@ public sealed class StructuredOutputTests(InferenceServerFixture fx) : IClassFix
             Assert.True(root.GetProperty("name").GetString()!.EnumerateRunes().Count() <= 8, text);
             Assert.DoesNotContain('\uFFFD', root.GetProperty("name").GetString()!);
             Assert.InRange(root.GetProperty("age").GetInt32(), 0, 120);
-            Assert.All(root.GetProperty("tags").EnumerateArray(), t => Assert.Contains(t.GetString(), new[] { "a", "é", "日本", "😀" }));
+            Assert.All(root.GetProperty("tags").EnumerateArray(), t => Assert.Contains(t.GetString(), Tags));
             Assert.True(root.GetProperty("tags").GetArrayLength() <= 3);
             var kind = root.GetProperty("kind");
             Assert.True(kind.ValueKind == JsonValueKind.Null || kind.GetString() == "cat", text);

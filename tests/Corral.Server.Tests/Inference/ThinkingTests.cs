@@ -8,7 +8,7 @@ namespace Corral.Server.Tests.Inference;
 /// Thinking on /api/chat and /api/generate end to end: the thinker model really generates a think block, the server
 /// splits it into the thinking fields (or, with think false, the template prefills an empty block and the model answers).
 /// </summary>
-[Collection(ThinkingCollection.Name)]
+[Collection(ThinkingCollectionDefinition.Name)]
 public sealed class ThinkingTests(ThinkingServerFixture fx)
 {
     private const string Hi = """[{"role":"user","content":"hi"}]""";

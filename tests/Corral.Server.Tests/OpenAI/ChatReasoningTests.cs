@@ -9,7 +9,7 @@ namespace Corral.Server.Tests.OpenAI;
 /// /v1/chat/completions reasoning end to end: the thinker model's thought comes back in the fields OpenAI-compatible
 /// clients read (<c>reasoning</c>, as Ollama writes it, and <c>reasoning_content</c>, as DeepSeek/vLLM do), apart from the content.
 /// </summary>
-[Collection(ThinkingCollection.Name)]
+[Collection(ThinkingCollectionDefinition.Name)]
 public sealed class ChatReasoningTests(ThinkingServerFixture fx)
 {
     private const string Hi = """[{"role":"user","content":"hi"}]""";

@@ -13,6 +13,8 @@ namespace Corral.Server.Tests.OpenAI;
 /// </summary>
 public sealed class RequiredToolCallTests(RequiredToolCallTests.Fixture fx) : IClassFixture<RequiredToolCallTests.Fixture>
 {
+    private static readonly string[] Cities = ["Paris", "Rome"];
+
     private const string Weather = """{"type":"function","function":{"name":"get_weather","description":"weather of a city","parameters":{"type":"object","properties":{"city":{"enum":["Paris","Rome"]}},"required":["city"],"additionalProperties":false}}}""";
     private const string Now = """{"type":"function","function":{"name":"now","parameters":{"type":"object","properties":{},"additionalProperties":false}}}""";
     private const string Ask = """[{"role":"user","content":"weather in Paris?"}]""";
@@ -35,7 +37,7 @@ public sealed class RequiredToolCallTests(RequiredToolCallTests.Fixture fx) : IC
         var call = Assert.Single(choice.GetProperty("message").GetProperty("tool_calls").EnumerateArray()).GetProperty("function");
         Assert.Equal("get_weather", call.GetProperty("name").GetString());
         using var arguments = JsonDocument.Parse(call.GetProperty("arguments").GetString()!);
-        Assert.Contains(arguments.RootElement.GetProperty("city").GetString(), new[] { "Paris", "Rome" });
+        Assert.Contains(arguments.RootElement.GetProperty("city").GetString(), Cities);
         Assert.Single(arguments.RootElement.EnumerateObject());
     }
 
@@ -59,7 +61,7 @@ public sealed class RequiredToolCallTests(RequiredToolCallTests.Fixture fx) : IC
         Assert.Equal("tool_use", doc.RootElement.GetProperty("stop_reason").GetString());
         var block = Assert.Single(doc.RootElement.GetProperty("content").EnumerateArray(), b => b.GetProperty("type").GetString() == "tool_use");
         Assert.Equal("get_weather", block.GetProperty("name").GetString());
-        Assert.Contains(block.GetProperty("input").GetProperty("city").GetString(), new[] { "Paris", "Rome" });
+        Assert.Contains(block.GetProperty("input").GetProperty("city").GetString(), Cities);
     }
 
     [Fact]

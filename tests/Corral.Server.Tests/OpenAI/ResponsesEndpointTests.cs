@@ -9,6 +9,8 @@ namespace Corral.Server.Tests.OpenAI;
 /// <summary>POST /v1/responses end to end with raw HTTP: real server, real runner, generated models.</summary>
 public sealed class ResponsesEndpointTests(InferenceServerFixture fx) : IClassFixture<InferenceServerFixture>
 {
+    private static readonly string[] Colours = ["red", "green"];
+
     [Fact]
     public async Task String_input_answers_with_one_message_usage_and_the_echoed_settings()
     {
@@ -96,7 +98,7 @@ public sealed class ResponsesEndpointTests(InferenceServerFixture fx) : IClassFi
         using var doc = await PostOkAsync($$$"""{"model":"random","seed":3,"max_output_tokens":200,"text":{"format":{"type":"json_schema","name":"thing","strict":true,"schema":{{{Schema}}}}},"input":"go"}""");
         var root = doc.RootElement;
         using var answer = JsonDocument.Parse(OutputText(root));
-        Assert.Contains(answer.RootElement.GetProperty("colour").GetString(), new[] { "red", "green" });
+        Assert.Contains(answer.RootElement.GetProperty("colour").GetString(), Colours);
         Assert.Equal(JsonValueKind.Number, answer.RootElement.GetProperty("count").ValueKind);
         var format = root.GetProperty("text").GetProperty("format");
         Assert.Equal("json_schema", format.GetProperty("type").GetString());

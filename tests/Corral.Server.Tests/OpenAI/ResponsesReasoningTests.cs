@@ -7,7 +7,7 @@ namespace Corral.Server.Tests.OpenAI;
 /// /v1/responses reasoning end to end: the thinker model's thought becomes a reasoning item (its summary text) ahead
 /// of the message, streamed with the reasoning summary events in OpenAI's order.
 /// </summary>
-[Collection(ThinkingCollection.Name)]
+[Collection(ThinkingCollectionDefinition.Name)]
 public sealed class ResponsesReasoningTests(ThinkingServerFixture fx)
 {
     [Fact]

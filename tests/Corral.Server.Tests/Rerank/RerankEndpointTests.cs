@@ -12,6 +12,9 @@ namespace Corral.Server.Tests.Rerank;
 /// <summary>/api/rerank and /v1/rerank against a real server and runner on the generated reranker.</summary>
 public sealed class RerankEndpointTests(RerankServerFixture fx) : IClassFixture<RerankServerFixture>
 {
+    private static readonly string[] RerankOnly = ["rerank"];
+    private static readonly string[] EmbeddingOnly = ["embedding"];
+
     private const string Query = "where is the cat";
 
     private static readonly string[] Documents =
@@ -30,7 +33,7 @@ public sealed class RerankEndpointTests(RerankServerFixture fx) : IClassFixture<
         var response = await fx.Client.RerankAsync(new RerankRequest { Model = "reranker", Query = Query, Documents = Documents });
 
         Assert.Equal("reranker", response.Model);
-        Assert.Equal("list", response.Object);
+        Assert.Equal("list", response.ObjectType);
         Assert.Equal(Enumerable.Range(0, Documents.Length), response.Results.Select(r => r.Index).Order());
         Assert.All(response.Results, r => Assert.True(float.IsFinite(r.RelevanceScore)));
         for (var i = 1; i < response.Results.Count; i++)
@@ -153,9 +156,9 @@ public sealed class RerankEndpointTests(RerankServerFixture fx) : IClassFixture<
     public async Task A_reranker_shows_the_rerank_capability_and_refuses_embeddings()
     {
         var show = await fx.Client.ShowAsync(new ShowRequest { Model = "reranker" });
-        Assert.Equal(new[] { "rerank" }, show.Capabilities);
+        Assert.Equal(RerankOnly, show.Capabilities);
         var embedder = await fx.Client.ShowAsync(new ShowRequest { Model = "embedder" });
-        Assert.Equal(new[] { "embedding" }, embedder.Capabilities);
+        Assert.Equal(EmbeddingOnly, embedder.Capabilities);
 
         var error = await Assert.ThrowsAsync<OllamaApiException>(() =>
             fx.Client.EmbedAsync(new EmbedRequest { Model = "reranker", Input = new Corral.Api.Json.StringOrArray("hello") }));

@@ -10,6 +10,8 @@ namespace Corral.Templates.Tests.GoTemplates;
 /// </summary>
 public sealed class GoOracleTests
 {
+    private static readonly JsonSerializerOptions CaseInsensitive = new() { PropertyNameCaseInsensitive = true };
+
     public static TheoryData<int> CaseIndexes()
     {
         var data = new TheoryData<int>();
@@ -23,7 +25,7 @@ public sealed class GoOracleTests
     private static readonly Lazy<OracleCase[]> Cases = new(() =>
     {
         var path = Path.Combine(AppContext.BaseDirectory, "GoOracle", "go119-cases.json");
-        return JsonSerializer.Deserialize<OracleCase[]>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        return JsonSerializer.Deserialize<OracleCase[]>(File.ReadAllText(path), CaseInsensitive)!;
     });
 
     [Theory]

@@ -10,7 +10,7 @@ public sealed class ConversationObject
     public string Id { get; set; } = string.Empty;
 
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "conversation";
+    public string ObjectType { get; set; } = "conversation";
 
     [JsonPropertyName("created_at")]
     public long CreatedAt { get; set; }

@@ -9,7 +9,7 @@ public sealed class DeletedObject
     public string Id { get; set; } = string.Empty;
 
     [JsonPropertyName("object")]
-    public string Object { get; set; } = string.Empty;
+    public string ObjectType { get; set; } = string.Empty;
 
     [JsonPropertyName("deleted")]
     public bool Deleted { get; set; } = true;

@@ -6,7 +6,7 @@ namespace Corral.Api.OpenAI.Responses;
 public sealed class ResponseItemList
 {
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "list";
+    public string ObjectType { get; set; } = "list";
 
     [JsonPropertyName("data")]
     public IReadOnlyList<ResponsesInputItem> Data { get; set; } = [];

@@ -14,7 +14,7 @@ public sealed class ResponseObject
     public string Id { get; set; } = string.Empty;
 
     [JsonPropertyName("object")]
-    public string Object { get; set; } = "response";
+    public string ObjectType { get; set; } = "response";
 
     [JsonPropertyName("created_at")]
     public long CreatedAt { get; set; }

@@ -12,7 +12,7 @@ namespace Corral.Runner.Engine.Admission;
 /// <summary>
 /// Images in completions. The prompt's <c>[img-N]</c> tags become the projector's marker and libmtmd splits
 /// the prompt into text and image chunks. Each image position is held in the prompt (and so in
-/// <see cref="Slot.Cached"/>) as a pseudo token: a negative id derived from a hash of the image bytes and the
+/// <see cref="Slots.Slot.Cached"/>) as a pseudo token: a negative id derived from a hash of the image bytes and the
 /// position within the image, never equal to a real token. The prefix cache therefore reuses an image's KV
 /// only for the very same image, and never matches a different one. During prefill an image is evaluated
 /// with its own llama_decode calls (<see cref="MtmdContext.EvaluateChunk"/>) on the engine thread, text

@@ -30,6 +30,7 @@ internal sealed class LogitAdjustments
     }
 
     /// <summary>The adjustments a request asks for, or null when it asks for none.</summary>
+    /// <param name="p">The request's sampling parameters.</param>
     /// <param name="contextLength">The slot's context: repeat_last_n -1 means all of it, and more is never needed.</param>
     public static LogitAdjustments? Create(SamplingParameters p, int contextLength)
     {

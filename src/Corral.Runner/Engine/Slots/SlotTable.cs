@@ -35,6 +35,9 @@ internal sealed class SlotTable
     private long _prefixHitTokens;
     private long _sharedTokens;
 
+    /// <param name="context">The context whose sequences the slots hold.</param>
+    /// <param name="model">The loaded model (its vocabulary and adapters).</param>
+    /// <param name="count">How many slots (parallel sequences) to make.</param>
     /// <param name="cache">Host-memory cache for prompts that leave the slots; null to keep none.</param>
     /// <param name="defaultScales">The LoRA scales of requests that name none (<see cref="AdapterScales.None"/> without adapters).</param>
     public SlotTable(LlamaContext context, LlamaModel model, int count, PromptCache? cache, AdapterScales? defaultScales = null)

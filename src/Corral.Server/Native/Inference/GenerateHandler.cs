@@ -39,7 +39,7 @@ internal static class GenerateHandler
         }
 
         await using var prepared = await plan.StartAsync(http.RequestAborted).ConfigureAwait(false);
-        using var stream = new NdjsonStream(http);
+        using var stream = new NdjsonResponse(http);
         var streaming = request.IsStreaming;
         var text = new StringBuilder();
         var thinking = new StringBuilder();

@@ -48,6 +48,8 @@ public static class RegistryRoutes
         return routes;
     }
 
+    /// <param name="text">The model name as the request gave it.</param>
+    /// <param name="insecure">The request's insecure flag (plain HTTP, unchecked TLS).</param>
     /// <param name="missing">The 400's words for no name: Ollama's pull calls it an invalid name, its push says it is required.</param>
     private static (ModelName Name, RegistryOptions Options) Resolve(string text, bool insecure, string missing)
     {

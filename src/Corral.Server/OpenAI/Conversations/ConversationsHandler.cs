@@ -45,7 +45,7 @@ internal static class ConversationsHandler
             throw NotFound(id);
         }
 
-        await JsonResponse.WriteAsync(http, new DeletedObject { Id = id, Object = "conversation.deleted" }, ResponsesJsonContext.Wire.DeletedObject).ConfigureAwait(false);
+        await JsonResponse.WriteAsync(http, new DeletedObject { Id = id, ObjectType = "conversation.deleted" }, ResponsesJsonContext.Wire.DeletedObject).ConfigureAwait(false);
     }
 
     public static async Task ListItemsAsync(HttpContext http, string id, ResponseStorage storage)

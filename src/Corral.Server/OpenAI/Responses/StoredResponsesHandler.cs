@@ -35,7 +35,7 @@ internal static class StoredResponsesHandler
             throw NotFound(id);
         }
 
-        await JsonResponse.WriteAsync(http, new DeletedObject { Id = id, Object = "response" }, ResponsesJsonContext.Wire.DeletedObject).ConfigureAwait(false);
+        await JsonResponse.WriteAsync(http, new DeletedObject { Id = id, ObjectType = "response" }, ResponsesJsonContext.Wire.DeletedObject).ConfigureAwait(false);
     }
 
     public static async Task InputItemsAsync(HttpContext http, string id, ResponseStorage storage)

@@ -47,7 +47,13 @@ public sealed partial class GpuInventory
 
         if (selection.Kind == LlamaBackendKind.Cpu)
         {
-            LogCpuOnly(selection.Directory, SystemMemory.AvailableBytes() / GiB);
+            // Reading free memory is a system call: only when the line will be written.
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                var availableGiB = SystemMemory.AvailableBytes() / GiB;
+                LogCpuOnly(selection.Directory, availableGiB);
+            }
+
             return [];
         }
 

@@ -5,12 +5,12 @@ using Corral.Runner.Protocol;
 namespace Corral.Runner.Client;
 
 /// <summary>A completion the runner accepted: its NDJSON chunks, read once. Disposing closes the connection, which frees the slot.</summary>
-public sealed class RunnerCompletionStream : IDisposable
+public sealed class RunnerCompletionReply : IDisposable
 {
     private readonly HttpResponseMessage _response;
     private bool _read;
 
-    internal RunnerCompletionStream(HttpResponseMessage response)
+    internal RunnerCompletionReply(HttpResponseMessage response)
     {
         _response = response;
         PromptTokens = response.Headers.TryGetValues(RunnerHeaders.PromptTokens, out var values)

@@ -9,7 +9,7 @@ namespace Corral.Server.Http;
 /// Writes a streamed answer as NDJSON (<c>application/x-ndjson</c>), one object per line, flushed as produced.
 /// An error after the first line goes out as an <c>{"error": ...}</c> line, as Ollama does.
 /// </summary>
-public sealed class NdjsonStream(HttpContext http) : IDisposable
+public sealed class NdjsonResponse(HttpContext http) : IDisposable
 {
     private NdjsonWriter? _writer;
 
