@@ -15,7 +15,7 @@ internal static class CompareBench
     public static async Task RunAsync(CompareOptions options, Cleanup cleanup, CancellationToken cancellation)
     {
         var modelPath = BenchModel.Ensure(options.ModelPath);
-        var embeddingPath = EnsureEmbeddingModel();
+        var embeddingPath = BenchEmbeddingModel.Ensure();
         LlamaBackend.EnsureInitialized();
         var corralSystemInfo = LlamaBackend.SystemInfo.Trim();
         List<int> banned;
@@ -66,7 +66,7 @@ internal static class CompareBench
                 // Alternate who goes first, so a drift in background load (or in the machine's clock) during a round
                 // does not always favour the same side.
                 var order = round % 2 == 0 ? targets : targets.Reverse().ToArray();
-                Console.Error.WriteLine($"round {round + 1}/{options.Rounds} ({string.Join(" then ", order.Select(t => t.Name))}), load average {LoadAverage()}");
+                Console.Error.WriteLine($"round {round + 1}/{options.Rounds} ({string.Join(" then ", order.Select(t => t.Name))}), load average {MachineLoad.Average()}");
                 var work = plan.Rounds[round];
                 foreach (var (clients, prompts) in work.Clients)
                 {
@@ -148,7 +148,7 @@ internal static class CompareBench
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
         List<string> lines =
         [
-            $"machine: {cpu}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average at start {LoadAverage()}",
+            $"machine: {cpu}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average at start {MachineLoad.Average()}",
             $"llama.cpp {LlamaBackend.Version}; model {Path.GetFileName(modelPath)}; {options.Slots} slots × {options.ContextPerSlot} ctx, {options.Threads} threads on both sides",
             $"load: streamed /v1/completions, temperature 0, {options.PromptTokens}-token prompts never sent before, {options.Tokens} tokens out (EOS banned), {options.Rounds} rounds, order alternating",
             $"llama-server (built by eng/native.sh against Corral's prebuilt ggml; the CPU variant is chosen at run time by the same code): {llamaSystemInfo}",
@@ -169,21 +169,4 @@ internal static class CompareBench
     }
 
     private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(25));
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
-
-    /// <summary>The tiny BERT embedding model (mean pooling) of the test models, cached beside the bench model.</summary>
-    private static string EnsureEmbeddingModel()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "corral-bench", "bert-embedding.gguf");
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            TestModelWriter.WriteEmbedding(path + ".tmp");
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
-
-        return path;
-    }
 }

@@ -13,7 +13,7 @@ internal static class GatewayBench
     public static async Task RunAsync(GatewayBenchOptions options, Cleanup cleanup, CancellationToken cancellation)
     {
         var modelPath = BenchModel.Ensure(options.ModelPath);
-        var embeddingPath = EnsureEmbeddingModel();
+        var embeddingPath = BenchEmbeddingModel.Ensure();
         LlamaBackend.EnsureInitialized();
         List<int> banned;
         PromptFactory prompts;
@@ -63,7 +63,7 @@ internal static class GatewayBench
 
                 // Let the servers finish the last scenario and the gateways' view of them catch up (it is a refresh old).
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
-                Console.Error.WriteLine($"round {round + 1}, {name}: {options.Clients} clients × {options.RequestsPerClient} requests, load average {LoadAverage()}");
+                Console.Error.WriteLine($"round {round + 1}, {name}: {options.Clients} clients × {options.RequestsPerClient} requests, load average {MachineLoad.Average()}");
                 var figures = await LoadRun.RunAsync(client, Work(), options.Tokens, cancellation);
                 Console.Error.WriteLine($"  {figures.TokensPerSecond:0.0} tok/s, TTFT median {figures.TtftMedianMs:0} ms");
                 rows[index].Figures.Add(figures);
@@ -71,7 +71,7 @@ internal static class GatewayBench
         }
 
         var spread = (await fleet.MetricsAsync()).Split('\n').Where(l => l.StartsWith("corral_gateway_requests_total{", StringComparison.Ordinal)).ToList();
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {MachineLoad.Average()}");
         Console.WriteLine($"model {Path.GetFileName(modelPath)}; each backend: {options.Slots} slots × {options.ContextPerSlot} ctx, {options.Threads} thread(s); " +
             $"{options.Clients} streaming clients × {options.RequestsPerClient} requests, {options.PromptTokens}-token fresh prompts, {options.Tokens} tokens out (EOS banned)");
         Console.WriteLine();
@@ -89,22 +89,5 @@ internal static class GatewayBench
         Console.WriteLine();
         Console.WriteLine("requests per backend through the gateway: " + string.Join(", ", spread.Select(l => l.Replace("corral_gateway_requests_total", string.Empty, StringComparison.Ordinal))));
         vocabModel.Dispose();
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
-
-    /// <summary>The compare bench's server also seeds an embedding model; the tiny BERT of the test models, cached beside the bench model.</summary>
-    private static string EnsureEmbeddingModel()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "corral-bench", "bert-embedding.gguf");
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            TestModelWriter.WriteEmbedding(path + ".tmp");
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
-
-        return path;
     }
 }

@@ -48,13 +48,6 @@ internal static class ProcessProbe
 
     public static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
-    /// <summary>The 1, 5 and 15 minute load averages, as /proc/loadavg writes them.</summary>
-    public static string LoadAverage()
-    {
-        var parts = File.ReadAllText("/proc/loadavg").Split(' ');
-        return $"{parts[0]} {parts[1]} {parts[2]}";
-    }
-
     private static long FirstNumber(string line) =>
         long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().ToString().Split(' ')[0], CultureInfo.InvariantCulture);
 }

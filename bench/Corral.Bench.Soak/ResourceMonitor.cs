@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Corral.Bench.Common;
 
 namespace Corral.Bench.Soak;
 
@@ -41,7 +42,7 @@ internal sealed class ResourceMonitor(SoakServer server, RouteBook book)
             }
         }
 
-        var sample = new ResourceSample(label, Stopwatch.GetElapsedTime(_started), ProcessProbe.LoadAverage(), book.TotalRequests, processes);
+        var sample = new ResourceSample(label, Stopwatch.GetElapsedTime(_started), MachineLoad.Average(), book.TotalRequests, processes);
         if (record)
         {
             lock (_samples)

@@ -6,6 +6,7 @@ using Corral.Gateway.Operations;
 using Corral.Gateway.Proxy;
 using Corral.Gateway.Routing;
 using Corral.Gateway.Views;
+using Corral.Server.Hosting;
 using Corral.Server.Http;
 using Corral.Server.Observability;
 using Corral.Server.Security;
@@ -38,18 +39,9 @@ public static class GatewayServer
         }
 
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
-        builder.Logging.SetMinimumLevel(settings.Debug ? LogLevel.Debug : LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", settings.Debug ? LogLevel.Information : LogLevel.Warning);
+        ServerLogging.Configure(builder.Logging, settings.Debug);
         // YARP logs every failed attempt as an error; the gateway logs its retries itself.
         builder.Logging.AddFilter("Yarp", settings.Debug ? LogLevel.Information : LogLevel.Critical);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.WebHost.UseUrls(settings.Host.ToUri().ToString());
         builder.WebHost.ConfigureKestrel(k =>
         {
