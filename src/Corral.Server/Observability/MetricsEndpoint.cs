@@ -27,7 +27,7 @@ public static class MetricsEndpoint
         var text = new StringBuilder(4096);
         collector.WriteTo(text);
 
-        PrometheusText.Family(text, "corral_queue_depth", "gauge", "Requests waiting for or holding a runner slot.");
+        PrometheusText.Family(text, "corral_queue_depth", "gauge", "Requests waiting for a runner slot or for their model to load (not those being served).");
         PrometheusText.Sample(text, "corral_queue_depth", string.Empty, scheduler.QueueDepth);
         PrometheusText.Family(text, "corral_runner_restarts_total", "counter", "Runners found dead (crashed) and replaced.");
         PrometheusText.Sample(text, "corral_runner_restarts_total", string.Empty, scheduler.RunnerCrashes);

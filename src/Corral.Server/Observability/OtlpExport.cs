@@ -27,7 +27,7 @@ public static class OtlpExport
         }
 
         var meter = new Meter(SchedulerMeterName);
-        meter.CreateObservableGauge("corral_queue_depth", () => scheduler.QueueDepth, description: "Requests waiting for or holding a runner slot.");
+        meter.CreateObservableGauge("corral_queue_depth", () => scheduler.QueueDepth, description: "Requests waiting for a runner slot or for their model to load (not those being served).");
         meter.CreateObservableCounter("corral_runner_restarts_total", () => scheduler.RunnerCrashes, description: "Runners found dead (crashed) and replaced.");
         meter.CreateObservableGauge("corral_loaded_models", () => scheduler.LoadedCount, description: "Models loaded in runners.");
 

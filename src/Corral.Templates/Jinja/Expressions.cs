@@ -146,7 +146,9 @@ internal sealed class ConcatExpr(List<Expr> parts) : Expr
         var sb = new StringBuilder();
         foreach (var part in parts)
         {
-            PyFormat.AppendStr(sb, part.Eval(scope));
+            var text = PyFormat.Str(part.Eval(scope));
+            RenderRoot.EnsureLength((long)sb.Length + text.Length);
+            sb.Append(text);
         }
 
         return sb.ToString();

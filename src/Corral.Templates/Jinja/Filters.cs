@@ -141,6 +141,7 @@ internal static class Filters
 
             first = false;
             PyFormat.AppendStr(sb, item);
+            RenderRoot.EnsureLength(sb.Length);
         }
 
         return sb.ToString();

@@ -178,7 +178,7 @@ internal static class Methods
     {
         if (count < 0)
         {
-            return old.Length == 0 ? InsertEverywhere(s, replacement) : s.Replace(old, replacement, StringComparison.Ordinal);
+            return old.Length == 0 ? InsertEverywhere(s, replacement) : ReplaceAll(s, old, replacement);
         }
 
         var sb = new StringBuilder();
@@ -192,14 +192,33 @@ internal static class Methods
             }
 
             sb.Append(s, pos, i - pos).Append(replacement);
+            RenderRoot.EnsureLength(sb.Length);
             pos = i + old.Length;
         }
 
         return sb.Append(s, pos, s.Length - pos).ToString();
     }
 
+    /// <summary>str.replace of every occurrence, refused before it is built when the result would be too large.</summary>
+    private static string ReplaceAll(string s, string old, string replacement)
+    {
+        if (replacement.Length > old.Length)
+        {
+            long occurrences = 0;
+            for (var i = s.IndexOf(old, StringComparison.Ordinal); i >= 0; i = s.IndexOf(old, i + old.Length, StringComparison.Ordinal))
+            {
+                occurrences++;
+            }
+
+            RenderRoot.EnsureLength(s.Length + (occurrences * (replacement.Length - old.Length)));
+        }
+
+        return s.Replace(old, replacement, StringComparison.Ordinal);
+    }
+
     private static string InsertEverywhere(string s, string insert)
     {
+        RenderRoot.EnsureLength(s.Length + ((s.Length + 1L) * insert.Length));
         var sb = new StringBuilder(insert);
         foreach (var c in s)
         {

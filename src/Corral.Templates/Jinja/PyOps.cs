@@ -187,7 +187,9 @@ internal static class PyOps
         {
             switch (a)
             {
-                case string sa when b is string sb: return sa + sb;
+                case string sa when b is string sb:
+                    RenderRoot.EnsureLength((long)sa.Length + sb.Length);
+                    return sa + sb;
                 case object?[] ta when b is object?[] tb: return ta.Concat(tb).ToArray();
                 case List<object?> la when b is List<object?> lb:
                     {

@@ -124,6 +124,31 @@ internal sealed class RenderRoot(IReadOnlyDictionary<string, object?> globals, T
     /// <summary>Checked at every loop iteration and macro call: the only ways a template can run for long.</summary>
     public CancellationToken Cancellation { get; } = cancellation;
 
+    /// <summary>
+    /// The most characters a render may produce or build into one string: a GGUF's template is untrusted, and a loop
+    /// that doubles a string or prints a long one a hundred thousand times would take the server's memory. Far above
+    /// any prompt (a request body is bounded well below it).
+    /// </summary>
+    public const int MaxChars = 256 * 1024 * 1024;
+
+    /// <summary>Called at every loop iteration and macro call, and where strings are joined.</summary>
+    /// <exception cref="OperationCanceledException">The render was cancelled or ran out of time.</exception>
+    /// <exception cref="JinjaException"><paramref name="length"/> is over <see cref="MaxChars"/>.</exception>
+    public void Check(long length)
+    {
+        Cancellation.ThrowIfCancellationRequested();
+        EnsureLength(length);
+    }
+
+    /// <exception cref="JinjaException"><paramref name="length"/> is over <see cref="MaxChars"/>.</exception>
+    public static void EnsureLength(long length)
+    {
+        if (length > MaxChars)
+        {
+            throw new JinjaException($"template output too large (over {MaxChars / (1024 * 1024)} Mi characters)");
+        }
+    }
+
     public LoopSignal Signal { get; set; }
 
     public int Depth { get; set; }

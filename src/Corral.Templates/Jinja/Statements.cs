@@ -86,7 +86,7 @@ internal sealed class ForNode(List<string> targets, Expr iterable, Expr? filter,
         loopScope.Set("loop", loop);
         for (var i = 0; i < items.Count; i++)
         {
-            root.Cancellation.ThrowIfCancellationRequested();
+            root.Check(output.Length);
             loop.Index0 = i;
             Bind(loopScope, items[i]);
             RenderAll(body, loopScope, output);

@@ -84,4 +84,39 @@ public sealed class HostileTemplateTests
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         Assert.ThrowsAny<OperationCanceledException>(() => template.Render([], FixedTime.Instance, cancellation.Token));
     }
+    [Fact]
+    public void A_chat_render_that_loops_past_its_time_limit_is_a_template_error()
+    {
+        const string source = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}";
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<JinjaException>(() => JinjaChatTemplate.Render(source, new JinjaChatInput { Messages = Array.Empty<object>() }, FixedTime.Instance, TimeSpan.FromMilliseconds(300)));
+        Assert.Equal("template rendering took longer than 0.3 s", e.Message);
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public void A_caller_cancelling_a_chat_render_is_not_reported_as_a_slow_template()
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        const string source = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}";
+        Assert.ThrowsAny<OperationCanceledException>(() => JinjaChatTemplate.Render(source, new JinjaChatInput { Messages = Array.Empty<object>() }, FixedTime.Instance, TimeSpan.FromMinutes(5), cancellation.Token));
+    }
+
+    [Theory]
+    [InlineData("{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}")]
+    [InlineData("{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s | length }}")]
+    [InlineData("{% set s = 'x' * 16000000 %}{% for i in range(100000) %}{{ s }}{% endfor %}")]
+    [InlineData("{% set s = 'x' * 16000000 %}{{ ([s] * 100) | join | length }}")]
+    [InlineData("{% set s = 'x' * 16000000 %}{{ s.replace('x', 'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy') | length }}")]
+    [InlineData("{% set s = 'x' * 16000000 %}{{ s.replace('', 'yyyyyyyyyyyyyyyyyyyy') | length }}")]
+    public void A_template_that_builds_strings_without_end_is_a_template_error(string source)
+    {
+        // Doubling a string 64 times, or printing a long one 100,000 times, would take all memory and kill the server.
+        var e = Assert.Throws<JinjaException>(() => JinjaTemplate.Parse(source).Render([], FixedTime.Instance));
+        Assert.StartsWith("template output too large", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Long_strings_within_the_bound_still_render() =>
+        Assert.Equal("16000001", JinjaTemplate.Parse("{% set s = 'x' * 16000000 %}{{ (s ~ 'y') | length }}").Render([], FixedTime.Instance));
 }
