@@ -17,7 +17,7 @@ public sealed class RunnerFixture : IAsyncLifetime
         Successor = await StartAsync(GeneratedModels.Successor, parallel: 4, context: 512);
     }
 
-    public async Task<RunnerProcess> StartAsync(string model, int parallel = 1, int context = 512, bool embedding = false, string? projector = null, int promptCacheMegabytes = 0, string? draftModel = null)
+    public async Task<RunnerProcess> StartAsync(string model, int parallel = 1, int context = 512, bool embedding = false, string? projector = null, int promptCacheMegabytes = 0, string? draftModel = null, IReadOnlyList<string>? adapters = null)
     {
         var launch = new RunnerLaunchOptions
         {
@@ -28,6 +28,7 @@ public sealed class RunnerFixture : IAsyncLifetime
             Embedding = embedding,
             ProjectorPath = projector,
             DraftModelPath = draftModel,
+            AdapterPaths = adapters ?? [],
             PromptCacheMegabytes = promptCacheMegabytes,
         };
         var runner = await RunnerProcess.StartAsync(launch, progress: null, CancellationToken.None);
