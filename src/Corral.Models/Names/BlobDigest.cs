@@ -15,6 +15,9 @@ public sealed class BlobDigest : IEquatable<BlobDigest>
     public const int HexLength = 64;
     private const int PrefixLength = 7; // "sha256:" or "sha256-"
 
+    /// <summary>Ollama's answer to a digest that does not parse (a blob upload, a create's file).</summary>
+    public const string InvalidFormatMessage = "invalid digest format";
+
     private BlobDigest(string hex) => Hex = hex;
 
     /// <summary>The 64 lower-case hex characters.</summary>

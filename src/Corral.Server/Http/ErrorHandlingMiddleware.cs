@@ -1,4 +1,5 @@
 using Corral.Api.Native;
+using Corral.Models.Creation;
 using Corral.Models.Names;
 using Corral.Models.Store;
 using Corral.Runner.Client;
@@ -49,6 +50,9 @@ public sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogge
         RunnerException { IsBadRequest: true } refused => (StatusCodes.Status400BadRequest, refused.Message),
         BadHttpRequestException bad => (bad.StatusCode, bad.Message),
         InvalidOptionException or InvalidModelNameException => (StatusCodes.Status400BadRequest, ex.Message),
+        CreateInputException => (StatusCodes.Status400BadRequest, ex.Message),
+        CreateSourceNotFoundException => (StatusCodes.Status404NotFound, ex.Message),
+        CreateFailedException => (StatusCodes.Status500InternalServerError, ex.Message),
         _ when IsCorrals(ex) => (StatusCodes.Status500InternalServerError, ex.Message),
         _ => (StatusCodes.Status500InternalServerError, InternalErrorMessage),
     };

@@ -1,3 +1,4 @@
+using Corral.Models.Formatting;
 using Corral.Models.Names;
 using Corral.Models.Store;
 using Corral.Server.Http;
@@ -14,8 +15,6 @@ namespace Corral.Server.Native.Management;
 /// </summary>
 internal static class BlobEndpoints
 {
-    public const string InvalidDigest = "invalid digest format";
-
     public static IResult Head(string? digest, ModelStore store)
     {
         var parsed = Parse(digest);
@@ -47,5 +46,5 @@ internal static class BlobEndpoints
     }
 
     private static BlobDigest Parse(string? digest) =>
-        BlobDigest.TryParse(digest, out var parsed) ? parsed : throw ApiException.BadRequest(InvalidDigest);
+        BlobDigest.TryParse(digest, out var parsed) ? parsed : throw ApiException.BadRequest(BlobDigest.InvalidFormatMessage);
 }

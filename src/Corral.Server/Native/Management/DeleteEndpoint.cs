@@ -1,4 +1,5 @@
 using Corral.Api.Native;
+using Corral.Models.Formatting;
 using Corral.Models.Names;
 using Corral.Models.Store;
 using Corral.Server.Http;

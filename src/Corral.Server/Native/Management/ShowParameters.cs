@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Corral.Models.Formatting;
 
 namespace Corral.Server.Native.Management;
 
@@ -51,7 +52,7 @@ internal static class ShowParameters
     private static string GoSyntax(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => GoText.Quote(value.GetString()),
-        JsonValueKind.Number => GoText.Float(value.GetDouble()),
+        JsonValueKind.Number => GoText.Number(value.GetDouble()),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         JsonValueKind.Null => "<nil>",

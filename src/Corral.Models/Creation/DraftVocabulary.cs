@@ -1,7 +1,6 @@
 using Corral.Models.Gguf;
-using Corral.Server.Http;
 
-namespace Corral.Server.Native.Management;
+namespace Corral.Models.Creation;
 
 /// <summary>
 /// A draft model proposes token ids that the model then checks as its own, so both must have the same tokenizer, id
@@ -11,7 +10,7 @@ internal static class DraftVocabulary
 {
     private static readonly GgufReadOptions TokensOnly = GgufIntegrity.ReadOptions;
 
-    /// <summary>Throws a 400 when the draft's tokenizer differs from the model's.</summary>
+    /// <exception cref="CreateInputException">The draft's tokenizer differs from the model's, or a file does not read.</exception>
     public static void Check(string modelPath, string draftPath)
     {
         GgufFile model, draft;
@@ -22,7 +21,7 @@ internal static class DraftVocabulary
         }
         catch (Exception ex) when (ex is GgufFormatException or IOException or InvalidDataException)
         {
-            throw ApiException.BadRequest($"invalid GGUF file: {ex.Message}");
+            throw new CreateInputException($"invalid GGUF file: {ex.Message}");
         }
 
         var modelKind = model.TryGetString(GgufKeys.TokenizerModel, out var m) ? m : null;
@@ -31,7 +30,7 @@ internal static class DraftVocabulary
         draft.TryGetArray(GgufKeys.Tokens, out var draftTokens);
         if (modelKind != draftKind || modelTokens is null || draftTokens is null || !modelTokens.Equals(draftTokens))
         {
-            throw ApiException.BadRequest(
+            throw new CreateInputException(
                 $"the draft model's vocabulary ({draftKind ?? "none"}, {draftTokens?.Count ?? 0} tokens) differs from the model's ({modelKind ?? "none"}, {modelTokens?.Count ?? 0} tokens)");
         }
     }

@@ -1,18 +1,13 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Corral.Api.Native;
+using Corral.Models.Formatting;
 using Corral.Models.Gguf;
 using Corral.Models.Manifests;
 using Corral.Models.Names;
 using Corral.Models.Store;
-using Corral.Runner.Quantizing;
-using Corral.Server.Http;
-using Corral.Templates.GoTemplates;
-using Corral.Templates.Prompting;
-using Microsoft.AspNetCore.Http;
 
-namespace Corral.Server.Native.Management;
+namespace Corral.Models.Creation;
 
 /// <summary>
 /// Ollama's model creation: base layers from an existing model or from uploaded GGUF blobs, optional
@@ -21,36 +16,44 @@ namespace Corral.Server.Native.Management;
 /// failures get a status code before any progress is streamed. Every blob the new manifest will use
 /// is reserved in the store (<see cref="BlobReservation"/>) before it is checked or written, so a
 /// concurrent delete or re-pull cannot prune it before the manifest exists; writing the manifest
-/// prunes the layers only the replaced model used (unless OLLAMA_NOPRUNE).
+/// prunes the layers only the replaced model used (unless OLLAMA_NOPRUNE). What the store cannot do itself comes
+/// through seams: quantizing (<see cref="IGgufQuantizer"/>) and checking the template and parameters
+/// (<see cref="ICreateChecks"/>). Failures are <see cref="ModelCreationException"/>s; the caller picks the status.
 /// </summary>
-internal sealed class ModelCreator(ModelStore store)
+/// <param name="store">Where the new model's blobs and manifest go, and where its base model and uploads are.</param>
+/// <param name="quantizer">Quantizes weights when the input asks for it.</param>
+/// <param name="checks">Checks the template and parameters before anything is stored.</param>
+public sealed class ModelCreator(ModelStore store, IGgufQuantizer quantizer, ICreateChecks checks)
 {
     private const string QuantizeProgressDigest = "0000000000000000000";
+    private static readonly Dictionary<string, JsonElement> EmptyParameters = [];
 
-    public CreatePlan Prepare(CreateRequest request)
+    /// <summary>Checks <paramref name="input"/> against the store; nothing is written.</summary>
+    /// <exception cref="ModelCreationException">It cannot be created (its subclass says why).</exception>
+    public CreatePlan Prepare(CreateInput input)
     {
-        var name = ModelName.Parse(request.ResolveModel());
+        var name = ModelName.Parse(input.Model);
         if (!name.IsValid)
         {
-            throw ApiException.BadRequest("invalid model name");
+            throw new CreateInputException("invalid model name");
         }
 
-        foreach (var file in (request.Files?.Keys ?? Enumerable.Empty<string>()).Concat(request.Adapters?.Keys ?? Enumerable.Empty<string>()).Concat(request.DraftFiles?.Keys ?? Enumerable.Empty<string>()))
+        foreach (var file in (input.Files?.Keys ?? Enumerable.Empty<string>()).Concat(input.Adapters?.Keys ?? Enumerable.Empty<string>()).Concat(input.DraftFiles?.Keys ?? Enumerable.Empty<string>()))
         {
             if (!IsRelativePath(file))
             {
-                throw ApiException.BadRequest("file path must be relative");
+                throw new CreateInputException("file path must be relative");
             }
         }
 
-        var quantize = QuantizeTarget.Parse(!string.IsNullOrEmpty(request.Quantize) ? request.Quantize : request.Quantization);
+        var quantize = QuantizeTarget.Parse(input.Quantize);
         var layers = new List<CreateLayer>();
         var parsed = 0;
-        if (!string.IsNullOrEmpty(request.From))
+        if (!string.IsNullOrEmpty(input.From))
         {
-            layers.AddRange(FromModel(request.From));
+            layers.AddRange(FromModel(input.From));
         }
-        else if (request.Files is { Count: > 0 } files)
+        else if (input.Files is { Count: > 0 } files)
         {
             foreach (var (fileName, digest) in files)
             {
@@ -58,21 +61,21 @@ internal sealed class ModelCreator(ModelStore store)
                 parsed++;
             }
         }
-        else if (request.Files is not null)
+        else if (input.Files is not null)
         {
-            throw ApiException.BadRequest("no files provided to convert");
+            throw new CreateInputException("no files provided to convert");
         }
         else
         {
-            throw ApiException.BadRequest("neither 'from' or 'files' was specified");
+            throw new CreateInputException("neither 'from' or 'files' was specified");
         }
 
-        if (request.Adapters is { Count: > 0 } adapters)
+        if (input.Adapters is { Count: > 0 } adapters)
         {
             // Several adapters are applied together (Ollama takes one); their order is their id in a request's lora list.
             if (adapters.Keys.FirstOrDefault(f => f.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) is { } safetensors)
             {
-                throw ApiException.BadRequest($"importing safetensors adapters is not supported ('{safetensors}'); convert the adapter to GGUF first (llama.cpp's convert_lora_to_gguf.py)");
+                throw new CreateInputException($"importing safetensors adapters is not supported ('{safetensors}'); convert the adapter to GGUF first (llama.cpp's convert_lora_to_gguf.py)");
             }
 
             var model = layers.FirstOrDefault(l => l.MediaType == MediaTypes.Model && l.Gguf is not null)?.Gguf;
@@ -81,7 +84,7 @@ internal sealed class ModelCreator(ModelStore store)
                 var adapter = FromBlob(fileName, digest, adapter: true);
                 if (model is not null && GgufAdapterCheck.FindProblem(adapter.Gguf!, model) is { } problem)
                 {
-                    throw ApiException.BadRequest($"invalid adapter '{fileName}': {problem}");
+                    throw new CreateInputException($"invalid adapter '{fileName}': {problem}");
                 }
 
                 layers.Add(adapter);
@@ -89,36 +92,35 @@ internal sealed class ModelCreator(ModelStore store)
             }
         }
 
-        var draftQuantize = AddDraft(request, layers, ref parsed);
-        ValidateTemplate(request.Template);
-        ValidateParameters(request.Parameters);
-        return new CreatePlan
+        var draftQuantize = AddDraft(input, layers, ref parsed);
+        CheckTemplate(input.Template);
+        CheckParameters(input.Parameters);
+        return new CreatePlan(name, input, layers)
         {
-            Name = name,
-            Request = request,
-            BaseLayers = layers,
             ParsedFiles = parsed,
             Quantize = quantize is null ? null : CheckQuantizable(layers, quantize),
             DraftQuantize = draftQuantize,
         };
     }
 
-    public async Task ExecuteAsync(CreatePlan plan, Func<ProgressResponse, Task> progress, CancellationToken cancellation)
+    /// <summary>Stores the layers, the config and the manifest of a prepared create, reporting each step to <paramref name="progress"/>.</summary>
+    /// <exception cref="ModelCreationException">A base blob went missing since <see cref="Prepare"/>, or quantizing failed.</exception>
+    public async Task ExecuteAsync(CreatePlan plan, Func<CreateProgress, Task> progress, CancellationToken cancellation)
     {
-        var request = plan.Request;
+        var input = plan.Input;
         using var reservation = store.ReserveBlobs(plan.BaseLayers.Select(l => l.Layer.Digest));
         foreach (var layer in plan.BaseLayers)
         {
             // Checked by Prepare, but a delete may have pruned it before the reservation was taken.
             if (!store.Blobs.Exists(layer.Layer.Digest))
             {
-                throw ApiException.BadRequest($"blob {GoText.Quote(layer.Layer.Digest.ToString())} not found");
+                throw new CreateInputException($"blob {GoText.Quote(layer.Layer.Digest.ToString())} not found");
             }
         }
 
         for (var i = 0; i < plan.ParsedFiles; i++)
         {
-            await progress(new ProgressResponse { Status = "parsing GGUF" }).ConfigureAwait(false);
+            await progress(new CreateProgress("parsing GGUF")).ConfigureAwait(false);
         }
 
         var layers = new List<CreateLayer>(plan.BaseLayers);
@@ -134,38 +136,35 @@ internal sealed class ModelCreator(ModelStore store)
             layers[index] = await QuantizeAsync(layers[index], draftTarget, reservation, progress, cancellation).ConfigureAwait(false);
         }
 
-        var config = BuildConfig(layers, request);
+        var config = BuildConfig(layers, input);
 
-        if (!string.IsNullOrEmpty(request.Template))
+        if (!string.IsNullOrEmpty(input.Template))
         {
             layers.RemoveAll(l => l.MediaType == MediaTypes.Template);
-            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(request.Template), MediaTypes.Template, reservation, cancellation).ConfigureAwait(false));
+            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(input.Template), MediaTypes.Template, reservation, cancellation).ConfigureAwait(false));
         }
 
-        if (!string.IsNullOrEmpty(request.System))
+        if (!string.IsNullOrEmpty(input.System))
         {
             layers.RemoveAll(l => l.MediaType == MediaTypes.System);
-            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(request.System), MediaTypes.System, reservation, cancellation).ConfigureAwait(false));
+            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(input.System), MediaTypes.System, reservation, cancellation).ConfigureAwait(false));
         }
 
-        foreach (var license in request.License?.Values ?? [])
+        foreach (var license in input.Licenses)
         {
-            if (!string.IsNullOrEmpty(license) || request.License!.IsArray)
-            {
-                layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(license), MediaTypes.License, reservation, cancellation).ConfigureAwait(false));
-            }
+            layers.Add(await TextLayerAsync(Encoding.UTF8.GetBytes(license), MediaTypes.License, reservation, cancellation).ConfigureAwait(false));
         }
 
-        if (MergeParameters(layers, request.Parameters) is { } paramsJson)
+        if (MergeParameters(layers, input.Parameters) is { } paramsJson)
         {
             layers.RemoveAll(l => l.MediaType == MediaTypes.Params);
             layers.Add(await TextLayerAsync(paramsJson, MediaTypes.Params, reservation, cancellation).ConfigureAwait(false));
         }
 
-        if (request.Messages is { Count: > 0 } messages)
+        if (input.Messages is { Count: > 0 } messages)
         {
             // New messages replace the inherited ones; none given keeps them.
-            var list = messages.Select(m => new ManifestMessage(m.Role, m.Content)).ToList();
+            var list = messages.ToList();
             var json = JsonLine(JsonSerializer.SerializeToUtf8Bytes(list, StoreJsonContext.Default.ListManifestMessage));
             layers.RemoveAll(l => l.MediaType == MediaTypes.Messages);
             layers.Add(await TextLayerAsync(json, MediaTypes.Messages, reservation, cancellation).ConfigureAwait(false));
@@ -178,10 +177,10 @@ internal sealed class ModelCreator(ModelStore store)
 
         foreach (var layer in layers)
         {
-            await progress(new ProgressResponse { Status = layer.Status }).ConfigureAwait(false);
+            await progress(new CreateProgress(layer.Status)).ConfigureAwait(false);
         }
 
-        await progress(new ProgressResponse { Status = "writing manifest" }).ConfigureAwait(false);
+        await progress(new CreateProgress("writing manifest")).ConfigureAwait(false);
         var manifest = new Manifest
         {
             Config = new ManifestLayer { MediaType = MediaTypes.Config, Digest = configBlob.Digest, Size = configBlob.Size },
@@ -189,7 +188,7 @@ internal sealed class ModelCreator(ModelStore store)
         };
         store.WriteManifest(plan.Name, manifest, requireBlobs: true);
 
-        await progress(new ProgressResponse { Status = "success" }).ConfigureAwait(false);
+        await progress(new CreateProgress("success")).ConfigureAwait(false);
     }
 
     private IEnumerable<CreateLayer> FromModel(string from)
@@ -197,12 +196,12 @@ internal sealed class ModelCreator(ModelStore store)
         var source = ModelName.Parse(from);
         if (!source.IsValid)
         {
-            throw ApiException.BadRequest("invalid model name");
+            throw new CreateInputException("invalid model name");
         }
 
         if (!store.TryGetManifest(source, out var stored))
         {
-            throw ApiException.NotFound($"model '{from}' not found");
+            throw new CreateSourceNotFoundException(from);
         }
 
         var parent = stored.Name.DisplayShortest();
@@ -210,7 +209,7 @@ internal sealed class ModelCreator(ModelStore store)
         {
             if (!store.Blobs.Exists(layer.Digest))
             {
-                throw new ApiException(StatusCodes.Status500InternalServerError, $"model '{from}' is missing its blob {layer.Digest}");
+                throw new CreateFailedException($"model '{from}' is missing its blob {layer.Digest}");
             }
 
             var inherited = new ManifestLayer
@@ -224,7 +223,7 @@ internal sealed class ModelCreator(ModelStore store)
                 Shape = layer.Shape,
             };
             var gguf = layer.MediaType is MediaTypes.Model or MediaTypes.Projector or MediaTypes.Adapter
-                ? ReadGguf(store.Blobs.GetPath(layer.Digest), from, StatusCodes.Status500InternalServerError)
+                ? ReadGguf(store.Blobs.GetPath(layer.Digest), from, serverFault: true)
                 : null;
             yield return new CreateLayer(inherited, gguf, $"using existing layer {layer.Digest}");
         }
@@ -234,21 +233,21 @@ internal sealed class ModelCreator(ModelStore store)
     /// The DRAFT model (<c>draft_files</c>, replacing an inherited one), checked to share the model's vocabulary, and
     /// the quantization asked for it (<c>draft_quantize</c>, F16 or F32 drafts only), as Ollama refuses them.
     /// </summary>
-    private QuantizeTarget? AddDraft(CreateRequest request, List<CreateLayer> layers, ref int parsed)
+    private QuantizeTarget? AddDraft(CreateInput input, List<CreateLayer> layers, ref int parsed)
     {
-        if (!string.IsNullOrEmpty(request.DraftQuantize) && request.DraftFiles is not { Count: > 0 })
+        if (!string.IsNullOrEmpty(input.DraftQuantize) && input.DraftFiles is not { Count: > 0 })
         {
-            throw ApiException.BadRequest("--draft-quantize requires a DRAFT model");
+            throw new CreateInputException("--draft-quantize requires a DRAFT model");
         }
 
-        if (request.DraftFiles is not { Count: > 0 } drafts)
+        if (input.DraftFiles is not { Count: > 0 } drafts)
         {
             return null;
         }
 
         if (drafts.Count > 1)
         {
-            throw ApiException.BadRequest("a DRAFT model must be a single GGUF file");
+            throw new CreateInputException("a DRAFT model must be a single GGUF file");
         }
 
         layers.RemoveAll(l => l.MediaType == MediaTypes.Draft);
@@ -261,16 +260,16 @@ internal sealed class ModelCreator(ModelStore store)
 
         layers.Add(draft);
         parsed++;
-        if (string.IsNullOrEmpty(request.DraftQuantize))
+        if (string.IsNullOrEmpty(input.DraftQuantize))
         {
             return null;
         }
 
-        var target = QuantizeTarget.Parse(request.DraftQuantize)!;
+        var target = QuantizeTarget.Parse(input.DraftQuantize)!;
         var current = GgufFileTypes.Name(draft.Gguf!.FileType);
         if (current is not ("F16" or "F32"))
         {
-            throw ApiException.BadRequest($"draft quantization requires an unquantized draft model, got {current}");
+            throw new CreateInputException($"draft quantization requires an unquantized draft model, got {current}");
         }
 
         return current == target.Name ? null : target;
@@ -281,26 +280,26 @@ internal sealed class ModelCreator(ModelStore store)
     {
         if (!BlobDigest.TryParse(digestText, out var digest))
         {
-            throw ApiException.BadRequest(BlobEndpoints.InvalidDigest);
+            throw new CreateInputException(BlobDigest.InvalidFormatMessage);
         }
 
         var path = store.Blobs.GetPath(digest);
-        var size = store.Blobs.TryGetSize(digest) ?? throw ApiException.BadRequest($"blob {GoText.Quote(digestText)} not found");
+        var size = store.Blobs.TryGetSize(digest) ?? throw new CreateInputException($"blob {GoText.Quote(digestText)} not found");
         if (!HasGgufMagic(path))
         {
-            throw ApiException.BadRequest(fileName.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
+            throw new CreateInputException(fileName.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
                 ? "importing safetensors models is not supported; convert the model to GGUF first"
                 : "supplied file was not in GGUF format");
         }
 
-        var gguf = ReadGguf(path, fileName, StatusCodes.Status400BadRequest, GgufIntegrity.ReadOptions);
+        var gguf = ReadGguf(path, fileName, serverFault: false, GgufIntegrity.ReadOptions);
         var mediaType = adapter ? MediaTypes.Adapter : draft ? MediaTypes.Draft : MediaTypeOf(gguf);
 
         // What would abort or fail llama.cpp on every load is refused now, before anything is stored, instead of
         // becoming a model whose every request is a 500. Adapters are checked against the model by the caller (GgufAdapterCheck).
         if (!adapter && GgufIntegrity.Describe(GgufIntegrity.FindProblems(gguf)) is { } why)
         {
-            throw ApiException.BadRequest($"invalid GGUF file '{fileName}': {why}");
+            throw new CreateInputException($"invalid GGUF file '{fileName}': {why}");
         }
 
         // Ollama records where a file layer came from (the blob path); show reports it as parent_model.
@@ -331,20 +330,20 @@ internal sealed class ModelCreator(ModelStore store)
         return file.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("GGUF"u8);
     }
 
-    /// <summary>Reads a GGUF header; a malformed or hostile file becomes a clear error, never a crash.</summary>
-    private static GgufFile ReadGguf(string path, string what, int status, GgufReadOptions? options = null)
+    /// <summary>
+    /// Reads a GGUF header; a malformed or hostile file becomes a clear error, never a crash: the request's fault for
+    /// an upload, the server's for a file already in the store (<paramref name="serverFault"/>).
+    /// </summary>
+    private static GgufFile ReadGguf(string path, string what, bool serverFault, GgufReadOptions? options = null)
     {
         try
         {
             return GgufReader.Read(path, options ?? GgufReadOptions.MetadataOnly);
         }
-        catch (GgufFormatException ex)
+        catch (Exception ex) when (ex is GgufFormatException or IOException or InvalidDataException or OverflowException or ArgumentException or InvalidOperationException or OutOfMemoryException)
         {
-            throw new ApiException(status, $"invalid GGUF file '{what}': {ex.Message}");
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or OverflowException or ArgumentException or InvalidOperationException or OutOfMemoryException)
-        {
-            throw new ApiException(status, $"invalid GGUF file '{what}': {ex.Message}");
+            var message = $"invalid GGUF file '{what}': {ex.Message}";
+            throw serverFault ? new CreateFailedException(message) : new CreateInputException(message);
         }
     }
 
@@ -359,55 +358,48 @@ internal sealed class ModelCreator(ModelStore store)
         var current = GgufFileTypes.Name(weights.Gguf!.FileType);
         if (current is not ("F16" or "F32"))
         {
-            throw ApiException.BadRequest("quantization is only supported for F16 and F32 models");
+            throw new CreateInputException("quantization is only supported for F16 and F32 models");
         }
 
         return current == target.Name ? null : target;
     }
 
     private async Task<CreateLayer> QuantizeAsync(
-        CreateLayer source, QuantizeTarget target, BlobReservation reservation, Func<ProgressResponse, Task> progress, CancellationToken cancellation)
+        CreateLayer source, QuantizeTarget target, BlobReservation reservation, Func<CreateProgress, Task> progress, CancellationToken cancellation)
     {
         var status = $"quantizing {GgufFileTypes.Name(source.Gguf!.FileType)} model to {target.Name}";
         var total = source.Layer.Size;
-        await progress(new ProgressResponse { Status = status, Digest = QuantizeProgressDigest, Total = total }).ConfigureAwait(false);
+        await progress(new CreateProgress(status, QuantizeProgressDigest, total)).ConfigureAwait(false);
 
-        var input = store.Blobs.GetPath(source.Layer.Digest);
-        var output = Path.Combine(store.Blobs.Directory, $".quantize-{Guid.NewGuid():N}.tmp");
+        var sourcePath = store.Blobs.GetPath(source.Layer.Digest);
+        var outputPath = Path.Combine(store.Blobs.Directory, $".quantize-{Guid.NewGuid():N}.tmp");
         var reported = 0L;
         try
         {
-            // In a child process: a native crash there cannot take the server down, and a client that goes away
-            // (cancellation) kills it. It deletes the output itself on failure or cancellation.
-            await QuantizeProcess.RunAsync(
-                new QuantizeLaunchOptions { InputPath = input, OutputPath = output, FileType = target.FileType },
+            await quantizer.QuantizeAsync(
+                sourcePath,
+                outputPath,
+                target,
                 async fraction =>
                 {
                     var completed = (long)(total * fraction);
                     if (completed > reported && completed < total)
                     {
                         reported = completed;
-                        await progress(new ProgressResponse { Status = status, Digest = QuantizeProgressDigest, Total = total, Completed = completed }).ConfigureAwait(false);
+                        await progress(new CreateProgress(status, QuantizeProgressDigest, total, completed)).ConfigureAwait(false);
                     }
                 },
                 cancellation).ConfigureAwait(false);
-        }
-        catch (QuantizeFailedException ex)
-        {
-            throw new ApiException(StatusCodes.Status500InternalServerError, ex.Message);
-        }
 
-        try
-        {
-            await progress(new ProgressResponse { Status = status, Digest = QuantizeProgressDigest, Total = total, Completed = total }).ConfigureAwait(false);
-            await progress(new ProgressResponse { Status = "verifying conversion" }).ConfigureAwait(false);
-            var gguf = ReadGguf(output, "quantized model", StatusCodes.Status500InternalServerError);
-            var blob = await store.Blobs.AddFileAsync(output, cancellation).ConfigureAwait(false);
+            await progress(new CreateProgress(status, QuantizeProgressDigest, total, total)).ConfigureAwait(false);
+            await progress(new CreateProgress("verifying conversion")).ConfigureAwait(false);
+            var gguf = ReadGguf(outputPath, "quantized model", serverFault: true);
+            var blob = await store.Blobs.AddFileAsync(outputPath, cancellation).ConfigureAwait(false);
             reservation.Add(blob.Digest);
             if (!store.Blobs.Exists(blob.Digest))
             {
                 // Its digest is only known once stored; a prune that removed the same bytes just before the reservation is undone.
-                blob = await store.Blobs.AddFileAsync(output, cancellation).ConfigureAwait(false);
+                blob = await store.Blobs.AddFileAsync(outputPath, cancellation).ConfigureAwait(false);
             }
 
             var layer = new ManifestLayer { MediaType = source.MediaType, Digest = blob.Digest, Size = blob.Size };
@@ -415,20 +407,21 @@ internal sealed class ModelCreator(ModelStore store)
         }
         finally
         {
-            File.Delete(output);
+            // The quantizer leaves nothing on failure; this covers a failure after it (and one that broke its word).
+            File.Delete(outputPath);
         }
     }
 
     /// <summary>The config blob: format, family and sizes from the first GGUF layer, every GGUF layer's family.</summary>
-    private static ModelConfig BuildConfig(List<CreateLayer> layers, CreateRequest request)
+    private static ModelConfig BuildConfig(List<CreateLayer> layers, CreateInput input)
     {
         var config = new ModelConfig
         {
             OS = "linux",
             Architecture = "amd64",
             RootFs = new RootFs { Type = "layers" },
-            Renderer = string.IsNullOrEmpty(request.Renderer) ? null : request.Renderer,
-            Parser = string.IsNullOrEmpty(request.Parser) ? null : request.Parser,
+            Renderer = string.IsNullOrEmpty(input.Renderer) ? null : input.Renderer,
+            Parser = string.IsNullOrEmpty(input.Parser) ? null : input.Parser,
         };
         var families = new List<string>();
         foreach (var layer in layers)
@@ -463,8 +456,8 @@ internal sealed class ModelCreator(ModelStore store)
         return new CreateLayer(layer, null, $"{(existed ? "using existing" : "creating new")} layer {blob.Digest}");
     }
 
-    /// <summary>Inherited parameters overlaid with the request's (request wins per key); null when there are none.</summary>
-    private byte[]? MergeParameters(List<CreateLayer> layers, Dictionary<string, JsonElement>? requested)
+    /// <summary>Inherited parameters overlaid with the input's (the input wins per key); null when there are none.</summary>
+    private byte[]? MergeParameters(List<CreateLayer> layers, IReadOnlyDictionary<string, JsonElement>? requestedParameters)
     {
         var merged = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var layer in layers.Where(l => l.MediaType == MediaTypes.Params))
@@ -481,7 +474,7 @@ internal sealed class ModelCreator(ModelStore store)
             }
         }
 
-        foreach (var (key, value) in requested ?? [])
+        foreach (var (key, value) in requestedParameters ?? EmptyParameters)
         {
             merged[key] = value;
         }
@@ -507,38 +500,19 @@ internal sealed class ModelCreator(ModelStore store)
         return JsonLine(buffer.WrittenSpan.ToArray());
     }
 
-    private static void ValidateTemplate(string? template)
+    private void CheckTemplate(string? template)
     {
-        if (string.IsNullOrEmpty(template))
+        if (!string.IsNullOrEmpty(template) && checks.TemplateError(template) is { } error)
         {
-            return;
-        }
-
-        try
-        {
-            GoTemplate.Parse(template, "", OllamaTemplateFunctions.All);
-        }
-        catch (TemplateParseException ex)
-        {
-            throw ApiException.BadRequest($"template error: {ex.Message}");
+            throw new CreateInputException($"template error: {error}");
         }
     }
 
-    private static void ValidateParameters(Dictionary<string, JsonElement>? parameters)
+    private void CheckParameters(IReadOnlyDictionary<string, JsonElement>? parameters)
     {
-        if (parameters is null)
+        if (parameters is not null && checks.ParametersError(parameters) is { } error)
         {
-            return;
-        }
-
-        try
-        {
-            ModelOptions.FromMap(parameters);
-        }
-        catch (ArgumentException ex)
-        {
-            var message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
-            throw ApiException.BadRequest(message);
+            throw new CreateInputException(error);
         }
     }
 

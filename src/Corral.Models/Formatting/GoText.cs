@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace Corral.Server.Native.Management;
+namespace Corral.Models.Formatting;
 
 /// <summary>
 /// The few Go formatting verbs Ollama's management answers print with: <c>%q</c> for names in
 /// error messages and <c>%#v</c> for parameter values in /api/show.
 /// </summary>
-internal static class GoText
+public static class GoText
 {
     /// <summary>Go's strconv.Quote: double quotes, backslash escapes, control characters as \x.. or \u.....</summary>
     public static string Quote(string? text)
@@ -50,7 +50,7 @@ internal static class GoText
     /// A float64 as Go's <c>%v</c>/<c>%#v</c> prints it (%g, shortest digits): exponent form
     /// ("1e+06", "1e-05") when the decimal exponent is below -4 or at least 6.
     /// </summary>
-    public static string Float(double value)
+    public static string Number(double value)
     {
         if (double.IsNaN(value))
         {
