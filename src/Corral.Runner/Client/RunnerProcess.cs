@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Corral.Runner.Hosting;
 using Corral.Runner.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Corral.Runner.Client;
 
@@ -17,6 +18,7 @@ public sealed class RunnerProcess : IModelRunner
     private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int? _exitCode;
+    private RunnerOutputLog? _outputLog;
 
     private RunnerProcess(Process process, string socketDirectory, RunnerClient client, RunnerLaunchOptions options)
     {
@@ -67,7 +69,14 @@ public sealed class RunnerProcess : IModelRunner
     /// Starts a runner for <paramref name="launch"/>'s <see cref="RunnerLaunchOptions.ModelPath"/> and waits until it is ready.
     /// <paramref name="progress"/> receives load progress (0..1).
     /// </summary>
-    public static async Task<RunnerProcess> StartAsync(RunnerLaunchOptions launch, IProgress<float>? progress, CancellationToken cancellation)
+    public static Task<RunnerProcess> StartAsync(RunnerLaunchOptions launch, IProgress<float>? progress, CancellationToken cancellation) =>
+        StartAsync(launch, progress, outputLog: null, cancellation);
+
+    /// <summary>
+    /// <see cref="StartAsync(RunnerLaunchOptions, IProgress{float}?, CancellationToken)"/>, with the runner's output
+    /// (its log, llama.cpp's, anything on stderr) forwarded line by line to <paramref name="outputLog"/> (<see cref="RunnerOutputLog"/>).
+    /// </summary>
+    public static async Task<RunnerProcess> StartAsync(RunnerLaunchOptions launch, IProgress<float>? progress, ILogger? outputLog, CancellationToken cancellation)
     {
         // Unix socket paths are limited to ~107 bytes: keep them short, in a private folder.
         var dir = Directory.CreateTempSubdirectory("corral-");
@@ -83,6 +92,11 @@ public sealed class RunnerProcess : IModelRunner
         if (!process.Start())
         {
             throw new RunnerException("could not start the model runner process");
+        }
+
+        if (outputLog is not null)
+        {
+            runner._outputLog = new RunnerOutputLog(outputLog, process.Id);
         }
 
         process.BeginErrorReadLine();
@@ -182,8 +196,15 @@ public sealed class RunnerProcess : IModelRunner
         if (line is null)
         {
             closed.TrySetResult();
+            if (_stderrClosed.Task.IsCompleted && _stdoutClosed.Task.IsCompleted)
+            {
+                _outputLog?.Complete();
+            }
+
             return;
         }
+
+        _outputLog?.Add(line);
 
         lock (_stderrTail)
         {
@@ -224,6 +245,7 @@ public sealed class RunnerProcess : IModelRunner
         }
 
         _process.Dispose();
+        _outputLog?.Complete();
         try
         {
             Directory.Delete(_socketDirectory, recursive: true);

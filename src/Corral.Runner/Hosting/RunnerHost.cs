@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Corral.Runner.Hosting;
 
@@ -46,7 +47,12 @@ public sealed partial class RunnerHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // One line per entry, no colours: the server forwards these lines to its own log at their level (RunnerOutputLog).
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
         builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("OLLAMA_DEBUG") is "1" or "true" ? LogLevel.Debug : LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {

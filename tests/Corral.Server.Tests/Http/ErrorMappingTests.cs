@@ -1,5 +1,6 @@
 using System.Text;
 using Corral.Api.Native;
+using Corral.Models.Creation;
 using Corral.Models.Names;
 using Corral.Runner.Client;
 using Corral.Server.Http;
@@ -49,6 +50,21 @@ public sealed class ErrorMappingTests
         Assert.Equal(400, nameStatus);
         Assert.Contains("invalid model name", nameBody, StringComparison.Ordinal);
         Assert.Empty(log.Entries); // a client's mistake is not a server fault
+    }
+
+    [Fact]
+    public async Task Create_failures_get_the_status_their_kind_says()
+    {
+        var log = new CapturingLogger();
+        var (inputStatus, inputBody) = await RunAsync(new CreateInputException("file path must be relative"), log);
+        var (missingStatus, missingBody) = await RunAsync(new CreateSourceNotFoundException("no-such-model"), log);
+        Assert.Empty(log.Entries); // the request's fault
+        var (failedStatus, failedBody) = await RunAsync(new CreateFailedException("quantization failed: out of memory"), log);
+
+        Assert.Equal((400, "{\"error\":\"file path must be relative\"}"), (inputStatus, inputBody));
+        Assert.Equal((404, "{\"error\":\"model 'no-such-model' not found\"}"), (missingStatus, missingBody));
+        Assert.Equal((500, "{\"error\":\"quantization failed: out of memory\"}"), (failedStatus, failedBody));
+        Assert.Equal(LogLevel.Error, Assert.Single(log.Entries).Level);
     }
 
     [Fact]

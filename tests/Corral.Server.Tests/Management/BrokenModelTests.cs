@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Corral.Models.Gguf;
 using Corral.Testing;
 using Corral.TestModels;
@@ -65,6 +66,16 @@ public sealed class BrokenModelTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.StartsWith("model failed to load: the model runner crashed (SIGABRT): ", error);
         Assert.EndsWith("GGML_ASSERT(hparams.n_layer_nextn <= hparams.n_layer_all) failed", error);
         Assert.DoesNotContain("[Inferior", error);
+
+        // The runner's own stderr reached the server's log too (a raw line, so a warning), marked with its process id.
+        var forwarded = new Regex(@"warn: Corral\.Runner\.Client\.RunnerProcess\[\d+\] runner \d+: .*GGML_ASSERT\(hparams\.n_layer_nextn <= hparams\.n_layer_all\) failed");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!forwarded.IsMatch(fixture.Server.Log) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Matches(forwarded, fixture.Server.Log);
     }
 
     /// <summary>
