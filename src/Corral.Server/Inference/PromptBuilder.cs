@@ -4,6 +4,7 @@ using Corral.Server.Models;
 using Corral.Templates.GoTemplates;
 using Corral.Templates.Parsing;
 using Corral.Templates.Prompting;
+using ThinkValue = Corral.Api.Native.ThinkValue;
 
 namespace Corral.Server.Inference;
 
@@ -32,7 +33,10 @@ public sealed class PromptBuilder
             ? jinja
             : null;
 
-    public static string RenderGenerate(ResolvedModel model, GenerateRequest request)
+    /// <param name="model">The resolved model.</param>
+    /// <param name="request">The generate request as received.</param>
+    /// <param name="think">The request's thinking as the model will honour it (<see cref="CompletionPreparer"/> decides).</param>
+    public static string RenderGenerate(ResolvedModel model, GenerateRequest request, ThinkValue? think)
     {
         if (!request.Raw && string.IsNullOrEmpty(request.Suffix) && JinjaTemplateFor(model, request.Template) is { } jinja)
         {
@@ -45,7 +49,7 @@ public sealed class PromptBuilder
 
             var tags = string.Concat(Enumerable.Range(0, request.Images?.Count ?? 0).Select(i => $"[img-{i}]"));
             messages.Add(new Message { Role = "user", Content = tags + (request.Prompt ?? string.Empty) });
-            return JinjaPrompts.Render(jinja, messages, null, request.Think, TemplateTokens.For(model, jinja));
+            return JinjaPrompts.Render(jinja, messages, null, think, TemplateTokens.For(model, jinja));
         }
 
         var template = TemplateFor(model, request.Template);
@@ -61,7 +65,7 @@ public sealed class PromptBuilder
                 HasContext = request.Context is { Count: > 0 },
                 ImageCount = request.Images?.Count ?? 0,
                 Raw = request.Raw,
-                Think = TemplateMapping.Think(request.Think),
+                Think = TemplateMapping.Think(think),
             });
         }
         catch (TemplateExecutionException ex)
@@ -172,51 +176,94 @@ public sealed class PromptBuilder
     }
 
     /// <summary>
-    /// Renders a chat: Modelfile SYSTEM and MESSAGEs first (as Ollama prepends them), then the request's
-    /// messages; <paramref name="countTokens"/>, when given, drops the oldest turns that don't fit num_ctx,
-    /// counting each image as <paramref name="imageTokens"/> says (the positions the model's projector gives it).
+    /// Renders a whole chat: Modelfile SYSTEM and MESSAGEs first (as Ollama prepends them), then the request's
+    /// messages, with <paramref name="think"/> as the model will honour it.
     /// </summary>
-    public static ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, Func<string, int>? countTokens, int contextLength, Func<byte[], int>? imageTokens = null)
+    public static ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, ThinkValue? think)
     {
+        var chat = ChatParts(model, request);
+        return chat.Jinja is { } jinja
+            ? RenderJinjaFrom(model, request, think, jinja, chat.JinjaMessages!, 0)
+            : RenderGo(() => PromptRenderer.RenderFrom(chat.Template!, chat.GoMessages!, 0, TemplateMapping.Tools(request.Tools), TemplateMapping.Think(think)));
+    }
+
+    /// <summary>
+    /// <see cref="RenderChat"/> without the oldest turns that don't fit <paramref name="contextLength"/> (Ollama's
+    /// chatPrompt rule: system messages, the last message and a tool-calling turn with its results are kept), each
+    /// candidate measured by <paramref name="countTokens"/> (the runner's tokenizer) plus each image's positions as
+    /// <paramref name="imageTokens"/> says (the model's projector).
+    /// </summary>
+    public static async Task<ChatPrompt> RenderChatToFitAsync(
+        ResolvedModel model, ChatRequest request, ThinkValue? think, Func<string, CancellationToken, ValueTask<int>> countTokens, int contextLength,
+        Func<byte[], int>? imageTokens, CancellationToken cancellation)
+    {
+        var chat = ChatParts(model, request);
+        if (chat.Jinja is { } jinja)
+        {
+            var all = chat.JinjaMessages!;
+            var tokens = TemplateTokens.For(model, jinja);
+            var first = 0;
+            for (var i = 0; i < all.Count; i++)
+            {
+                var start = ToolBlockStart(all, i);
+                var candidate = KeepFrom(all, start);
+                var length = await countTokens(JinjaPrompts.Render(jinja, candidate, request.Tools, think, tokens), cancellation).ConfigureAwait(false)
+                    + TagImages(candidate).Sum(image => imageTokens?.Invoke(image) ?? 0);
+                if (length <= contextLength || i == all.Count - 1)
+                {
+                    first = start;
+                    break;
+                }
+            }
+
+            return RenderJinjaFrom(model, request, think, jinja, all, first);
+        }
+
+        var messages = chat.GoMessages!;
+        var tools = TemplateMapping.Tools(request.Tools);
+        var mappedThink = TemplateMapping.Think(think);
+        var kept = 0;
+        var tried = 0;
+        try
+        {
+            // Candidates render lazily, longest first: most conversations fit at the first.
+            foreach (var (start, prompt) in PromptRenderer.TruncationCandidates(chat.Template!, messages, tools, mappedThink))
+            {
+                var length = await countTokens(prompt, cancellation).ConfigureAwait(false)
+                    + messages.Skip(start).SelectMany(m => m.Images).Sum(image => imageTokens?.Invoke(image) ?? 0);
+                if (length <= contextLength || ++tried == messages.Count)
+                {
+                    kept = start;
+                    break;
+                }
+            }
+        }
+        catch (TemplateExecutionException ex)
+        {
+            throw ApiException.BadRequest($"template error: {ex.Message}");
+        }
+
+        return RenderGo(() => PromptRenderer.RenderFrom(chat.Template!, messages, kept, tools, mappedThink));
+    }
+
+    /// <summary>The messages a chat renders, in the form its template takes (Jinja messages or Go template ones).</summary>
+    private static (string? Jinja, List<Message>? JinjaMessages, OllamaTemplate? Template, List<ChatMessage>? GoMessages) ChatParts(ResolvedModel model, ChatRequest request)
+    {
+        var requestMessages = request.Messages ?? [];
         if (JinjaTemplateFor(model, null) is { } jinja)
         {
-            var tokens = TemplateTokens.For(model, jinja);
             var all = new List<Message>();
-            if (!string.IsNullOrEmpty(model.System) && !(request.Messages ?? []).Any(m => m.Role == "system"))
+            if (!string.IsNullOrEmpty(model.System) && !requestMessages.Any(m => m.Role == "system"))
             {
                 all.Add(new Message { Role = "system", Content = model.System });
             }
 
             all.AddRange(model.Messages.Select(m => new Message { Role = m.Role, Content = m.Content }));
-            all.AddRange(request.Messages ?? []);
-            var first = 0;
-            if (countTokens is not null)
-            {
-                // The Go-template path's rule (Ollama's chatPrompt): drop the oldest messages, keeping system
-                // messages, the last message, and a tool-calling turn with its results, until the prompt fits.
-                for (var i = 0; i < all.Count; i++)
-                {
-                    var start = ToolBlockStart(all, i);
-                    var candidate = KeepFrom(all, start);
-                    var candidateImages = TagImages(candidate);
-                    var length = countTokens(JinjaPrompts.Render(jinja, candidate, request.Tools, request.Think, tokens))
-                        + candidateImages.Sum(image => imageTokens?.Invoke(image) ?? 0);
-                    if (length <= contextLength || i == all.Count - 1)
-                    {
-                        first = start;
-                        break;
-                    }
-                }
-            }
-
-            var kept = KeepFrom(all, first);
-            var images = TagImages(kept);
-            return new ChatPrompt(JinjaPrompts.Render(jinja, kept, request.Tools, request.Think, tokens), images, first);
+            all.AddRange(requestMessages);
+            return (jinja, all, null, null);
         }
 
-        var template = TemplateFor(model, null);
         var messages = new List<ChatMessage>();
-        var requestMessages = request.Messages ?? [];
         if (!string.IsNullOrEmpty(model.System) && !requestMessages.Any(m => m.Role == "system"))
         {
             messages.Add(ChatMessage.System(model.System));
@@ -224,9 +271,22 @@ public sealed class PromptBuilder
 
         messages.AddRange(model.Messages.Select(TemplateMapping.Message));
         messages.AddRange(requestMessages.Select(TemplateMapping.Message));
+        return (null, null, TemplateFor(model, null), messages);
+    }
+
+    private static ChatPrompt RenderJinjaFrom(ResolvedModel model, ChatRequest request, ThinkValue? think, string jinja, List<Message> all, int first)
+    {
+        var kept = KeepFrom(all, first);
+        var images = TagImages(kept);
+        return new ChatPrompt(JinjaPrompts.Render(jinja, kept, request.Tools, think, TemplateTokens.For(model, jinja)), images, first);
+    }
+
+    /// <summary>A Go template that fails while rendering is the request's (or the Modelfile's) fault: a 400 in Ollama's words.</summary>
+    private static T RenderGo<T>(Func<T> render)
+    {
         try
         {
-            return PromptRenderer.BuildChatPrompt(template, messages, TemplateMapping.Tools(request.Tools), TemplateMapping.Think(request.Think), countTokens, contextLength, imageTokens: imageTokens);
+            return render();
         }
         catch (TemplateExecutionException ex)
         {

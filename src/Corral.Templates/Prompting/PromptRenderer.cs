@@ -62,10 +62,9 @@ public static class PromptRenderer
         var first = 0;
         if (countTokens is not null)
         {
-            for (var i = 0; i < messages.Count; i++)
+            var tried = 0;
+            foreach (var (start, candidate) in TruncationCandidates(template, messages, tools, think))
             {
-                var start = ToolBlockStart(messages, i);
-                var candidate = RenderMessages(template, SuffixKeepingSystem(messages, start), tools, think);
                 var length = countTokens(candidate);
                 if (countImages || imageTokens is not null)
                 {
@@ -77,7 +76,8 @@ public static class PromptRenderer
                         }
                     }
                 }
-                if (length <= contextLength || i == messages.Count - 1)
+
+                if (length <= contextLength || ++tried == messages.Count)
                 {
                     first = start;
                     break;
@@ -85,6 +85,20 @@ public static class PromptRenderer
             }
         }
         return RenderFrom(template, messages, first, tools, think);
+    }
+
+    /// <summary>
+    /// The prompts <see cref="BuildChatPrompt"/> measures, longest first, one per message (the last always fits by
+    /// rule): where the kept messages start and the text they render to. For a caller that counts tokens
+    /// asynchronously (the server asks the runner) and then renders the chosen start with <see cref="RenderFrom"/>.
+    /// </summary>
+    public static IEnumerable<(int Start, string Prompt)> TruncationCandidates(OllamaTemplate template, IReadOnlyList<ChatMessage> messages, IReadOnlyList<Tool>? tools, ThinkValue? think)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var start = ToolBlockStart(messages, i);
+            yield return (start, RenderMessages(template, SuffixKeepingSystem(messages, start), tools, think));
+        }
     }
 
     /// <summary>Renders the suffix from <paramref name="first"/> (plus earlier system messages) with [img-N] tags.</summary>
