@@ -166,14 +166,15 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         {
             var grammar = formatGrammar;
             var contextLength = options.NumCtx ?? 4096;
-            var prompt = await RenderToFitAsync(model, request, think, lease.Client, contextLength, cancellation).ConfigureAwait(false);
+            var (prompt, tokens) = await RenderToFitAsync(model, request, think, lease.Client, contextLength, cancellation).ConfigureAwait(false);
             var parser = PromptBuilder.ParserOptions(model, prompt.Prompt, request.Tools, think);
             if (extras.ToolCalls != ToolCallRequirement.None && RequiredToolCall.GrammarFor(request.Tools, parser, extras.ToolCalls == ToolCallRequirement.OneOrMore) is { } toolGrammar)
             {
                 grammar = toolGrammar;
             }
 
-            var completion = InferenceService.Completion(prompt.Prompt, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
+            var completion = InferenceService.Completion(tokens is null ? prompt.Prompt : string.Empty, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
+            completion.Tokens = tokens;
             completion.Images = prompt.Images.Count > 0 ? prompt.Images.ToList() : null;
             completion.Sampling.LogitBias = extras.LogitBias;
             completion.LoraScales = lora;
@@ -184,17 +185,16 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// <summary>
     /// The chat's prompt, without its oldest turns when it does not fit the context. Only a conversation that might
     /// not fit is worth measuring (as Ollama does); images take positions the text does not show, so a conversation
-    /// with images is always measured, with the model's projector. The prompt goes to the runner as text even when
-    /// it was tokenized here: as JSON, token ids are larger than the text they stand for (a 40 MB prompt sent as ids
-    /// left the server 160 MB bigger), and the runner's tokenizer is fast.
+    /// with images is always measured, with the model's projector. A prompt the server tokenized whole goes to the
+    /// runner as those tokens, so it is tokenized once: at most num_ctx ids, since a longer one is not tokenized whole.
     /// </summary>
-    private static async Task<ChatPrompt> RenderToFitAsync(
+    private static async Task<FittedChatPrompt> RenderToFitAsync(
         ResolvedModel model, ChatRequest request, ThinkValue? think, RunnerClient client, int contextLength, CancellationToken cancellation)
     {
-        var prompt = PromptBuilder.RenderChat(model, request, think);
-        if (request.Truncate == false || (prompt.Prompt.Length <= contextLength && prompt.Images.Count == 0))
+        ChatPrompt? whole = PromptBuilder.RenderChat(model, request, think);
+        if (request.Truncate == false || (whole.Prompt.Length <= contextLength && whole.Images.Count == 0))
         {
-            return prompt;
+            return new FittedChatPrompt(whole, null);
         }
 
         int count;
@@ -202,7 +202,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         var images = (request.Messages ?? []).SelectMany(m => m.Images ?? []).Distinct(ReferenceEqualityComparer.Instance).Cast<byte[]>().ToList();
         if (images.Count > 0)
         {
-            var measured = await client.MeasureAsync(prompt.Prompt, images, cancellation).ConfigureAwait(false);
+            var measured = await client.MeasureAsync(whole.Prompt, images, cancellation).ConfigureAwait(false);
             var positions = new Dictionary<byte[], int>(ReferenceEqualityComparer.Instance);
             for (var i = 0; i < images.Count; i++)
             {
@@ -210,22 +210,27 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             }
 
             imageTokens = image => positions.GetValueOrDefault(image);
-            count = measured.Tokens.Length + prompt.Images.Sum(imageTokens);
+            count = measured.Tokens.Length + whole.Images.Sum(imageTokens);
+            if (count <= contextLength)
+            {
+                return new FittedChatPrompt(whole, null);
+            }
         }
         else
         {
-            count = (await client.TokenizeAsync(prompt.Prompt, cancellation, limit: contextLength).ConfigureAwait(false)).Length;
+            var tokens = await client.TokenizeAsync(whole.Prompt, cancellation, limit: contextLength).ConfigureAwait(false);
+            count = tokens.Length;
+            if (count <= contextLength)
+            {
+                return new FittedChatPrompt(whole, tokens);
+            }
         }
 
-        if (count <= contextLength)
-        {
-            return prompt;
-        }
-
+        whole = null; // as large as the conversation: not kept while the shorter candidates render
         return await PromptBuilder.RenderChatToFitAsync(
             model, request, think,
-            async (text, ct) => (await client.TokenizeAsync(text, ct, limit: contextLength).ConfigureAwait(false)).Length,
-            contextLength, imageTokens, cancellation).ConfigureAwait(false);
+            (text, ct) => client.TokenizeAsync(text, ct, limit: contextLength),
+            contextLength, imageTokens, whole: images.Count > 0 ? null : count, cancellation).ConfigureAwait(false);
     }
 
     private Task<PreparedCompletion> StartGenerateAsync(

@@ -9,7 +9,7 @@ using ThinkValue = Corral.Api.Native.ThinkValue;
 namespace Corral.Server.Inference;
 
 /// <summary>Renders prompts with a model's Go template (or a request's own), as Ollama's server does.</summary>
-public sealed class PromptBuilder
+public static class PromptBuilder
 {
     /// <summary>The template a model without one uses, as in Ollama.</summary>
     internal const string PlainTemplate = "{{ .Prompt }}";
@@ -190,60 +190,76 @@ public sealed class PromptBuilder
     /// <summary>
     /// <see cref="RenderChat"/> without the oldest turns that don't fit <paramref name="contextLength"/> (Ollama's
     /// chatPrompt rule: system messages, the last message and a tool-calling turn with its results are kept), each
-    /// candidate measured by <paramref name="countTokens"/> (the runner's tokenizer) plus each image's positions as
-    /// <paramref name="imageTokens"/> says (the model's projector).
+    /// candidate measured by <paramref name="tokenize"/> (the runner's tokenizer) plus each image's positions as
+    /// <paramref name="imageTokens"/> says (the model's projector). Only candidates that can change the answer are
+    /// rendered and measured: not the whole conversation when <paramref name="whole"/> says it does not fit, not a
+    /// start that keeps the same messages as the one before, not the last start (taken whether it fits or not). Each
+    /// rendering of a huge conversation is as large as the conversation.
     /// </summary>
-    public static async Task<ChatPrompt> RenderChatToFitAsync(
-        ResolvedModel model, ChatRequest request, ThinkValue? think, Func<string, CancellationToken, ValueTask<int>> countTokens, int contextLength,
-        Func<byte[], int>? imageTokens, CancellationToken cancellation)
+    /// <param name="model">The resolved model.</param>
+    /// <param name="request">The chat request as received.</param>
+    /// <param name="think">The request's thinking as the model will honour it.</param>
+    /// <param name="tokenize">A candidate's tokens (the runner's tokenizer; past the context it may stop early).</param>
+    /// <param name="contextLength">num_ctx.</param>
+    /// <param name="imageTokens">The positions an image takes; null counts images as nothing.</param>
+    /// <param name="whole">The whole conversation's length in positions, when the caller measured it already.</param>
+    /// <param name="cancellation">Stops the counting.</param>
+    /// <returns>The prompt, with the tokens it was measured as when those are all of it (a chat without images).</returns>
+    public static async Task<FittedChatPrompt> RenderChatToFitAsync(
+        ResolvedModel model, ChatRequest request, ThinkValue? think, Func<string, CancellationToken, Task<int[]>> tokenize, int contextLength,
+        Func<byte[], int>? imageTokens, int? whole, CancellationToken cancellation)
     {
         var chat = ChatParts(model, request);
+        List<int> starts;
+        Func<int, string> candidate;
+        Func<int, int> candidateImages;
+        Func<int, ChatPrompt> renderFrom;
         if (chat.Jinja is { } jinja)
         {
             var all = chat.JinjaMessages!;
             var tokens = TemplateTokens.For(model, jinja);
-            var first = 0;
-            for (var i = 0; i < all.Count; i++)
+            starts = PromptRenderer.TruncationStarts(all.Count, i => all[i].Role == "system", i => ToolBlockStart(all, i));
+            candidate = start => JinjaPrompts.Render(jinja, KeepFrom(all, start), request.Tools, think, tokens);
+            candidateImages = start => TagImages(KeepFrom(all, start)).Sum(image => imageTokens?.Invoke(image) ?? 0);
+            renderFrom = start => RenderJinjaFrom(model, request, think, jinja, all, start);
+        }
+        else
+        {
+            var messages = chat.GoMessages!;
+            var template = chat.Template!;
+            var tools = TemplateMapping.Tools(request.Tools);
+            var mappedThink = TemplateMapping.Think(think);
+            starts = PromptRenderer.TruncationStarts(messages);
+            candidate = start => RenderGo(() => PromptRenderer.RenderMessages(template, PromptRenderer.SuffixKeepingSystem(messages, start), tools, mappedThink));
+            candidateImages = start => messages.Skip(start).SelectMany(m => m.Images).Sum(image => imageTokens?.Invoke(image) ?? 0);
+            renderFrom = start => RenderGo(() => PromptRenderer.RenderFrom(template, messages, start, tools, mappedThink));
+        }
+
+        // Without images a candidate is the prompt itself (no [img-N] tags to add): the one that fits is not rendered
+        // again, and its tokens, when they are all of it, go to the runner instead of the text.
+        var withImages = (request.Messages ?? []).Any(m => m.Images is { Count: > 0 });
+        for (var k = 0; k < starts.Count - 1; k++)
+        {
+            var start = starts[k];
+            if (k == 0 && whole is { } known)
             {
-                var start = ToolBlockStart(all, i);
-                var candidate = KeepFrom(all, start);
-                var length = await countTokens(JinjaPrompts.Render(jinja, candidate, request.Tools, think, tokens), cancellation).ConfigureAwait(false)
-                    + TagImages(candidate).Sum(image => imageTokens?.Invoke(image) ?? 0);
-                if (length <= contextLength || i == all.Count - 1)
+                if (known <= contextLength)
                 {
-                    first = start;
-                    break;
+                    return new FittedChatPrompt(renderFrom(start), null);
                 }
+
+                continue;
             }
 
-            return RenderJinjaFrom(model, request, think, jinja, all, first);
-        }
-
-        var messages = chat.GoMessages!;
-        var tools = TemplateMapping.Tools(request.Tools);
-        var mappedThink = TemplateMapping.Think(think);
-        var kept = 0;
-        var tried = 0;
-        try
-        {
-            // Candidates render lazily, longest first: most conversations fit at the first.
-            foreach (var (start, prompt) in PromptRenderer.TruncationCandidates(chat.Template!, messages, tools, mappedThink))
+            var text = candidate(start);
+            var ids = await tokenize(text, cancellation).ConfigureAwait(false);
+            if (ids.Length + candidateImages(start) <= contextLength)
             {
-                var length = await countTokens(prompt, cancellation).ConfigureAwait(false)
-                    + messages.Skip(start).SelectMany(m => m.Images).Sum(image => imageTokens?.Invoke(image) ?? 0);
-                if (length <= contextLength || ++tried == messages.Count)
-                {
-                    kept = start;
-                    break;
-                }
+                return withImages ? new FittedChatPrompt(renderFrom(start), null) : new FittedChatPrompt(new ChatPrompt(text, [], start), ids);
             }
         }
-        catch (TemplateExecutionException ex)
-        {
-            throw ApiException.BadRequest($"template error: {ex.Message}");
-        }
 
-        return RenderGo(() => PromptRenderer.RenderFrom(chat.Template!, messages, kept, tools, mappedThink));
+        return new FittedChatPrompt(renderFrom(starts.Count > 0 ? starts[^1] : 0), null);
     }
 
     /// <summary>The messages a chat renders, in the form its template takes (Jinja messages or Go template ones).</summary>
