@@ -6,7 +6,7 @@ namespace Corral.Runner.Protocol;
 public sealed class CompletionRequest
 {
     /// <summary>The rendered prompt; special tokens in it are parsed.</summary>
-    [JsonPropertyName("prompt")] public string Prompt { get; set; } = string.Empty;
+    [JsonPropertyName("prompt")][JsonConverter(typeof(SegmentedStringConverter))] public string Prompt { get; set; } = string.Empty;
 
     /// <summary>Tokens to use instead of <see cref="Prompt"/> (the <c>context</c> of /api/generate).</summary>
     [JsonPropertyName("tokens")] public int[]? Tokens { get; set; }

@@ -5,7 +5,7 @@ namespace Corral.Runner.Protocol;
 /// <summary>A batch of inputs to embed together.</summary>
 public sealed class EmbeddingRequest
 {
-    [JsonPropertyName("inputs")] public string[] Inputs { get; set; } = [];
+    [JsonPropertyName("inputs")][JsonConverter(typeof(SegmentedStringArrayConverter))] public string[] Inputs { get; set; } = [];
 
     /// <summary>Truncate inputs longer than the context (true) or fail (false).</summary>
     [JsonPropertyName("truncate")] public bool Truncate { get; set; } = true;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Corral.Api.Anthropic;
 using Corral.Server.Http;
 using Corral.Server.Inference;
@@ -15,11 +16,8 @@ internal static class CountTokensHandler
     {
         var request = await RequestJson.ReadAsync(http, AnthropicJsonContext.Default.MessagesRequest).ConfigureAwait(false);
         var native = MessagesTranslation.ToNative(request, requireMaxTokens: false);
-        var model = preparer.ResolveForChat(native, relaxThinking: true);
-        var options = preparer.Inference.EffectiveOptions(model, native.Options);
-        var prompt = PromptBuilder.RenderChat(model, native, countTokens: null, int.MaxValue);
-        await using var lease = await preparer.Inference.AcquireAsync(model, options, native.KeepAlive, http.RequestAborted).ConfigureAwait(false);
-        var tokens = await lease.Client.TokenizeAsync(prompt.Prompt, http.RequestAborted).ConfigureAwait(false);
-        await JsonResponse.WriteAsync(http, new CountTokensResponse { InputTokens = tokens.Length }, AnthropicJsonContext.Wire.CountTokensResponse).ConfigureAwait(false);
+        var plan = preparer.PlanChat(native, Stopwatch.GetTimestamp(), new CompletionExtras { RelaxThinking = true });
+        var count = await plan.CountPromptTokensAsync(http.RequestAborted).ConfigureAwait(false);
+        await JsonResponse.WriteAsync(http, new CountTokensResponse { InputTokens = count }, AnthropicJsonContext.Wire.CountTokensResponse).ConfigureAwait(false);
     }
 }

@@ -14,14 +14,17 @@ internal static class MessagesHandler
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, AnthropicJsonContext.Default.MessagesRequest).ConfigureAwait(false);
         var native = MessagesTranslation.ToNative(request, requireMaxTokens: true);
-        var model = preparer.ResolveForChat(native, relaxThinking: true);
-        var options = preparer.Inference.EffectiveOptions(model, native.Options);
-        await using var prepared = await preparer.PrepareChatAsync(model, native, options, started, http.RequestAborted, request.ToolChoice switch
+        var plan = preparer.PlanChat(native, started, new CompletionExtras
         {
-            { Type: "any" or "tool", DisableParallelToolUse: true } => ToolCallRequirement.One,
-            { Type: "any" or "tool" } => ToolCallRequirement.OneOrMore,
-            _ => ToolCallRequirement.None,
-        }).ConfigureAwait(false);
+            RelaxThinking = true,
+            ToolCalls = request.ToolChoice switch
+            {
+                { Type: "any" or "tool", DisableParallelToolUse: true } => ToolCallRequirement.One,
+                { Type: "any" or "tool" } => ToolCallRequirement.OneOrMore,
+                _ => ToolCallRequirement.None,
+            },
+        });
+        await using var prepared = await plan.StartAsync(http.RequestAborted).ConfigureAwait(false);
         var id = AnthropicIds.NewMessageId();
         var events = prepared.EventsAsync(http.RequestAborted);
         if (request.Stream)

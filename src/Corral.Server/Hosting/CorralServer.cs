@@ -49,7 +49,6 @@ public static class CorralServer
         builder.Services.AddSingleton<ModelScheduler>();
         builder.Services.AddSingleton<HostAndOriginPolicy>();
         builder.Services.AddSingleton<InferenceService>();
-        builder.Services.AddSingleton<PromptBuilder>();
         builder.Services.AddSingleton<CompletionPreparer>();
         builder.Services.AddSingleton<MetricsCollector>();
         builder.Services.AddSingleton<ResponseStorage>();

@@ -3,20 +3,71 @@ using Corral.Runner.Client;
 using Corral.Server.Http;
 using Corral.Server.Models;
 using Corral.Server.Vision;
+using Corral.Templates.Prompting;
+using ThinkValue = Corral.Api.Native.ThinkValue;
 
 namespace Corral.Server.Inference;
 
 /// <summary>
-/// Validates a chat or generate request, resolves its model, renders its prompt and gets a runner
-/// slot. The native routes and the OpenAI adapters both call this: one path to the scheduler.
+/// The one way from a chat or generate request to a runner: <see cref="PlanChat"/> / <see cref="PlanGenerate"/>
+/// check the request once, in Ollama's order, resolve its model, merge its options and turn its format into a
+/// grammar; the plan then loads, renders or starts the completion. The native routes and the OpenAI, Responses
+/// and Anthropic adapters all come through here.
 /// </summary>
-public sealed class CompletionPreparer(ModelResolver resolver, InferenceService inference, PromptBuilder prompts)
+public sealed class CompletionPreparer(ModelResolver resolver, InferenceService inference)
 {
-    public ModelResolver Resolver { get; } = resolver;
+    /// <summary>Checks a chat request and plans what it asks for; nothing loads yet.</summary>
+    /// <param name="request">The chat request as received (left as it is).</param>
+    /// <param name="extras">What the API surface adds that the native request has no field for.</param>
+    /// <param name="started">When the request arrived (<see cref="System.Diagnostics.Stopwatch"/> ticks), for its durations.</param>
+    public CompletionPlan PlanChat(ChatRequest request, long started, CompletionExtras? extras = null)
+    {
+        extras ??= CompletionExtras.None;
+        var (model, think, lora) = ResolveForChat(request, extras.RelaxThinking);
+        if (RequestValidation.IsUnload(request))
+        {
+            return new CompletionPlan(CompletionPlanKind.LoadOrUnload, model, null, inference, request.Options, request.KeepAlive, null, null);
+        }
 
-    public InferenceService Inference { get; } = inference;
+        var grammar = StructuredOutput.GrammarFor(request.Format, request.Grammar); // checked before anything loads
+        var options = inference.EffectiveOptions(model, request.Options);
+        var kind = request.DebugRenderOnly ? CompletionPlanKind.RenderOnly
+            : request.Messages is not { Count: > 0 } ? CompletionPlanKind.LoadOrUnload
+            : CompletionPlanKind.Run;
+        return new CompletionPlan(
+            kind, model, options, inference, request.Options, request.KeepAlive,
+            (opts, ct) => StartChatAsync(model, request, think, lora, grammar, opts, started, extras, ct),
+            () =>
+            {
+                var rendered = PromptBuilder.RenderChat(model, request, think);
+                return (rendered.Prompt, rendered.Images.Count);
+            });
+    }
 
-    public PromptBuilder Prompts { get; } = prompts;
+    /// <summary>Checks a generate request and plans what it asks for; nothing loads yet.</summary>
+    /// <param name="request">The generate request as received (left as it is).</param>
+    /// <param name="extras">What the API surface adds that the native request has no field for.</param>
+    /// <param name="started">When the request arrived (<see cref="System.Diagnostics.Stopwatch"/> ticks), for its durations.</param>
+    public CompletionPlan PlanGenerate(GenerateRequest request, long started, CompletionExtras? extras = null)
+    {
+        extras ??= CompletionExtras.None;
+        var (model, think, lora) = ResolveForGenerate(request);
+        if (RequestValidation.IsUnload(request))
+        {
+            return new CompletionPlan(CompletionPlanKind.LoadOrUnload, model, null, inference, request.Options, request.KeepAlive, null, null);
+        }
+
+        var grammar = StructuredOutput.GrammarFor(request.Format, request.Grammar); // checked before anything loads
+        var options = inference.EffectiveOptions(model, request.Options);
+        var empty = string.IsNullOrEmpty(request.Prompt) && string.IsNullOrEmpty(request.Suffix) && (request.Images?.Count ?? 0) == 0;
+        var kind = request.DebugRenderOnly ? CompletionPlanKind.RenderOnly
+            : empty ? CompletionPlanKind.LoadOrUnload
+            : CompletionPlanKind.Run;
+        return new CompletionPlan(
+            kind, model, options, inference, request.Options, request.KeepAlive,
+            (opts, ct) => StartGenerateAsync(model, request, think, lora, grammar, opts, started, extras, ct),
+            () => (PromptBuilder.RenderGenerate(model, request, think), request.Images?.Count ?? 0));
+    }
 
     /// <summary>
     /// Checks a chat request in Ollama's order (top_logprobs, the model, thinking, then what the model can do:
@@ -24,20 +75,18 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// before the capability checks, as in Ollama.
     /// </summary>
     /// <param name="request">The chat request as received.</param>
-    /// <param name="relaxThinking">
-    /// Drop a thinking request the model can't honour instead of refusing it: Anthropic clients (Claude Code) send
-    /// thinking whatever the model, and Ollama relaxes it on /v1/messages.
-    /// </param>
-    public ResolvedModel ResolveForChat(ChatRequest request, bool relaxThinking = false)
+    /// <param name="relaxThinking">See <see cref="CompletionExtras.RelaxThinking"/>.</param>
+    /// <returns>The model, the thinking it will honour (the request itself is left as the client sent it), and the adapter scales asked for.</returns>
+    private (ResolvedModel Model, ThinkValue? Think, float[]? Lora) ResolveForChat(ChatRequest request, bool relaxThinking)
     {
         RequestValidation.CheckTopLogprobs(request.TopLogprobs);
-        var model = Resolver.Resolve(request.Model);
+        var model = resolver.Resolve(request.Model);
         if (RequestValidation.IsUnload(request))
         {
-            return model;
+            return (model, request.Think, null);
         }
 
-        request.Think = EffectiveThink(model, request.Model, request.Think, relaxThinking);
+        var think = EffectiveThink(model, request.Model, request.Think, relaxThinking);
         if (model.IsEmbeddingModel)
         {
             throw ApiException.BadRequest($"\"{request.Model}\" does not support chat");
@@ -49,8 +98,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
 
         ImageValidation.Check(model, request.Model, request.Messages?.SelectMany(m => m.Images ?? []));
-        LoraScaling.Resolve(model, request.Lora);
-        return model;
+        return (model, think, LoraScaling.Resolve(model, request.Lora));
     }
 
     /// <summary>
@@ -58,7 +106,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     /// thinking, then what the model can do: generate, insert for a suffix, images) and returns its model.
     /// An unload request (empty prompt, keep_alive 0) is answered before the checks after the model, as in Ollama.
     /// </summary>
-    public ResolvedModel ResolveForGenerate(GenerateRequest request)
+    private (ResolvedModel Model, ThinkValue? Think, float[]? Lora) ResolveForGenerate(GenerateRequest request)
     {
         RequestValidation.CheckTopLogprobs(request.TopLogprobs);
         if (string.IsNullOrWhiteSpace(request.Model))
@@ -67,14 +115,14 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             throw ApiException.NotFound($"model '{request.Model}' not found");
         }
 
-        var model = Resolver.Resolve(request.Model);
+        var model = resolver.Resolve(request.Model);
         if (RequestValidation.IsUnload(request))
         {
-            return model;
+            return (model, request.Think, null);
         }
 
         RequestValidation.CheckRaw(request);
-        request.Think = EffectiveThink(model, request.Model, request.Think, relax: false);
+        var think = EffectiveThink(model, request.Model, request.Think, relax: false);
         if (model.IsEmbeddingModel)
         {
             throw ApiException.BadRequest($"\"{request.Model}\" does not support generate");
@@ -88,8 +136,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         }
 
         ImageValidation.Check(model, request.Model, request.Images);
-        LoraScaling.Resolve(model, request.Lora);
-        return model;
+        return (model, think, LoraScaling.Resolve(model, request.Lora));
     }
 
     /// <summary>
@@ -112,55 +159,50 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
         return think;
     }
 
-    /// <param name="model">The resolved model.</param>
-    /// <param name="request">The chat request as received.</param>
-    /// <param name="options">The effective options (model defaults merged with the request's).</param>
-    /// <param name="started">Stopwatch timestamp of the request's arrival.</param>
-    /// <param name="cancellation">The request's cancellation.</param>
-    /// <param name="toolCalls">Whether the caller's tool_choice demands a call: then the output is held to tool calls (<see cref="RequiredToolCall"/>).</param>
-    /// <param name="logitBias">OpenAI's logit_bias (token id → bias), which has no native field.</param>
-    public async Task<PreparedCompletion> PrepareChatAsync(ResolvedModel model, ChatRequest request, ModelOptions options, long started, CancellationToken cancellation, ToolCallRequirement toolCalls = ToolCallRequirement.None, Dictionary<int, float>? logitBias = null)
+    private async Task<PreparedCompletion> StartChatAsync(
+        ResolvedModel model, ChatRequest request, ThinkValue? think, float[]? lora, string? formatGrammar, ModelOptions options, long started, CompletionExtras extras, CancellationToken cancellation)
     {
-        var formatGrammar = StructuredOutput.GrammarFor(request.Format, request.Grammar);
-        return await Inference.WithRunnerAsync(model, options, request.KeepAlive, async lease =>
+        return await inference.WithRunnerAsync(model, options, request.KeepAlive, async lease =>
         {
             var grammar = formatGrammar;
             var contextLength = options.NumCtx ?? 4096;
-            var prompt = PromptBuilder.RenderChat(model, request, countTokens: null, int.MaxValue);
-
-            // Only when the conversation might not fit is it worth tokenizing to drop old turns (as Ollama does);
-            // images take positions the text does not show, so a conversation with images is always measured.
-            if (request.Truncate != false && (prompt.Prompt.Length > contextLength || prompt.Images.Count > 0))
-            {
-                prompt = await FitToContextAsync(model, request, prompt, lease.Client, contextLength, cancellation).ConfigureAwait(false);
-            }
-
-            var parser = PromptBuilder.ParserOptions(model, prompt.Prompt, request.Tools, request.Think);
-            if (toolCalls != ToolCallRequirement.None && RequiredToolCall.GrammarFor(request.Tools, parser, toolCalls == ToolCallRequirement.OneOrMore) is { } toolGrammar)
+            var (prompt, tokens) = await RenderToFitAsync(model, request, think, lease.Client, contextLength, cancellation).ConfigureAwait(false);
+            var parser = PromptBuilder.ParserOptions(model, prompt.Prompt, request.Tools, think);
+            if (extras.ToolCalls != ToolCallRequirement.None && RequiredToolCall.GrammarFor(request.Tools, parser, extras.ToolCalls == ToolCallRequirement.OneOrMore) is { } toolGrammar)
             {
                 grammar = toolGrammar;
             }
 
-            var completion = InferenceService.Completion(prompt.Prompt, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
+            var completion = InferenceService.Completion(tokens is null ? prompt.Prompt : string.Empty, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
+            completion.Tokens = tokens;
             completion.Images = prompt.Images.Count > 0 ? prompt.Images.ToList() : null;
-            completion.Sampling.LogitBias = logitBias;
-            completion.LoraScales = LoraScaling.Resolve(model, request.Lora);
+            completion.Sampling.LogitBias = extras.LogitBias;
+            completion.LoraScales = lora;
             return await AcceptedAsync(new PreparedCompletion(model, lease, completion, started, parser), cancellation).ConfigureAwait(false);
         }, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Measures the rendered conversation with the runner (text tokens, and each image's positions with the model's
-    /// projector) and, when it is longer than the context, renders it again without its oldest turns.
+    /// The chat's prompt, without its oldest turns when it does not fit the context. Only a conversation that might
+    /// not fit is worth measuring (as Ollama does); images take positions the text does not show, so a conversation
+    /// with images is always measured, with the model's projector. A prompt the server tokenized whole goes to the
+    /// runner as those tokens, so it is tokenized once: at most num_ctx ids, since a longer one is not tokenized whole.
     /// </summary>
-    private static async Task<Corral.Templates.Prompting.ChatPrompt> FitToContextAsync(ResolvedModel model, ChatRequest request, Corral.Templates.Prompting.ChatPrompt prompt, RunnerClient client, int contextLength, CancellationToken cancellation)
+    private static async Task<FittedChatPrompt> RenderToFitAsync(
+        ResolvedModel model, ChatRequest request, ThinkValue? think, RunnerClient client, int contextLength, CancellationToken cancellation)
     {
+        ChatPrompt? whole = PromptBuilder.RenderChat(model, request, think);
+        if (request.Truncate == false || (whole.Prompt.Length <= contextLength && whole.Images.Count == 0))
+        {
+            return new FittedChatPrompt(whole, null);
+        }
+
         int count;
         Func<byte[], int>? imageTokens = null;
         var images = (request.Messages ?? []).SelectMany(m => m.Images ?? []).Distinct(ReferenceEqualityComparer.Instance).Cast<byte[]>().ToList();
         if (images.Count > 0)
         {
-            var measured = await client.MeasureAsync(prompt.Prompt, images, cancellation).ConfigureAwait(false);
+            var measured = await client.MeasureAsync(whole.Prompt, images, cancellation).ConfigureAwait(false);
             var positions = new Dictionary<byte[], int>(ReferenceEqualityComparer.Instance);
             for (var i = 0; i < images.Count; i++)
             {
@@ -168,46 +210,46 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
             }
 
             imageTokens = image => positions.GetValueOrDefault(image);
-            count = measured.Tokens.Length + prompt.Images.Sum(imageTokens);
+            count = measured.Tokens.Length + whole.Images.Sum(imageTokens);
+            if (count <= contextLength)
+            {
+                return new FittedChatPrompt(whole, null);
+            }
         }
         else
         {
-            count = (await client.TokenizeAsync(prompt.Prompt, cancellation, limit: contextLength).ConfigureAwait(false)).Length;
+            var tokens = await client.TokenizeAsync(whole.Prompt, cancellation, limit: contextLength).ConfigureAwait(false);
+            count = tokens.Length;
+            if (count <= contextLength)
+            {
+                return new FittedChatPrompt(whole, tokens);
+            }
         }
 
-        if (count <= contextLength)
-        {
-            return prompt;
-        }
-
-        return await Task.Run(
-            () => PromptBuilder.RenderChat(model, request, text => client.TokenizeAsync(text, cancellation, limit: contextLength).GetAwaiter().GetResult().Length, contextLength, imageTokens),
-            cancellation).ConfigureAwait(false);
+        whole = null; // as large as the conversation: not kept while the shorter candidates render
+        return await PromptBuilder.RenderChatToFitAsync(
+            model, request, think,
+            (text, ct) => client.TokenizeAsync(text, ct, limit: contextLength),
+            contextLength, imageTokens, whole: images.Count > 0 ? null : count, cancellation).ConfigureAwait(false);
     }
 
-    /// <param name="model">The resolved model.</param>
-    /// <param name="request">The generate request as received.</param>
-    /// <param name="options">The effective options (model defaults merged with the request's).</param>
-    /// <param name="started">Stopwatch timestamp of the request's arrival.</param>
-    /// <param name="cancellation">The request's cancellation.</param>
-    /// <param name="logitBias">OpenAI's logit_bias (token id → bias), which has no native field.</param>
-    public async Task<PreparedCompletion> PrepareGenerateAsync(ResolvedModel model, GenerateRequest request, ModelOptions options, long started, CancellationToken cancellation, Dictionary<int, float>? logitBias = null)
+    private Task<PreparedCompletion> StartGenerateAsync(
+        ResolvedModel model, GenerateRequest request, ThinkValue? think, float[]? lora, string? grammar, ModelOptions options, long started, CompletionExtras extras, CancellationToken cancellation)
     {
-        var grammar = StructuredOutput.GrammarFor(request.Format, request.Grammar);
-        var rendered = PromptBuilder.RenderGenerate(model, request);
+        var rendered = PromptBuilder.RenderGenerate(model, request, think);
         var completion = InferenceService.Completion(rendered, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
         completion.ReturnTokens = !request.Raw;
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;
         completion.Images = request.Images is { Count: > 0 } images ? images.ToList() : null;
-        completion.Sampling.LogitBias = logitBias;
-        completion.LoraScales = LoraScaling.Resolve(model, request.Lora);
-        var parsing = PromptBuilder.ParserOptions(model, rendered, null, request.Think);
-        return await Inference.WithRunnerAsync(
+        completion.Sampling.LogitBias = extras.LogitBias;
+        completion.LoraScales = lora;
+        var parsing = PromptBuilder.ParserOptions(model, rendered, null, think);
+        return inference.WithRunnerAsync(
             model,
             options,
             request.KeepAlive,
             lease => AcceptedAsync(new PreparedCompletion(model, lease, completion, started, parsing), cancellation),
-            cancellation).ConfigureAwait(false);
+            cancellation);
     }
 
     /// <summary>

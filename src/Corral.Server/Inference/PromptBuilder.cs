@@ -4,11 +4,12 @@ using Corral.Server.Models;
 using Corral.Templates.GoTemplates;
 using Corral.Templates.Parsing;
 using Corral.Templates.Prompting;
+using ThinkValue = Corral.Api.Native.ThinkValue;
 
 namespace Corral.Server.Inference;
 
 /// <summary>Renders prompts with a model's Go template (or a request's own), as Ollama's server does.</summary>
-public sealed class PromptBuilder
+public static class PromptBuilder
 {
     /// <summary>The template a model without one uses, as in Ollama.</summary>
     internal const string PlainTemplate = "{{ .Prompt }}";
@@ -32,7 +33,10 @@ public sealed class PromptBuilder
             ? jinja
             : null;
 
-    public static string RenderGenerate(ResolvedModel model, GenerateRequest request)
+    /// <param name="model">The resolved model.</param>
+    /// <param name="request">The generate request as received.</param>
+    /// <param name="think">The request's thinking as the model will honour it (<see cref="CompletionPreparer"/> decides).</param>
+    public static string RenderGenerate(ResolvedModel model, GenerateRequest request, ThinkValue? think)
     {
         if (!request.Raw && string.IsNullOrEmpty(request.Suffix) && JinjaTemplateFor(model, request.Template) is { } jinja)
         {
@@ -45,7 +49,7 @@ public sealed class PromptBuilder
 
             var tags = string.Concat(Enumerable.Range(0, request.Images?.Count ?? 0).Select(i => $"[img-{i}]"));
             messages.Add(new Message { Role = "user", Content = tags + (request.Prompt ?? string.Empty) });
-            return JinjaPrompts.Render(jinja, messages, null, request.Think, TemplateTokens.For(model, jinja));
+            return JinjaPrompts.Render(jinja, messages, null, think, TemplateTokens.For(model, jinja));
         }
 
         var template = TemplateFor(model, request.Template);
@@ -61,7 +65,7 @@ public sealed class PromptBuilder
                 HasContext = request.Context is { Count: > 0 },
                 ImageCount = request.Images?.Count ?? 0,
                 Raw = request.Raw,
-                Think = TemplateMapping.Think(request.Think),
+                Think = TemplateMapping.Think(think),
             });
         }
         catch (TemplateExecutionException ex)
@@ -172,51 +176,110 @@ public sealed class PromptBuilder
     }
 
     /// <summary>
-    /// Renders a chat: Modelfile SYSTEM and MESSAGEs first (as Ollama prepends them), then the request's
-    /// messages; <paramref name="countTokens"/>, when given, drops the oldest turns that don't fit num_ctx,
-    /// counting each image as <paramref name="imageTokens"/> says (the positions the model's projector gives it).
+    /// Renders a whole chat: Modelfile SYSTEM and MESSAGEs first (as Ollama prepends them), then the request's
+    /// messages, with <paramref name="think"/> as the model will honour it.
     /// </summary>
-    public static ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, Func<string, int>? countTokens, int contextLength, Func<byte[], int>? imageTokens = null)
+    public static ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, ThinkValue? think)
     {
+        var chat = ChatParts(model, request);
+        return chat.Jinja is { } jinja
+            ? RenderJinjaFrom(model, request, think, jinja, chat.JinjaMessages!, 0)
+            : RenderGo(() => PromptRenderer.RenderFrom(chat.Template!, chat.GoMessages!, 0, TemplateMapping.Tools(request.Tools), TemplateMapping.Think(think)));
+    }
+
+    /// <summary>
+    /// <see cref="RenderChat"/> without the oldest turns that don't fit <paramref name="contextLength"/> (Ollama's
+    /// chatPrompt rule: system messages, the last message and a tool-calling turn with its results are kept), each
+    /// candidate measured by <paramref name="tokenize"/> (the runner's tokenizer) plus each image's positions as
+    /// <paramref name="imageTokens"/> says (the model's projector). Only candidates that can change the answer are
+    /// rendered and measured: not the whole conversation when <paramref name="whole"/> says it does not fit, not a
+    /// start that keeps the same messages as the one before, not the last start (taken whether it fits or not). Each
+    /// rendering of a huge conversation is as large as the conversation.
+    /// </summary>
+    /// <param name="model">The resolved model.</param>
+    /// <param name="request">The chat request as received.</param>
+    /// <param name="think">The request's thinking as the model will honour it.</param>
+    /// <param name="tokenize">A candidate's tokens (the runner's tokenizer; past the context it may stop early).</param>
+    /// <param name="contextLength">num_ctx.</param>
+    /// <param name="imageTokens">The positions an image takes; null counts images as nothing.</param>
+    /// <param name="whole">The whole conversation's length in positions, when the caller measured it already.</param>
+    /// <param name="cancellation">Stops the counting.</param>
+    /// <returns>The prompt, with the tokens it was measured as when those are all of it (a chat without images).</returns>
+    public static async Task<FittedChatPrompt> RenderChatToFitAsync(
+        ResolvedModel model, ChatRequest request, ThinkValue? think, Func<string, CancellationToken, Task<int[]>> tokenize, int contextLength,
+        Func<byte[], int>? imageTokens, int? whole, CancellationToken cancellation)
+    {
+        var chat = ChatParts(model, request);
+        List<int> starts;
+        Func<int, string> candidate;
+        Func<int, int> candidateImages;
+        Func<int, ChatPrompt> renderFrom;
+        if (chat.Jinja is { } jinja)
+        {
+            var all = chat.JinjaMessages!;
+            var tokens = TemplateTokens.For(model, jinja);
+            starts = PromptRenderer.TruncationStarts(all.Count, i => all[i].Role == "system", i => ToolBlockStart(all, i));
+            candidate = start => JinjaPrompts.Render(jinja, KeepFrom(all, start), request.Tools, think, tokens);
+            candidateImages = start => TagImages(KeepFrom(all, start)).Sum(image => imageTokens?.Invoke(image) ?? 0);
+            renderFrom = start => RenderJinjaFrom(model, request, think, jinja, all, start);
+        }
+        else
+        {
+            var messages = chat.GoMessages!;
+            var template = chat.Template!;
+            var tools = TemplateMapping.Tools(request.Tools);
+            var mappedThink = TemplateMapping.Think(think);
+            starts = PromptRenderer.TruncationStarts(messages);
+            candidate = start => RenderGo(() => PromptRenderer.RenderMessages(template, PromptRenderer.SuffixKeepingSystem(messages, start), tools, mappedThink));
+            candidateImages = start => messages.Skip(start).SelectMany(m => m.Images).Sum(image => imageTokens?.Invoke(image) ?? 0);
+            renderFrom = start => RenderGo(() => PromptRenderer.RenderFrom(template, messages, start, tools, mappedThink));
+        }
+
+        // Without images a candidate is the prompt itself (no [img-N] tags to add): the one that fits is not rendered
+        // again, and its tokens, when they are all of it, go to the runner instead of the text.
+        var withImages = (request.Messages ?? []).Any(m => m.Images is { Count: > 0 });
+        for (var k = 0; k < starts.Count - 1; k++)
+        {
+            var start = starts[k];
+            if (k == 0 && whole is { } known)
+            {
+                if (known <= contextLength)
+                {
+                    return new FittedChatPrompt(renderFrom(start), null);
+                }
+
+                continue;
+            }
+
+            var text = candidate(start);
+            var ids = await tokenize(text, cancellation).ConfigureAwait(false);
+            if (ids.Length + candidateImages(start) <= contextLength)
+            {
+                return withImages ? new FittedChatPrompt(renderFrom(start), null) : new FittedChatPrompt(new ChatPrompt(text, [], start), ids);
+            }
+        }
+
+        return new FittedChatPrompt(renderFrom(starts.Count > 0 ? starts[^1] : 0), null);
+    }
+
+    /// <summary>The messages a chat renders, in the form its template takes (Jinja messages or Go template ones).</summary>
+    private static (string? Jinja, List<Message>? JinjaMessages, OllamaTemplate? Template, List<ChatMessage>? GoMessages) ChatParts(ResolvedModel model, ChatRequest request)
+    {
+        var requestMessages = request.Messages ?? [];
         if (JinjaTemplateFor(model, null) is { } jinja)
         {
-            var tokens = TemplateTokens.For(model, jinja);
             var all = new List<Message>();
-            if (!string.IsNullOrEmpty(model.System) && !(request.Messages ?? []).Any(m => m.Role == "system"))
+            if (!string.IsNullOrEmpty(model.System) && !requestMessages.Any(m => m.Role == "system"))
             {
                 all.Add(new Message { Role = "system", Content = model.System });
             }
 
             all.AddRange(model.Messages.Select(m => new Message { Role = m.Role, Content = m.Content }));
-            all.AddRange(request.Messages ?? []);
-            var first = 0;
-            if (countTokens is not null)
-            {
-                // The Go-template path's rule (Ollama's chatPrompt): drop the oldest messages, keeping system
-                // messages, the last message, and a tool-calling turn with its results, until the prompt fits.
-                for (var i = 0; i < all.Count; i++)
-                {
-                    var start = ToolBlockStart(all, i);
-                    var candidate = KeepFrom(all, start);
-                    var candidateImages = TagImages(candidate);
-                    var length = countTokens(JinjaPrompts.Render(jinja, candidate, request.Tools, request.Think, tokens))
-                        + candidateImages.Sum(image => imageTokens?.Invoke(image) ?? 0);
-                    if (length <= contextLength || i == all.Count - 1)
-                    {
-                        first = start;
-                        break;
-                    }
-                }
-            }
-
-            var kept = KeepFrom(all, first);
-            var images = TagImages(kept);
-            return new ChatPrompt(JinjaPrompts.Render(jinja, kept, request.Tools, request.Think, tokens), images, first);
+            all.AddRange(requestMessages);
+            return (jinja, all, null, null);
         }
 
-        var template = TemplateFor(model, null);
         var messages = new List<ChatMessage>();
-        var requestMessages = request.Messages ?? [];
         if (!string.IsNullOrEmpty(model.System) && !requestMessages.Any(m => m.Role == "system"))
         {
             messages.Add(ChatMessage.System(model.System));
@@ -224,9 +287,22 @@ public sealed class PromptBuilder
 
         messages.AddRange(model.Messages.Select(TemplateMapping.Message));
         messages.AddRange(requestMessages.Select(TemplateMapping.Message));
+        return (null, null, TemplateFor(model, null), messages);
+    }
+
+    private static ChatPrompt RenderJinjaFrom(ResolvedModel model, ChatRequest request, ThinkValue? think, string jinja, List<Message> all, int first)
+    {
+        var kept = KeepFrom(all, first);
+        var images = TagImages(kept);
+        return new ChatPrompt(JinjaPrompts.Render(jinja, kept, request.Tools, think, TemplateTokens.For(model, jinja)), images, first);
+    }
+
+    /// <summary>A Go template that fails while rendering is the request's (or the Modelfile's) fault: a 400 in Ollama's words.</summary>
+    private static T RenderGo<T>(Func<T> render)
+    {
         try
         {
-            return PromptRenderer.BuildChatPrompt(template, messages, TemplateMapping.Tools(request.Tools), TemplateMapping.Think(request.Think), countTokens, contextLength, imageTokens: imageTokens);
+            return render();
         }
         catch (TemplateExecutionException ex)
         {

@@ -19,11 +19,15 @@ internal static class ChatCompletionsHandler
         var native = ChatTranslation.ToNative(request);
         var count = SamplingTranslation.ChoiceCount(request.N);
         var bias = SamplingTranslation.LogitBias(request.LogitBias);
-        var model = preparer.ResolveForChat(native);
-        StructuredOutput.GrammarFor(native.Format, native.Grammar); // validate before loading anything
+        var plan = preparer.PlanChat(native, started, new CompletionExtras
+        {
+            ToolCalls = ToolChoices.Requirement(request.ToolChoice, request.ParallelToolCalls),
+            LogitBias = bias,
+        });
 
+        // n choices should differ unless the caller fixed the seed.
         Task<PreparedCompletion> PrepareAsync(int choice, CancellationToken cancellation) =>
-            PrepareChoiceAsync(preparer, model, native, count, bias, ToolChoices.Requirement(request.ToolChoice, request.ParallelToolCalls), started, cancellation);
+            plan.StartAsync(cancellation, count > 1 && native.Options?.Seed is null ? Random.Shared.Next() : null);
 
         await using var first = await PrepareAsync(0, http.RequestAborted).ConfigureAwait(false);
         var id = ToolCallIds.NewCompletionId("chatcmpl-");
@@ -56,18 +60,6 @@ internal static class ChatCompletionsHandler
             Choices = choices.Select((c, i) => c.ToChoice(i)).ToList(),
             Usage = usage,
         }, OpenAIJsonContext.Wire.ChatCompletion).ConfigureAwait(false);
-    }
-
-    private static async Task<PreparedCompletion> PrepareChoiceAsync(
-        CompletionPreparer preparer, ResolvedModel model, ChatRequest native, int count, Dictionary<int, float>? bias, ToolCallRequirement toolCalls, long started, CancellationToken cancellation)
-    {
-        var options = preparer.Inference.EffectiveOptions(model, native.Options);
-        if (count > 1 && native.Options?.Seed is null)
-        {
-            options.Seed = Random.Shared.Next(); // n choices should differ unless the caller fixed the seed
-        }
-
-        return await preparer.PrepareChatAsync(model, native, options, started, cancellation, toolCalls, bias).ConfigureAwait(false);
     }
 
     private static async Task StreamAsync(HttpContext http, ChatCompletionRequest request, IAsyncEnumerable<ChoiceEvent> events, ChatChunkFactory factory)

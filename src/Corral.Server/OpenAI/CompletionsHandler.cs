@@ -31,28 +31,24 @@ internal static class CompletionsHandler
         var options = SamplingTranslation.Options(request.MaxTokens, request.Temperature, request.TopP, request.Seed, request.Stop, request.FrequencyPenalty, request.PresencePenalty)
             .WithLlamaSamplers(request);
         var bias = SamplingTranslation.LogitBias(request.LogitBias);
-        StructuredOutput.GrammarFor(null, request.Grammar); // validate before loading anything
 
-        // What every choice shares goes through the native checks once, before anything loads: logprobs is
-        // generate's top_logprobs (so Ollama's range and words), a suffix needs the insert capability.
-        var template = new GenerateRequest { Model = request.Model, Suffix = request.Suffix, Options = options, TopLogprobs = request.Logprobs ?? 0, Lora = request.Lora };
-        var model = preparer.ResolveForGenerate(template);
-
-        Task<PreparedCompletion> PrepareAsync(int choice, CancellationToken cancellation)
+        // Each prompt goes through the native checks once, before anything loads: logprobs is generate's
+        // top_logprobs (so Ollama's range and words), a suffix needs the insert capability.
+        var plans = prompts.Select(prompt => preparer.PlanGenerate(new GenerateRequest
         {
-            var generate = new GenerateRequest
-            {
-                Model = request.Model,
-                Prompt = prompts[choice / perPrompt],
-                Suffix = request.Suffix,
-                Options = options,
-                Logprobs = request.Logprobs is not null,
-                TopLogprobs = request.Logprobs ?? 0,
-                Grammar = request.Grammar,
-                Lora = request.Lora,
-            };
-            return PrepareChoiceAsync(preparer, model, generate, count, bias, started, cancellation);
-        }
+            Model = request.Model,
+            Prompt = prompt,
+            Suffix = request.Suffix,
+            Options = options,
+            Logprobs = request.Logprobs is not null,
+            TopLogprobs = request.Logprobs ?? 0,
+            Grammar = request.Grammar,
+            Lora = request.Lora,
+        }, started, new CompletionExtras { LogitBias = bias })).ToList();
+
+        // n choices should differ unless the caller fixed the seed.
+        Task<PreparedCompletion> PrepareAsync(int choice, CancellationToken cancellation) =>
+            plans[choice / perPrompt].StartAsync(cancellation, count > 1 && options.Seed is null ? Random.Shared.Next() : null);
 
         await using var first = await PrepareAsync(0, http.RequestAborted).ConfigureAwait(false);
         var id = ToolCallIds.NewCompletionId("cmpl-");
@@ -85,18 +81,6 @@ internal static class CompletionsHandler
             Choices = choices.Select((c, i) => new CompletionChoice { Index = i, Text = c.Text.ToString(), Logprobs = c.Logprobs, FinishReason = c.FinishReason ?? "stop" }).ToList(),
             Usage = usage,
         }, OpenAIJsonContext.Wire.Completion).ConfigureAwait(false);
-    }
-
-    private static async Task<PreparedCompletion> PrepareChoiceAsync(
-        CompletionPreparer preparer, ResolvedModel model, GenerateRequest generate, int count, Dictionary<int, float>? bias, long started, CancellationToken cancellation)
-    {
-        var options = preparer.Inference.EffectiveOptions(model, generate.Options);
-        if (count > 1 && generate.Options?.Seed is null)
-        {
-            options.Seed = Random.Shared.Next();
-        }
-
-        return await preparer.PrepareGenerateAsync(model, generate, options, started, cancellation, bias).ConfigureAwait(false);
     }
 
     private static async Task StreamAsync(HttpContext http, OpenAICompletionRequest request, IAsyncEnumerable<ChoiceEvent> events, ChoiceState[] choices, Usage usage, string id, long created)

@@ -62,11 +62,12 @@ public static class PromptRenderer
         var first = 0;
         if (countTokens is not null)
         {
-            for (var i = 0; i < messages.Count; i++)
+            var starts = TruncationStarts(messages);
+            first = starts.Count > 0 ? starts[^1] : 0;
+            for (var k = 0; k < starts.Count - 1; k++)
             {
-                var start = ToolBlockStart(messages, i);
-                var candidate = RenderMessages(template, SuffixKeepingSystem(messages, start), tools, think);
-                var length = countTokens(candidate);
+                var start = starts[k];
+                var length = countTokens(RenderMessages(template, SuffixKeepingSystem(messages, start), tools, think));
                 if (countImages || imageTokens is not null)
                 {
                     for (var m = start; m < messages.Count; m++)
@@ -77,7 +78,8 @@ public static class PromptRenderer
                         }
                     }
                 }
-                if (length <= contextLength || i == messages.Count - 1)
+
+                if (length <= contextLength)
                 {
                     first = start;
                     break;
@@ -85,6 +87,51 @@ public static class PromptRenderer
             }
         }
         return RenderFrom(template, messages, first, tools, think);
+    }
+
+    /// <summary>The starts <see cref="TruncationStarts(int, Func{int, bool}, Func{int, int})"/> gives for Go-template messages.</summary>
+    public static List<int> TruncationStarts(IReadOnlyList<ChatMessage> messages) =>
+        TruncationStarts(messages.Count, i => messages[i].Role == "system", i => ToolBlockStart(messages, i));
+
+    /// <summary>
+    /// Where the kept messages may start when a conversation is fitted into the context, longest conversation first:
+    /// one start per message (moved back to the assistant turn of a tool block), without a start that keeps the same
+    /// messages as the one before it (system messages are kept wherever the conversation starts). The first start
+    /// that fits is taken, and the last one whether it fits or not (the last message is always kept): the last one
+    /// is not worth measuring.
+    /// </summary>
+    /// <param name="count">How many messages there are.</param>
+    /// <param name="isSystem">Whether a message is a system message.</param>
+    /// <param name="toolBlockStart">Where a kept suffix may start when the wanted start is a message (see <see cref="ToolBlockStart"/>).</param>
+    public static List<int> TruncationStarts(int count, Func<int, bool> isSystem, Func<int, int> toolBlockStart)
+    {
+        var starts = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            var start = toolBlockStart(i);
+            if (starts.Count > 0 && KeepsTheSame(starts[^1], start, isSystem))
+            {
+                continue;
+            }
+
+            starts.Add(start);
+        }
+
+        return starts;
+    }
+
+    /// <summary>Whether starting at <paramref name="later"/> keeps what starting at <paramref name="earlier"/> does: only system messages lie between.</summary>
+    private static bool KeepsTheSame(int earlier, int later, Func<int, bool> isSystem)
+    {
+        for (var i = earlier; i < later; i++)
+        {
+            if (!isSystem(i))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Renders the suffix from <paramref name="first"/> (plus earlier system messages) with [img-N] tags.</summary>

@@ -105,6 +105,34 @@ public sealed class PromptRendererTests
     }
 
     [Fact]
+    public void TruncationMeasuresOnlyTheStartsThatCanChangeTheAnswer()
+    {
+        var template = OllamaTemplate.Parse("{{ range .Messages }}{{ .Role }}:{{ .Content }};{{ end }}");
+        var messages = new List<ChatMessage>
+        {
+            ChatMessage.System("sys"),
+            ChatMessage.User("old question"),
+            ChatMessage.System("late sys"),
+            new() { Role = "assistant", ToolCalls = [new ToolCall { Function = new ToolCallFunction { Name = "f" } }] },
+            new() { Role = "tool", Content = "r1" },
+            new() { Role = "tool", Content = "r2" },
+            ChatMessage.User("now"),
+        };
+
+        // Starting at 1 keeps what starting at 0 does (a system message is kept anyway), so does 3 what 2 does;
+        // the tool results start at their assistant turn.
+        Assert.Equal([0, 2, 6], PromptRenderer.TruncationStarts(messages));
+
+        // Nothing fits: the whole and the middle start are measured, the last start is taken unmeasured.
+        var measured = new List<string>();
+        var result = PromptRenderer.BuildChatPrompt(template, messages, null, null, p => { measured.Add(p); return p.Length; }, contextLength: 1);
+        Assert.Equal(2, measured.Count);
+        Assert.Equal("system:sys\n\nlate sys;assistant:;tool:r1;tool:r2;user:now;", measured[1]); // consecutive system messages are joined, as in Ollama
+        Assert.Equal(6, result.FirstMessageKept);
+        Assert.Equal("system:sys\n\nlate sys;user:now;", result.Prompt);
+    }
+
+    [Fact]
     public void ToolsPrintAsJsonAndPropertiesRangeSorted()
     {
         var template = OllamaTemplate.Parse(

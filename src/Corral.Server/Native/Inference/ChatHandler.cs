@@ -17,37 +17,28 @@ internal static class ChatHandler
     {
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.ChatRequest).ConfigureAwait(false);
-        var model = preparer.ResolveForChat(request);
-        var inference = preparer.Inference;
-        if (RequestValidation.IsUnload(request))
+        var plan = preparer.PlanChat(request, started);
+        if (plan.Kind == CompletionPlanKind.LoadOrUnload)
         {
-            await LoadOrUnloadAsync(http, request, model, inference, options: null, started).ConfigureAwait(false);
+            await LoadOrUnloadAsync(http, request, plan, started).ConfigureAwait(false);
             return;
         }
 
-        StructuredOutput.GrammarFor(request.Format, request.Grammar); // validate before loading anything
-        var options = inference.EffectiveOptions(model, request.Options);
-        if (request.Messages is not { Count: > 0 } && !request.DebugRenderOnly)
+        if (plan.Kind == CompletionPlanKind.RenderOnly)
         {
-            await LoadOrUnloadAsync(http, request, model, inference, options, started).ConfigureAwait(false);
-            return;
-        }
-
-        if (request.DebugRenderOnly)
-        {
-            var debug = PromptBuilder.RenderChat(model, request, countTokens: null, int.MaxValue);
+            var (prompt, images) = plan.Render();
             await JsonResponse.WriteAsync(http, new ChatResponse
             {
                 Model = request.Model,
                 CreatedAt = DateTimeOffset.UtcNow,
                 Message = new Message { Role = "assistant" },
                 Done = true,
-                DebugInfo = new DebugInfo { RenderedTemplate = debug.Prompt, ImageCount = debug.Images.Count },
+                DebugInfo = new DebugInfo { RenderedTemplate = prompt, ImageCount = images },
             }, NativeJsonContext.Wire.ChatResponse).ConfigureAwait(false);
             return;
         }
 
-        await using var prepared = await preparer.PrepareChatAsync(model, request, options, started, http.RequestAborted).ConfigureAwait(false);
+        await using var prepared = await plan.StartAsync(http.RequestAborted).ConfigureAwait(false);
         using var stream = new NdjsonResponse(http);
         var streaming = request.IsStreaming;
         var content = new StringBuilder();
@@ -147,9 +138,9 @@ internal static class ChatHandler
         Function = new ToolCallFunction { Index = call.Index, Name = call.Name, Arguments = call.Arguments },
     };
 
-    private static async Task LoadOrUnloadAsync(HttpContext http, ChatRequest request, ResolvedModel model, InferenceService inference, ModelOptions? options, long started)
+    private static async Task LoadOrUnloadAsync(HttpContext http, ChatRequest request, CompletionPlan plan, long started)
     {
-        var reason = await inference.LoadOrUnloadAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
+        var reason = await plan.LoadOrUnloadAsync(http.RequestAborted).ConfigureAwait(false);
         await JsonResponse.WriteAsync(http, new ChatResponse
         {
             Model = request.Model,

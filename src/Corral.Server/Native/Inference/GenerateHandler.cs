@@ -18,35 +18,27 @@ internal static class GenerateHandler
     {
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Wire.GenerateRequest).ConfigureAwait(false);
-        var model = preparer.ResolveForGenerate(request);
-        var inference = preparer.Inference;
-        if (RequestValidation.IsUnload(request))
+        var plan = preparer.PlanGenerate(request, started);
+        if (plan.Kind == CompletionPlanKind.LoadOrUnload)
         {
-            await LoadOrUnloadAsync(http, request, model, inference, options: null, started).ConfigureAwait(false);
+            await LoadOrUnloadAsync(http, request, plan, started).ConfigureAwait(false);
             return;
         }
 
-        StructuredOutput.GrammarFor(request.Format, request.Grammar); // validate before loading anything
-        var options = inference.EffectiveOptions(model, request.Options);
-        if (string.IsNullOrEmpty(request.Prompt) && string.IsNullOrEmpty(request.Suffix) && !request.DebugRenderOnly && (request.Images?.Count ?? 0) == 0)
+        if (plan.Kind == CompletionPlanKind.RenderOnly)
         {
-            await LoadOrUnloadAsync(http, request, model, inference, options, started).ConfigureAwait(false);
-            return;
-        }
-
-        if (request.DebugRenderOnly)
-        {
+            var (prompt, images) = plan.Render();
             await JsonResponse.WriteAsync(http, new GenerateResponse
             {
                 Model = request.Model,
                 CreatedAt = DateTimeOffset.UtcNow,
                 Done = true,
-                DebugInfo = new DebugInfo { RenderedTemplate = PromptBuilder.RenderGenerate(model, request), ImageCount = request.Images?.Count ?? 0 },
+                DebugInfo = new DebugInfo { RenderedTemplate = prompt, ImageCount = images },
             }, NativeJsonContext.Wire.GenerateResponse).ConfigureAwait(false);
             return;
         }
 
-        await using var prepared = await preparer.PrepareGenerateAsync(model, request, options, started, http.RequestAborted).ConfigureAwait(false);
+        await using var prepared = await plan.StartAsync(http.RequestAborted).ConfigureAwait(false);
         using var stream = new NdjsonResponse(http);
         var streaming = request.IsStreaming;
         var text = new StringBuilder();
@@ -111,9 +103,9 @@ internal static class GenerateHandler
     }
 
     /// <summary>An empty prompt loads the model (done_reason "load"); with keep_alive 0 it unloads it ("unload", no options needed).</summary>
-    private static async Task LoadOrUnloadAsync(HttpContext http, GenerateRequest request, ResolvedModel model, InferenceService inference, Api.Native.ModelOptions? options, long started)
+    private static async Task LoadOrUnloadAsync(HttpContext http, GenerateRequest request, CompletionPlan plan, long started)
     {
-        var reason = await inference.LoadOrUnloadAsync(model, options, request.KeepAlive, http.RequestAborted).ConfigureAwait(false);
+        var reason = await plan.LoadOrUnloadAsync(http.RequestAborted).ConfigureAwait(false);
         await JsonResponse.WriteAsync(http, new GenerateResponse
         {
             Model = request.Model,

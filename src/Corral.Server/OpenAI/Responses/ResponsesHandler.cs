@@ -22,21 +22,19 @@ internal static class ResponsesHandler
         IncludeValues.Check(request.Include);
         var turn = ResponseTurn.Prepare(request, storage, ApiKeyOwner.Of(http));
         var native = ResponsesTranslation.ToNative(request);
-        var model = preparer.ResolveForChat(native);
-        var options = preparer.Inference.EffectiveOptions(model, native.Options);
-        var toolCalls = ToolChoices.Requirement(request.ToolChoice, request.ParallelToolCalls);
+        var plan = preparer.PlanChat(native, started, new CompletionExtras { ToolCalls = ToolChoices.Requirement(request.ToolChoice, request.ParallelToolCalls) });
         var response = turn.NewResponse(request);
         if (response.Background)
         {
             response.Status = "queued";
             storage.RequireResponses.Insert(response, turn.Owner, turn.Input, null);
             var queued = Clone(response);
-            background.Start(response.Id, cancellation => BackgroundRun.RunAsync(storage.RequireResponses, background, response, turn, cancellation, ct => preparer.PrepareChatAsync(model, native, options, started, ct, toolCalls)));
+            background.Start(response.Id, cancellation => BackgroundRun.RunAsync(storage.RequireResponses, background, response, turn, cancellation, ct => plan.StartAsync(ct)));
             await JsonResponse.WriteAsync(http, queued, ResponsesJsonContext.Wire.ResponseObject).ConfigureAwait(false);
             return;
         }
 
-        await using var prepared = await preparer.PrepareChatAsync(model, native, options, started, http.RequestAborted, toolCalls).ConfigureAwait(false);
+        await using var prepared = await plan.StartAsync(http.RequestAborted).ConfigureAwait(false);
         var events = prepared.EventsAsync(http.RequestAborted);
         if (request.Stream)
         {
