@@ -8,6 +8,8 @@ internal sealed record CompareOptions
     public const string ClientsScenario = "clients";
     public const string PrefixScenario = "prefix";
     public const string MixedScenario = "mixed";
+    public const string LlamaServer = "llama-server";
+    public const string Corral = "corral";
 
     public int Rounds { get; init; } = 3;
 
@@ -49,6 +51,12 @@ internal sealed record CompareOptions
     /// <summary>llama-server's -ngl (layers on the GPU); null leaves its default. Corral places layers itself (num_gpu unset: all that fit).</summary>
     public int? GpuLayers { get; init; }
 
+    /// <summary>Which servers run (both by default; one alone is for profiling a side, with no ratios).</summary>
+    public IReadOnlySet<string> Servers { get; init; } = new HashSet<string> { LlamaServer, Corral };
+
+    /// <summary>Runs the in-process ceiling (<see cref="PlainLlama"/>) at each client count too.</summary>
+    public bool Plain { get; init; } = true;
+
     /// <summary>A line for the report's header, e.g. that the machine was shared during the run.</summary>
     public string? Note { get; init; }
 
@@ -78,6 +86,8 @@ internal sealed record CompareOptions
                 "--mixed-requests" => options with { MixedRequestsPerClient = Int() },
                 "--scenarios" => options with { Scenarios = ParseScenarios(Value()) },
                 "--note" => options with { Note = Value() },
+                "--no-plain" => options with { Plain = false },
+                "--servers" => options with { Servers = ParseServers(Value()) },
                 "--llama-server" => options with { LlamaServerBinary = Value() },
                 "--gpu-layers" => options with { GpuLayers = Int() },
                 "-h" or "--help" => throw new ArgumentException(Usage),
@@ -96,7 +106,15 @@ internal sealed record CompareOptions
     public const string Usage =
         "usage: dotnet run -c Release --project bench/Corral.Bench.Compare -- [--rounds 3] [--scenarios clients,prefix,mixed]\n" +
         "       [--model PATH.gguf] [--threads 2] [--slots 8] [--ctx 1024] [--tokens 128] [--clients 1,4,8] [--requests N]\n" +
-        "       [--prefix-pairs 3] [--mixed-requests 1] [--note TEXT] [--llama-server PATH] [--gpu-layers N]";
+        "       [--prefix-pairs 3] [--mixed-requests 1] [--note TEXT] [--llama-server PATH] [--gpu-layers N]\n" +
+        "       [--no-plain] (skip the in-process llama.cpp ceiling at each client count) [--servers llama-server,corral]";
+
+    private static HashSet<string> ParseServers(string value)
+    {
+        var set = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        var unknown = set.Except([LlamaServer, Corral]).ToList();
+        return unknown.Count == 0 && set.Count > 0 ? set : throw new ArgumentException($"--servers takes {LlamaServer} and/or {Corral}");
+    }
 
     private static HashSet<string> ParseScenarios(string value)
     {

@@ -26,6 +26,10 @@ internal sealed class CorralServer : IAsyncDisposable
 
     public string Log => _server.Log;
 
+    /// <summary>The <c>corral serve</c> process and its runners, by role.</summary>
+    public IReadOnlyList<(string Role, int Pid)> Processes() =>
+        [("corral serve", _server.ProcessId), .. _server.RunnerProcessIds().Select(pid => ("runners", pid))];
+
     public static async Task<CorralServer> StartAsync(string modelPath, string embeddingPath, CompareOptions options)
     {
         var store = Directory.CreateTempSubdirectory("corral-bench-compare-store-").FullName;

@@ -19,6 +19,8 @@ internal sealed class LlamaServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>llama-server's own "system_info: ..." line (threads and the CPU features of the ggml in use), logged at -lv 4.</summary>
     public string? SystemInfo => LogLine("system_info:") is { } line ? line[line.IndexOf("system_info:", StringComparison.Ordinal)..] : null;
 

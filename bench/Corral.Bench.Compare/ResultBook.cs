@@ -4,10 +4,11 @@ using System.Text;
 namespace Corral.Bench.Compare;
 
 /// <summary>
-/// Every figure of every round, by scenario, metric and server; printed as one Markdown table per
-/// scenario: the median over rounds with the min–max spread, and Corral's median over llama-server's.
+/// Every figure of every round, by scenario, metric and contender; printed as one Markdown table per scenario: the
+/// median over rounds with the min–max spread, and Corral's median over llama-server's. Where the in-process ceiling
+/// (<paramref name="ceiling"/>) ran too, its column and both servers' medians over it follow.
 /// </summary>
-internal sealed class ResultBook(string reference, string candidate)
+internal sealed class ResultBook(string reference, string candidate, string ceiling)
 {
     private readonly List<(string Scenario, string Metric)> _rows = [];
     private readonly Dictionary<(string Scenario, string Metric, string Server), List<double>> _values = [];
@@ -32,16 +33,34 @@ internal sealed class ResultBook(string reference, string candidate)
         var text = new StringBuilder();
         foreach (var scenario in _rows.Select(r => r.Scenario).Distinct())
         {
+            var metrics = _rows.Where(r => r.Scenario == scenario).Select(r => r.Metric).ToList();
+            var withCeiling = metrics.Any(m => Values(scenario, m, ceiling).Count > 0);
             text.AppendLine(CultureInfo.InvariantCulture, $"**{scenario}**");
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"| metric | {reference} median (min–max) | {candidate} median (min–max) | {candidate} / {reference} |");
-            text.AppendLine("| --- | --- | --- | --- |");
-            foreach (var (_, metric) in _rows.Where(r => r.Scenario == scenario))
+            if (withCeiling)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| metric | {reference} median (min–max) | {candidate} median (min–max) | {ceiling} median (min–max) | {candidate} / {reference} | {reference} / {ceiling} | {candidate} / {ceiling} |");
+                text.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+            }
+            else
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| metric | {reference} median (min–max) | {candidate} median (min–max) | {candidate} / {reference} |");
+                text.AppendLine("| --- | --- | --- | --- |");
+            }
+
+            foreach (var metric in metrics)
             {
                 var a = Values(scenario, metric, reference);
                 var b = Values(scenario, metric, candidate);
-                var ratio = a.Count > 0 && b.Count > 0 ? (Statistics.Median(b) / Statistics.Median(a)).ToString("0.00", CultureInfo.InvariantCulture) : "-";
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {metric} | {Cell(a)} | {Cell(b)} | {ratio} |");
+                if (withCeiling)
+                {
+                    var c = Values(scenario, metric, ceiling);
+                    text.AppendLine(CultureInfo.InvariantCulture, $"| {metric} | {Cell(a)} | {Cell(b)} | {Cell(c)} | {Ratio(b, a)} | {Ratio(a, c)} | {Ratio(b, c)} |");
+                }
+                else
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"| {metric} | {Cell(a)} | {Cell(b)} | {Ratio(b, a)} |");
+                }
             }
 
             text.AppendLine();
@@ -52,6 +71,11 @@ internal sealed class ResultBook(string reference, string candidate)
 
     private List<double> Values(string scenario, string metric, string server) =>
         _values.TryGetValue((scenario, metric, server), out var list) ? list : [];
+
+    private static string Ratio(List<double> numerator, List<double> denominator) =>
+        numerator.Count > 0 && denominator.Count > 0
+            ? (Statistics.Median(numerator) / Statistics.Median(denominator)).ToString("0.00", CultureInfo.InvariantCulture)
+            : "-";
 
     private static string Cell(List<double> values)
     {

@@ -11,6 +11,8 @@ internal static class Scenarios
     /// </summary>
     public static async Task<IReadOnlyList<(string Metric, double Value)>> ClientsAsync(Target target, IReadOnlyList<IReadOnlyList<string>> prompts, int tokens, CancellationToken cancellation)
     {
+        var cpuBefore = target.Cpu.Read();
+        var ownBefore = ProcessCpu.Own();
         var clock = Stopwatch.StartNew();
         var perClient = await Task.WhenAll(prompts.Select(async list =>
         {
@@ -23,6 +25,7 @@ internal static class Scenarios
             return results;
         })).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
+        var cpu = CpuProbe.Figures(cpuBefore, target.Cpu.Read(), ProcessCpu.Own() - ownBefore, perClient.Sum(r => r.Sum(x => x.CompletionTokens)), seconds);
         var all = perClient.SelectMany(r => r).ToList();
         CheckLength(target, all, tokens);
         return
@@ -32,6 +35,7 @@ internal static class Scenarios
             ("TTFT p95 ms", Statistics.Quantile(all.Select(r => r.TtftMs), 0.95)),
             ("latency p50 ms", Statistics.Median(all.Select(r => r.LatencyMs))),
             ("latency p95 ms", Statistics.Quantile(all.Select(r => r.LatencyMs), 0.95)),
+            .. cpu,
         ];
     }
 

@@ -86,7 +86,22 @@ public sealed unsafe class LlamaSamplerChain : IDisposable
     /// breaker here, so callers bound their number and length.
     /// </summary>
     /// <exception cref="ArgumentException">A breaker holds a NUL character (C would silently cut it there).</exception>
-    public LlamaSamplerChain AddDry(LlamaVocab vocab, float multiplier, float @base, int allowedLength, int penaltyLastN, IReadOnlyList<string> sequenceBreakers)
+    public LlamaSamplerChain AddDry(LlamaVocab vocab, float multiplier, float @base, int allowedLength, int penaltyLastN, IReadOnlyList<string> sequenceBreakers) =>
+        Add(CreateDry(vocab, multiplier, @base, allowedLength, penaltyLastN, sequenceBreakers), "dry");
+
+    /// <summary>
+    /// Adds a fresh copy of <paramref name="prototype"/>: the same settings and sequence-breaker table, none of its
+    /// history, without walking the vocabulary again.
+    /// </summary>
+    public LlamaSamplerChain AddDry(LlamaDrySampler prototype)
+    {
+        ArgumentNullException.ThrowIfNull(prototype);
+        return Add(prototype.CreateCopy(), "dry");
+    }
+
+    /// <summary>A DRY sampler the caller owns (<see cref="AddDry(LlamaVocab, float, float, int, int, IReadOnlyList{string})"/>).</summary>
+    /// <exception cref="ArgumentException">A breaker holds a NUL character.</exception>
+    internal static nint CreateDry(LlamaVocab vocab, float multiplier, float @base, int allowedLength, int penaltyLastN, IReadOnlyList<string> sequenceBreakers)
     {
         ArgumentNullException.ThrowIfNull(vocab);
         ArgumentNullException.ThrowIfNull(sequenceBreakers);
@@ -121,8 +136,8 @@ public sealed unsafe class LlamaSamplerChain : IDisposable
                 table[i] = (nint)(text + offsets[i]);
             }
 
-            return Add(LlamaNative.llama_sampler_init_dry(vocab.NativePointer, multiplier, @base, allowedLength, penaltyLastN,
-                (byte**)table, (nuint)sequenceBreakers.Count), "dry");
+            return LlamaNative.llama_sampler_init_dry(vocab.NativePointer, multiplier, @base, allowedLength, penaltyLastN,
+                (byte**)table, (nuint)sequenceBreakers.Count);
         }
     }
 

@@ -80,6 +80,43 @@ public sealed class SamplerChainTests(VocabFixture fixture) : IClassFixture<Voca
     }
 
     [Fact]
+    public void Copies_of_a_dry_template_penalise_as_a_fresh_dry_sampler_does_each_with_its_own_history()
+    {
+        var tokens = fixture.Vocab.Tokenize("x one two three one two", addSpecial: false, parseSpecial: false);
+        var three = tokens[3];
+        using var template = new LlamaDrySampler(fixture.Vocab, 0.8f, 1.75f, 1, 64, ["zzz-nowhere"]);
+        using var first = new LlamaSamplerChain().AddDry(template);
+        using var second = new LlamaSamplerChain().AddDry(template);
+        foreach (var token in tokens)
+        {
+            first.Accept(token);
+        }
+
+        // The copy that saw the repeat penalises extending it exactly as a sampler built for the chain does.
+        var penalised = new float[fixture.Vocab.Count];
+        first.ApplyToLogits(penalised);
+        Assert.Equal(DryLogits(tokens, ["zzz-nowhere"]), penalised);
+        Assert.Equal(-0.8f * 1.75f, penalised[three.Value], 3);
+
+        // The other copy saw nothing: the history is not shared through the template.
+        var untouched = new float[fixture.Vocab.Count];
+        second.ApplyToLogits(untouched);
+        Assert.All(untouched, l => Assert.Equal(0f, l));
+
+        // The breakers travel with the copies.
+        using var breaking = new LlamaDrySampler(fixture.Vocab, 0.8f, 1.75f, 1, 64, ["two"]);
+        using var broken = new LlamaSamplerChain().AddDry(breaking);
+        foreach (var token in tokens)
+        {
+            broken.Accept(token);
+        }
+
+        var cut = new float[fixture.Vocab.Count];
+        broken.ApplyToLogits(cut);
+        Assert.Equal(0f, cut[three.Value]);
+    }
+
+    [Fact]
     public void Top_n_sigma_masks_logits_far_below_the_top_one()
     {
         var logits = new float[fixture.Vocab.Count];

@@ -52,6 +52,11 @@ internal static unsafe partial class LlamaNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial void llama_sampler_free(nint smpl);
 
+    /// <returns>A copy of the sampler (settings and state), owned by the caller.</returns>
+    [LibraryImport(LlamaLibrary)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial nint llama_sampler_clone(nint smpl);
+
     [LibraryImport(LlamaLibrary)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial uint llama_sampler_get_seed(SafeLlamaSamplerHandle smpl);

@@ -86,10 +86,27 @@ internal sealed class ActiveCompletion : IDisposable
     /// <returns>true when a stop sequence ended the completion.</returns>
     public bool EmitPiece(ReadOnlySpan<byte> piece, TokenLogprob? logprob)
     {
-        _decoded.Clear();
-        Utf8.Append(piece, _decoded);
         _emit.Clear();
-        var stopped = Stops.Push(_decoded.ToString(), _emit);
+        var stopped = false;
+        if (!Stops.HasStops)
+        {
+            // Nothing to hold back but partial characters: decode straight into what is sent.
+            Utf8.Append(piece, _emit);
+        }
+        else
+        {
+            _decoded.Clear();
+            Utf8.Append(piece, _decoded);
+            foreach (var part in _decoded.GetChunks())
+            {
+                if (Stops.Push(part.Span, _emit))
+                {
+                    stopped = true;
+                    break;
+                }
+            }
+        }
+
         if (_emit.Length > 0 || logprob is not null)
         {
             _output.TryWrite(new CompletionChunk
@@ -115,7 +132,11 @@ internal sealed class ActiveCompletion : IDisposable
             _decoded.Clear();
             Utf8.Flush(_decoded);
             _emit.Clear();
-            Stops.Push(_decoded.ToString(), _emit);
+            foreach (var part in _decoded.GetChunks())
+            {
+                Stops.Push(part.Span, _emit);
+            }
+
             Stops.Flush(_emit);
             if (_emit.Length > 0)
             {

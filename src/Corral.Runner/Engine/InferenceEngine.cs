@@ -25,6 +25,7 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly SlotTable _slots;
     private readonly MediaPrompts _media;
     private readonly CompletionAdmission _admission;
+    private readonly Sampling.DryTemplates _dry;
     private readonly BatchLoop _loop;
     private readonly Speculation.Drafter? _drafter;
     private readonly SequencePooling _pooling;
@@ -55,7 +56,8 @@ public sealed partial class InferenceEngine : IDisposable
         _batch = new LlamaBatch(Math.Max(options.BatchSize, options.Slots), options.Slots);
         _slots = new SlotTable(context, model, options.Slots, options.PromptCacheBytes > 0 && !options.Embedding ? new PromptCache(options.PromptCacheBytes) : null, loras.Default);
         _media = new MediaPrompts(model, options, projector);
-        _admission = new CompletionAdmission(model, options, _media, loras);
+        _dry = new Sampling.DryTemplates(model.Vocab);
+        _admission = new CompletionAdmission(model, options, _media, loras, _dry);
         _loop = new BatchLoop(model, context, _batch, _slots, options, projector, loras, logger, drafter);
         _pooling = new SequencePooling(model, context, _batch, _slots, options);
         _thread = new Thread(Run) { IsBackground = true, Name = "corral-inference" };
@@ -155,6 +157,7 @@ public sealed partial class InferenceEngine : IDisposable
         _thread.Join(TimeSpan.FromSeconds(10));
         _batch.Dispose();
         _media.Dispose();
+        _dry.Dispose();
         _drafter?.Dispose();
         _stop.Dispose();
         _wake.Dispose();

@@ -11,7 +11,7 @@ namespace Corral.Runner.Engine.Admission;
 /// samplers only read the vocabulary; libmtmd's image preprocessing is thread-safe), so that what the client got
 /// wrong is refused before streaming and the engine thread does nothing but batches.
 /// </summary>
-internal sealed class CompletionAdmission(LlamaModel model, EngineOptions options, MediaPrompts media, Adapters.LoraAdapterSet adapters)
+internal sealed class CompletionAdmission(LlamaModel model, EngineOptions options, MediaPrompts media, Adapters.LoraAdapterSet adapters, DryTemplates dry)
 {
     /// <summary>Ollama's runner message, word for word: clients match on it.</summary>
     public const string InputTooLong = "the input length exceeds the context length";
@@ -141,7 +141,7 @@ internal sealed class CompletionAdmission(LlamaModel model, EngineOptions option
 
         try
         {
-            return TokenSampler.Create(model, request.Sampling, options.ContextPerSlot, prompt);
+            return TokenSampler.Create(model, request.Sampling, options.ContextPerSlot, prompt, dry);
         }
         catch (LlamaGrammarException ex)
         {

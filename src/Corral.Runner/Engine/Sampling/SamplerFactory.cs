@@ -28,7 +28,11 @@ internal static class SamplerFactory
     public static bool IsPlainGreedy(SamplingParameters p, int contextLength) =>
         p.Temperature <= 0f && !DryIsOn(p, contextLength) && !XtcIsOn(p);
 
-    public static LlamaSamplerChain Create(LlamaModel model, SamplingParameters p, int contextLength)
+    /// <param name="model">The model sampled from.</param>
+    /// <param name="p">The request's sampling settings.</param>
+    /// <param name="contextLength">The slot's context: the longest window DRY may scan.</param>
+    /// <param name="dry">Where DRY samplers come from ready-made; null builds one for this chain.</param>
+    public static LlamaSamplerChain Create(LlamaModel model, SamplingParameters p, int contextLength, DryTemplates? dry = null)
     {
         var chain = new LlamaSamplerChain();
         try
@@ -37,7 +41,7 @@ internal static class SamplerFactory
             var seed = p.Seed < 0 ? RandomSeed : unchecked((uint)p.Seed);
             if (p.Temperature <= 0f)
             {
-                AddDry(chain, vocab, p, contextLength);
+                AddDry(chain, vocab, p, contextLength, dry);
                 AddXtc(chain, p, seed);
                 chain.AddGreedy();
             }
@@ -53,7 +57,7 @@ internal static class SamplerFactory
             }
             else
             {
-                AddDry(chain, vocab, p, contextLength);
+                AddDry(chain, vocab, p, contextLength, dry);
                 if (p.TopNSigma > 0f)
                 {
                     chain.AddTopNSigma(p.TopNSigma);
@@ -107,12 +111,22 @@ internal static class SamplerFactory
 
     private static bool XtcIsOn(SamplingParameters p) => p.XtcProbability > 0f && p.XtcThreshold <= 0.5f;
 
-    private static void AddDry(LlamaSamplerChain chain, LlamaVocab vocab, SamplingParameters p, int contextLength)
+    private static void AddDry(LlamaSamplerChain chain, LlamaVocab vocab, SamplingParameters p, int contextLength, DryTemplates? dry)
     {
         var window = DryWindow(p, contextLength);
-        if (window > 0)
+        if (window <= 0)
         {
-            chain.AddDry(vocab, p.DryMultiplier, p.DryBase, Math.Max(0, p.DryAllowedLength), window, p.DrySequenceBreakers ?? DefaultSequenceBreakers);
+            return;
+        }
+
+        var breakers = p.DrySequenceBreakers ?? DefaultSequenceBreakers;
+        if (dry is null)
+        {
+            chain.AddDry(vocab, p.DryMultiplier, p.DryBase, Math.Max(0, p.DryAllowedLength), window, breakers);
+        }
+        else
+        {
+            dry.AddTo(chain, p.DryMultiplier, p.DryBase, Math.Max(0, p.DryAllowedLength), window, breakers);
         }
     }
 

@@ -26,7 +26,12 @@ internal sealed class TokenSampler : IDisposable
     }
 
     /// <summary>Builds the chain and the adjustments, shows the penalty windows (and DRY's) the prompt, then adds the grammar.</summary>
-    public static TokenSampler Create(LlamaModel model, Protocol.SamplingParameters parameters, int contextLength, ReadOnlySpan<LlamaToken> prompt)
+    /// <param name="model">The model sampled from.</param>
+    /// <param name="parameters">The request's sampling settings.</param>
+    /// <param name="contextLength">The slot's context length.</param>
+    /// <param name="prompt">The prompt's tokens (the penalty windows start with them).</param>
+    /// <param name="dry">DRY samplers ready-made for this model; null builds one.</param>
+    public static TokenSampler Create(LlamaModel model, Protocol.SamplingParameters parameters, int contextLength, ReadOnlySpan<LlamaToken> prompt, DryTemplates? dry = null)
     {
         var adjustments = LogitAdjustments.Create(parameters, contextLength);
         if (adjustments is not null)
@@ -42,7 +47,7 @@ internal sealed class TokenSampler : IDisposable
             return new TokenSampler(null, null, adjustments);
         }
 
-        var chain = SamplerFactory.Create(model, parameters, contextLength);
+        var chain = SamplerFactory.Create(model, parameters, contextLength, dry);
 
         // DRY finds repeats of the prompt too, as in llama-server; only its window's worth can matter. The chain's other
         // samplers keep no history, so they are not fed tokens they would ignore.
