@@ -22,15 +22,15 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public static readonly string[] Names = ["alpha", "beta", "gamma"];
 
-    public IReadOnlyList<ServerProcess> Servers { get; private set; } = [];
+    public IReadOnlyList<IServerUnderTest> Servers { get; private set; } = [];
 
     public GatewayProcess Gateway { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
-    public ServerProcess Server(string name) => Servers[Array.IndexOf(Names, name)];
+    public IServerUnderTest Server(string name) => Servers[Array.IndexOf(Names, name)];
 
-    public string NameOf(ServerProcess server) => Names[Servers.ToList().IndexOf(server)];
+    public string NameOf(IServerUnderTest server) => Names[Servers.ToList().IndexOf(server)];
 
     public IEnumerable<(string Name, Uri Address)> Backends => Names.Zip(Servers, (n, s) => (n, s.BaseAddress));
 
@@ -52,7 +52,7 @@ public sealed class FleetFixture : IAsyncLifetime
                 environment["OLLAMA_MAX_QUEUE"] = "1";
             }
 
-            return await ServerProcess.StartAsync(environment, store);
+            return await InProcessServer.StartAsync(environment, store);
         }));
         Servers = servers;
         Gateway = await GatewayProcess.StartAsync(Backends);

@@ -10,7 +10,7 @@ public sealed class CliVisionFixture : IAsyncLifetime
 {
     public const string Model = "vision";
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -23,7 +23,7 @@ public sealed class CliVisionFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "1", ["OLLAMA_CONTEXT_LENGTH"] = "512" });
+        Server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "1", ["OLLAMA_CONTEXT_LENGTH"] = "512" });
         Http = Server.CreateClient();
         File.Copy(GeneratedModels.VisionText, Path.Combine(Folder, "model.gguf"));
         File.Copy(GeneratedModels.VisionProjector, Path.Combine(Folder, "mmproj.gguf"));

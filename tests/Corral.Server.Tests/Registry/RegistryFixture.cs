@@ -7,12 +7,12 @@ namespace Corral.Server.Tests.Registry;
 public sealed class RegistryFixture : IAsyncLifetime
 {
     public LocalRegistry Registry { get; private set; } = null!;
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Registry = await LocalRegistry.StartAsync();
-        Server = await ServerProcess.StartAsync();
+        Server = await InProcessServer.StartAsync();
     }
 
     public async Task DisposeAsync()
