@@ -12,6 +12,7 @@ namespace Corral.Server.Tests.Inference;
 /// Ollama's shape, prompts far beyond the context are truncated without tokenizing all of them, and the memory a huge
 /// body took is given back.
 /// </summary>
+[Collection(SerialCollectionDefinition.Name)]
 public sealed class ResourceBoundsTests(InferenceServerProcessFixture fx, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<InferenceServerProcessFixture>
 {
     private const long MiB = 1024 * 1024;
