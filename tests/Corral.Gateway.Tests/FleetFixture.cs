@@ -6,7 +6,8 @@ using Corral.Testing;
 namespace Corral.Gateway.Tests;
 
 /// <summary>
-/// Three real <c>corral serve</c> processes (alpha, beta, gamma), each with its own store, and one gateway in front,
+/// Three real servers (alpha, beta, gamma; in this process, <see cref="InProcessServer"/>), each with its own store,
+/// and one <c>corral gateway</c> process in front,
 /// shared by the fleet tests. Every store holds the models the tests route (each test uses its own, so the order tests
 /// run in does not matter) plus one model only it has. gamma has one slot and a queue of one, so it answers 503 as soon
 /// as a second request is waiting.

@@ -10,7 +10,7 @@ namespace Corral.Testing;
 public sealed class ServerProcess : IServerUnderTest
 {
     private readonly Process _process;
-    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ListeningAddress _listening = new();
     private readonly ProcessOutputLog _log;
 
     private ServerProcess(Process process, string modelsPath, ServerOutput? output)
@@ -19,7 +19,7 @@ public sealed class ServerProcess : IServerUnderTest
         ModelsPath = modelsPath;
         _log = ProcessOutputLog.Capture(process, output?.KeepLastLines, line =>
         {
-            NoticeListening(line);
+            _listening.Notice(line);
             output?.Observer?.Invoke(line);
         });
     }
@@ -58,8 +58,7 @@ public sealed class ServerProcess : IServerUnderTest
         info.ArgumentList.Add(CorralPaths.CorralDll);
         info.ArgumentList.Add("serve");
 
-        // Port 0: the system picks a free port as the server binds it (no window for another process to take a port
-        // picked beforehand), and the server's "Now listening on" line says which.
+        // Port 0: the system picks a free port as the server binds it, and its log says which (ListeningAddress).
         info.Environment["OLLAMA_HOST"] = "127.0.0.1:0";
         info.Environment["OLLAMA_MODELS"] = modelsPath;
         info.Environment.Remove(CorralPaths.RunnerDllVariable);
@@ -88,30 +87,10 @@ public sealed class ServerProcess : IServerUnderTest
         return server;
     }
 
-    private void NoticeListening(string line)
-    {
-        const string Listening = "Now listening on: ";
-        var at = line.IndexOf(Listening, StringComparison.Ordinal);
-        if (at >= 0 && Uri.TryCreate(line[(at + Listening.Length)..].Trim(), UriKind.Absolute, out var address))
-        {
-            _listening.TrySetResult(new Uri(address, "/"));
-        }
-    }
-
     private async Task WaitUntilUpAsync()
     {
         var timeout = TimeSpan.FromSeconds(60);
-        var ended = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(_listening.Task, ended, Task.Delay(timeout));
-        if (first != _listening.Task)
-        {
-            // WaitForExitAsync completes once the output is read to its end: the log is whole.
-            throw first == ended
-                ? new InvalidOperationException($"corral serve exited with {_process.ExitCode}:\n{Log}")
-                : new TimeoutException($"corral serve did not say where it listens:\n{Log}");
-        }
-
-        BaseAddress = await _listening.Task;
+        BaseAddress = await _listening.WaitAsync(_process, "corral serve", timeout, () => Log);
         await ChildProcessReadiness.WaitForHttpOkAsync(_process, new Uri(BaseAddress, "/"), "corral serve", timeout, () => Log);
     }
 

@@ -3,7 +3,7 @@ using Corral.Testing;
 namespace Corral.Cli.Tests.EndToEnd;
 
 /// <summary>
-/// A real <c>corral serve</c> and a model "tiny" made with <c>corral create</c> from a Modelfile next to a copy of the
+/// A real server (in this process) and a model "tiny" made with <c>corral create</c> from a Modelfile next to a copy of the
 /// generated successor GGUF (its greedy answer to any chat prompt is the alphabet).
 /// </summary>
 public sealed class CliServerFixture : IAsyncLifetime

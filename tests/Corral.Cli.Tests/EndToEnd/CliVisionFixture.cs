@@ -3,7 +3,7 @@ using Corral.Testing;
 namespace Corral.Cli.Tests.EndToEnd;
 
 /// <summary>
-/// A real <c>corral serve</c> and a model "vision" made with <c>corral create</c> from a Modelfile with two FROM lines:
+/// A real server (in this process) and a model "vision" made with <c>corral create</c> from a Modelfile with two FROM lines:
 /// the generated text model and its tiny CLIP projector (32×32 images, 16 positions each), temperature 0.
 /// </summary>
 public sealed class CliVisionFixture : IAsyncLifetime

@@ -5,7 +5,7 @@ using Corral.Testing;
 
 namespace Corral.Server.Tests.Management;
 
-/// <summary>One real <c>corral serve</c> per test class, with a fresh model store.</summary>
+/// <summary>One real server (in this process, <see cref="InProcessServer"/>) per test class, with a fresh model store.</summary>
 public class ServerFixture : IAsyncLifetime
 {
     private InProcessServer? _server;

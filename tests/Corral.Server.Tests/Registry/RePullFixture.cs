@@ -4,7 +4,7 @@ using Corral.Testing.Registry;
 namespace Corral.Server.Tests.Registry;
 
 /// <summary>
-/// A real docker-registry, a publishing <c>corral serve</c> that pushes to it, and two that pull
+/// A real docker-registry, a publishing server (in this process) that pushes to it, and two that pull
 /// from it: one pruning as Ollama does by default, one with OLLAMA_NOPRUNE.
 /// </summary>
 public sealed class RePullFixture : IAsyncLifetime
