@@ -10,8 +10,8 @@ using Microsoft.Playwright;
 namespace Corral.WebUi.Tests;
 
 /// <summary>
-/// One real server (in this process, InProcessServer) with generated models (answers known in advance), a real docker-registry holding one
-/// model to pull, and one headless Chromium; shared by the page's test classes.
+/// One real server (in this process, <see cref="InProcessServer"/>) with generated models (answers known in advance), a
+/// real docker-registry holding one model to pull, and one headless Chromium; shared by the page's test classes.
 /// </summary>
 public sealed class WebUiFixture : IAsyncLifetime
 {
