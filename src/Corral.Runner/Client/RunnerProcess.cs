@@ -250,10 +250,11 @@ public sealed class RunnerProcess : IModelRunner
             catch (InvalidOperationException)
             {
             }
-
-            await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         }
 
+        // Also when the process has already ended: until Exited completes, its exit status is not read yet, and a
+        // process disposed before that leaves ExitReason without it ("stopped" instead of "crashed (SIGABRT)").
+        await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         _process.Dispose();
         _outputLog?.Complete();
         try
