@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Corral.Testing;
@@ -95,6 +96,7 @@ public sealed class InProcessServer : IServerUnderTest
                     logging.ClearProviders();
                     logging.AddProvider(new LogLines(log));
                 },
+                Services = services => services.AddSingleton<IHostLifetime, GuestLifetime>(),
             });
             await app.StartAsync();
         }

@@ -64,6 +64,7 @@ public static class CorralServer
         builder.Services.AddSingleton<MetricsCollector>();
         builder.Services.AddSingleton<ResponseStorage>();
         builder.Services.AddSingleton<BackgroundResponses>();
+        host.Services?.Invoke(builder.Services);
 
         var app = builder.Build();
 
