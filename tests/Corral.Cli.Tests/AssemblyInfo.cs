@@ -1,2 +1,3 @@
-// The process tests start real servers and runners that compete for 2 cores: one test class at a time.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run side by side, as many as the machine has cores: each end-to-end class has its own server (in this
+// process, see InProcessServer) and HOME, and the fresh-clone build works in a copy of its own.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]

@@ -1,2 +1,3 @@
-// Three servers, their runners and a gateway compete for 2 cores: run test classes one after another.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run side by side, as many as the machine has cores: the fleet tests (one collection, one fixture) and
+// the failure tests each have their own servers, runners and gateway.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]

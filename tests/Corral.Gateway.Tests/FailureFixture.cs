@@ -4,7 +4,8 @@ namespace Corral.Gateway.Tests;
 
 /// <summary>
 /// Three real servers (x, y, z) with the same models and a gateway in front, for tests that stop or kill a backend:
-/// each test that kills one finds two others alive, whatever order the tests run in.
+/// each test that kills one finds two others alive, whatever order the tests run in. They are <c>corral serve</c>
+/// processes, as the tests SIGKILL and SIGSTOP them.
 /// </summary>
 public sealed class FailureFixture : IAsyncLifetime
 {

@@ -6,7 +6,8 @@ using Corral.Testing;
 namespace Corral.Gateway.Tests;
 
 /// <summary>
-/// Three real <c>corral serve</c> processes (alpha, beta, gamma), each with its own store, and one gateway in front,
+/// Three real servers (alpha, beta, gamma; in this process, <see cref="InProcessServer"/>), each with its own store,
+/// and one <c>corral gateway</c> process in front,
 /// shared by the fleet tests. Every store holds the models the tests route (each test uses its own, so the order tests
 /// run in does not matter) plus one model only it has. gamma has one slot and a queue of one, so it answers 503 as soon
 /// as a second request is waiting.
@@ -22,15 +23,15 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public static readonly string[] Names = ["alpha", "beta", "gamma"];
 
-    public IReadOnlyList<ServerProcess> Servers { get; private set; } = [];
+    public IReadOnlyList<IServerUnderTest> Servers { get; private set; } = [];
 
     public GatewayProcess Gateway { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
-    public ServerProcess Server(string name) => Servers[Array.IndexOf(Names, name)];
+    public IServerUnderTest Server(string name) => Servers[Array.IndexOf(Names, name)];
 
-    public string NameOf(ServerProcess server) => Names[Servers.ToList().IndexOf(server)];
+    public string NameOf(IServerUnderTest server) => Names[Servers.ToList().IndexOf(server)];
 
     public IEnumerable<(string Name, Uri Address)> Backends => Names.Zip(Servers, (n, s) => (n, s.BaseAddress));
 
@@ -52,7 +53,7 @@ public sealed class FleetFixture : IAsyncLifetime
                 environment["OLLAMA_MAX_QUEUE"] = "1";
             }
 
-            return await ServerProcess.StartAsync(environment, store);
+            return await InProcessServer.StartAsync(environment, store);
         }));
         Servers = servers;
         Gateway = await GatewayProcess.StartAsync(Backends);

@@ -5,20 +5,21 @@ using Corral.Testing;
 
 namespace Corral.Gateway.Tests;
 
-/// <summary>A real <c>corral gateway</c> process on a free loopback port in front of the given servers. Dispose stops it.</summary>
+/// <summary>A real <c>corral gateway</c> process on a port the system picks, in front of the given servers. Dispose stops it.</summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ListeningAddress _listening = new();
     private readonly ProcessOutputLog _log;
 
-    private GatewayProcess(Process process, ProcessOutputLog log, Uri baseAddress)
+    private GatewayProcess(Process process)
     {
         _process = process;
-        _log = log;
-        BaseAddress = baseAddress;
+        _log = ProcessOutputLog.Capture(process, observer: _listening.Notice);
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>Where it listens: the port the system gave it, as its log says.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
 
     public string HostAndPort => $"{BaseAddress.Host}:{BaseAddress.Port}";
 
@@ -30,11 +31,10 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <param name="environment">Variables added to or overriding the gateway's environment.</param>
     public static async Task<GatewayProcess> StartAsync(IEnumerable<(string Name, Uri Address)> backends, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var port = ChildProcessReadiness.FreeLoopbackPort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         info.ArgumentList.Add(CorralPaths.CorralDll);
         info.ArgumentList.Add("gateway");
-        info.Environment["CORRAL_GATEWAY_HOST"] = $"127.0.0.1:{port}";
+        info.Environment["CORRAL_GATEWAY_HOST"] = "127.0.0.1:0"; // the system picks the port; the log says which
         info.Environment["CORRAL_GATEWAY_BACKENDS"] = string.Join(',', backends.Select(b => $"{b.Name}={b.Address}"));
         info.Environment["CORRAL_GATEWAY_REFRESH_MS"] = "200";
         info.Environment.Remove("CORRAL_API_KEYS_FILE");
@@ -44,9 +44,10 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start corral gateway");
-        var gateway = new GatewayProcess(process, ProcessOutputLog.Capture(process), new Uri($"http://127.0.0.1:{port}/"));
+        var gateway = new GatewayProcess(process);
         try
         {
+            gateway.BaseAddress = await gateway._listening.WaitAsync(process, "corral gateway", TimeSpan.FromSeconds(60), () => gateway.Log);
             await ChildProcessReadiness.WaitForHttpOkAsync(process, new Uri(gateway.BaseAddress, "/"), "corral gateway", TimeSpan.FromSeconds(60), () => gateway.Log);
         }
         catch

@@ -1,2 +1,3 @@
-// Servers and runner processes compete for 2 cores: run test classes one after another.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run side by side, as many as the machine has cores: each has its own server (in this process, see
+// InProcessServer) and its own runners, so they share nothing.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]

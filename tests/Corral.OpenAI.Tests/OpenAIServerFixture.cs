@@ -11,7 +11,7 @@ public sealed class OpenAIServerFixture : IAsyncLifetime
     public const string ChatTemplate = "{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>\n\n{{ .Content }}<|eot_id|>{{ end }}"
         + "<|start_header_id|>assistant<|end_header_id|>\n\n";
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public OpenAIClientOptions Options { get; private set; } = null!;
 
@@ -25,7 +25,7 @@ public sealed class OpenAIServerFixture : IAsyncLifetime
         await StoreSeeder.SeedAsync(models, "random", GeneratedModels.Random);
         await StoreSeeder.SeedToolCallerAsync(models);
         await StoreSeeder.SeedAsync(models, "embedder", GeneratedModels.Embedding, family: "bert");
-        Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "1024" }, models);
+        Server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "1024" }, models);
         Options = new OpenAIClientOptions { Endpoint = new Uri(Server.BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromMinutes(5) };
     }
 

@@ -21,7 +21,7 @@ public sealed class StoredResponsesFixture : IAsyncLifetime
 
     public string DatabasePath => Path.Combine(ModelsPath, "corral", "responses.db");
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public ApiKeyCredential Key { get; } = new("corral");
 
@@ -33,14 +33,19 @@ public sealed class StoredResponsesFixture : IAsyncLifetime
         await StoreSeeder.SeedAsync(ModelsPath, "successor-chat", GeneratedModels.Successor, template: OpenAIServerFixture.ChatTemplate);
         await StoreSeeder.SeedAsync(ModelsPath, "random", GeneratedModels.Random);
         await StoreSeeder.SeedToolCallerAsync(ModelsPath);
-        Server = await ServerProcess.StartAsync(Environment, ModelsPath);
+        Server = await InProcessServer.StartAsync(Environment, ModelsPath);
     }
 
-    /// <summary>Stops the server (SIGTERM) and starts a new one on the same store and database.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops the server (as SIGTERM does) and starts a new one on the same store and database: in the test host, or as
+    /// a <c>corral serve</c> process when <paramref name="asProcess"/> (a test that kills it).
+    /// </summary>
+    public async Task RestartAsync(bool asProcess = false)
     {
         await Server.DisposeAsync();
-        Server = await ServerProcess.StartAsync(Environment, ModelsPath);
+        Server = asProcess
+            ? await ServerProcess.StartAsync(Environment, ModelsPath)
+            : await InProcessServer.StartAsync(Environment, ModelsPath);
     }
 
     public async Task DisposeAsync()

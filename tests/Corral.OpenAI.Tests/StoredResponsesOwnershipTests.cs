@@ -20,7 +20,7 @@ public sealed class StoredResponsesOwnershipTests
         await StoreSeeder.SeedAsync(models, "successor-chat", GeneratedModels.Successor, template: OpenAIServerFixture.ChatTemplate);
         var keysFile = Path.Combine(models, "keys");
         await File.WriteAllLinesAsync(keysFile, [$"{Alice} infer", $"{Bob} infer"]);
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = keysFile, ["OLLAMA_NUM_PARALLEL"] = "1", ["OLLAMA_CONTEXT_LENGTH"] = "512" }, models);
+        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = keysFile, ["OLLAMA_NUM_PARALLEL"] = "1", ["OLLAMA_CONTEXT_LENGTH"] = "512" }, models);
         ResponsesClient Client(string key) => new(new ApiKeyCredential(key), new ResponsesClientOptions { Endpoint = new Uri(server.BaseAddress, "/v1") });
 
         var mine = (await Client(Alice).CreateResponseAsync(new CreateResponseOptions("successor-chat", [ResponseItem.CreateUserMessageItem("hi")]) { Temperature = 0, MaxOutputTokenCount = 3 })).Value;

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Corral.Testing;
 using Corral.TestModels;
 using OpenAI.Responses;
 
@@ -114,13 +115,14 @@ public sealed class StoredResponsesSdkTests(StoredResponsesFixture fx) : IClassF
     [Fact]
     public async Task A_background_response_cut_off_by_a_server_crash_reads_back_incomplete_after_restart()
     {
+        await fx.RestartAsync(asProcess: true); // a server that can crash without taking the test host along
         var created = (await fx.Client().CreateResponseAsync(new CreateResponseOptions("random", [ResponseItem.CreateUserMessageItem("go")]) { BackgroundModeEnabled = true, MaxOutputTokenCount = 1_000_000 })).Value;
         while ((await fx.Client().GetResponseAsync(created.Id)).Value.Status == ResponseStatus.Queued)
         {
             await Task.Delay(20);
         }
 
-        await fx.Server.KillServerOnlyAsync(); // SIGKILL: nothing is written on the way out
+        await ((ServerProcess)fx.Server).KillServerOnlyAsync(); // SIGKILL: nothing is written on the way out
         await fx.RestartAsync();
 
         var read = (await fx.Client().GetResponseAsync(created.Id)).Value;

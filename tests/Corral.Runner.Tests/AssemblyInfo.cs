@@ -1,2 +1,2 @@
-// Runner processes compete for 2 cores: run test classes one after another.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Test classes run side by side, as many as the machine has cores: each starts its own runner processes.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]

@@ -21,6 +21,9 @@ public static class CorralPaths
         throw new InvalidOperationException("cannot find the repository root (Corral.slnx) above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>The variable that points the children a server starts from inside a test host at corral.dll.</summary>
+    public const string RunnerDllVariable = "CORRAL_RUNNER_DLL";
+
     /// <summary>Makes runner processes started from inside a test host run corral.dll, not the test host.</summary>
-    public static void UseCorralDllForRunners() => Environment.SetEnvironmentVariable("CORRAL_RUNNER_DLL", CorralDll);
+    public static void UseCorralDllForRunners() => Environment.SetEnvironmentVariable(RunnerDllVariable, CorralDll);
 }

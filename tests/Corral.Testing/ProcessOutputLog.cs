@@ -4,9 +4,9 @@ using System.Text;
 namespace Corral.Testing;
 
 /// <summary>
-/// Everything a child process writes to stdout and stderr, collected as it comes, for readiness checks and failure
-/// messages. A long-running process (a soak's server logs a line per request) keeps only its last lines, and an
-/// observer may look at every line as it arrives.
+/// Everything a child process writes to stdout and stderr (or an in-process server logs, <see cref="LogLines"/>),
+/// collected as it comes, for readiness checks and failure messages. A long-running server (a soak's logs a line per
+/// request) keeps only its last lines, and an observer may look at every line as it arrives.
 /// </summary>
 public sealed class ProcessOutputLog
 {
@@ -56,6 +56,7 @@ public sealed class ProcessOutputLog
     /// </summary>
     public static ProcessOutputLog Capture(Process process, int? maxLines = null, Action<string>? observer = null)
     {
+        ArgumentNullException.ThrowIfNull(process);
         var log = new ProcessOutputLog(maxLines, observer);
         process.OutputDataReceived += (_, e) => log.Append(e.Data);
         process.ErrorDataReceived += (_, e) => log.Append(e.Data);
@@ -64,7 +65,11 @@ public sealed class ProcessOutputLog
         return log;
     }
 
-    private void Append(string? line)
+    /// <summary>An empty log that lines are added to by <see cref="Append"/> (an in-process server's logger).</summary>
+    public static ProcessOutputLog Create(int? maxLines = null, Action<string>? observer = null) => new(maxLines, observer);
+
+    /// <summary>Adds one line (null, the end of a stream, is ignored).</summary>
+    public void Append(string? line)
     {
         if (line is null)
         {

@@ -3,23 +3,29 @@ using System.Diagnostics;
 namespace Corral.Testing;
 
 /// <summary>
-/// A real <c>corral serve</c> process on a free loopback port with its own model store,
-/// for end-to-end tests. Dispose kills it (and its runners).
+/// A real <c>corral serve</c> process on a free loopback port with its own model store, for the tests that are about
+/// the process itself (signals, exit codes, its output, its resident memory, a crash); every other end-to-end test
+/// uses <see cref="InProcessServer"/>. Dispose stops it (and its runners).
 /// </summary>
-public sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IServerUnderTest
 {
     private readonly Process _process;
+    private readonly ListeningAddress _listening = new();
     private readonly ProcessOutputLog _log;
 
-    private ServerProcess(Process process, ProcessOutputLog log, Uri baseAddress, string modelsPath)
+    private ServerProcess(Process process, string modelsPath, ServerOutput? output)
     {
         _process = process;
-        _log = log;
-        BaseAddress = baseAddress;
         ModelsPath = modelsPath;
+        _log = ProcessOutputLog.Capture(process, output?.KeepLastLines, line =>
+        {
+            _listening.Notice(line);
+            output?.Observer?.Invoke(line);
+        });
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>Where it listens: the port the system gave it, as its log says (known once <see cref="StartAsync"/> returns).</summary>
+    public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>OLLAMA_MODELS of this server (a fresh temp folder unless given).</summary>
     public string ModelsPath { get; }
@@ -42,8 +48,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, string? modelsPath = null, ServerOutput? output = null)
     {
-        var port = ChildProcessReadiness.FreeLoopbackPort();
-        modelsPath ??= Directory.CreateTempSubdirectory("corral-store-").FullName;
+        modelsPath ??= ServerStores.CreateTemp();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
@@ -52,9 +57,11 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(CorralPaths.CorralDll);
         info.ArgumentList.Add("serve");
-        info.Environment["OLLAMA_HOST"] = $"127.0.0.1:{port}";
+
+        // Port 0: the system picks a free port as the server binds it, and its log says which (ListeningAddress).
+        info.Environment["OLLAMA_HOST"] = "127.0.0.1:0";
         info.Environment["OLLAMA_MODELS"] = modelsPath;
-        info.Environment.Remove("CORRAL_RUNNER_DLL");
+        info.Environment.Remove(CorralPaths.RunnerDllVariable);
         foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(inherited); // a collector configured for the test host is none of the server's business
@@ -66,7 +73,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start corral serve");
-        var server = new ServerProcess(process, ProcessOutputLog.Capture(process, output?.KeepLastLines, output?.Observer), new Uri($"http://127.0.0.1:{port}/"), modelsPath);
+        var server = new ServerProcess(process, modelsPath, output);
         try
         {
             await server.WaitUntilUpAsync();
@@ -80,9 +87,12 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    private Task WaitUntilUpAsync() =>
-        ChildProcessReadiness.WaitForHttpOkAsync(_process, new Uri(BaseAddress, "/"), "corral serve", TimeSpan.FromSeconds(60), () => Log);
-
+    private async Task WaitUntilUpAsync()
+    {
+        var timeout = TimeSpan.FromSeconds(60);
+        BaseAddress = await _listening.WaitAsync(_process, "corral serve", timeout, () => Log);
+        await ChildProcessReadiness.WaitForHttpOkAsync(_process, new Uri(BaseAddress, "/"), "corral serve", timeout, () => Log);
+    }
 
     /// <summary>SIGKILL to the server alone, as a crash or the OOM killer would end it: its runners are not told.</summary>
     public async Task KillServerOnlyAsync()
@@ -92,32 +102,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Process ids of the runners this server started (found by their command line, which names its store).</summary>
-    public IReadOnlyList<int> RunnerProcessIds()
-    {
-        var ids = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
-                if (args.Contains("runner") && args.Any(a => a.StartsWith(ModelsPath, StringComparison.Ordinal)))
-                {
-                    ids.Add(pid);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The process ended while we looked.
-            }
-        }
-
-        return ids;
-    }
+    public IReadOnlyList<int> RunnerProcessIds() => ServerStores.RunnerProcessIds(ModelsPath);
 
     /// <summary>
     /// Stops the server as a service manager would: SIGTERM, so it stops its runners and removes their socket folders,
@@ -168,28 +153,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        DeleteTempStore(ModelsPath);
-    }
-
-    /// <summary>
-    /// A test's model store is a temp folder (<c>/tmp/corral-*</c>) that no one needs once its server is gone: a run
-    /// leaves nothing behind. Folders elsewhere are the caller's.
-    /// </summary>
-    private static void DeleteTempStore(string path)
-    {
-        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
-        var temp = Path.GetFullPath(Path.GetTempPath()).TrimEnd(Path.DirectorySeparatorChar);
-        if (Path.GetDirectoryName(full) != temp || !Path.GetFileName(full).StartsWith("corral-", StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(full, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
+        ServerStores.DeleteIfTemp(ModelsPath);
     }
 }

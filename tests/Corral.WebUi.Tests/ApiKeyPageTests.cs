@@ -11,7 +11,7 @@ public sealed class ApiKeyPageTests : IAsyncLifetime
     private const string ReadKey = "corral-read-ui-51aa";
     private const string InferKey = "corral-infer-ui-77c3";
 
-    private ServerProcess _server = null!;
+    private InProcessServer _server = null!;
     private IPlaywright? _playwright;
     private IBrowser _browser = null!;
 
@@ -23,7 +23,7 @@ public sealed class ApiKeyPageTests : IAsyncLifetime
         await StoreSeeder.SeedAsync(models, WebUiFixture.Alphabet, GeneratedModels.Successor, template: WebUiFixture.ChatTemplate, paramsJson: "{\"temperature\":0}");
         var keysFile = Path.Combine(TempFolders.Create("corral-webui-keyfile-"), "keys");
         await File.WriteAllLinesAsync(keysFile, [$"{ReadKey} read", $"{InferKey} infer"]);
-        _server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = keysFile, ["OLLAMA_CONTEXT_LENGTH"] = "512" }, models);
+        _server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = keysFile, ["OLLAMA_CONTEXT_LENGTH"] = "512" }, models);
         (_playwright, _browser) = await SystemChromium.LaunchAsync();
     }
 

@@ -1,2 +1,3 @@
-// One server and one browser at a time: they compete for 2 cores with the runner processes.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// The page's test classes share one server and one browser (the "web ui" collection) and run one after another; the
+// key page tests, with a server and a browser of their own, run beside them.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass)]

@@ -10,8 +10,8 @@ using Microsoft.Playwright;
 namespace Corral.WebUi.Tests;
 
 /// <summary>
-/// One real <c>corral serve</c> with generated models (answers known in advance), a real docker-registry holding one
-/// model to pull, and one headless Chromium; shared by the page's test classes.
+/// One real server (in this process, <see cref="InProcessServer"/>) with generated models (answers known in advance), a
+/// real docker-registry holding one model to pull, and one headless Chromium; shared by the page's test classes.
 /// </summary>
 public sealed class WebUiFixture : IAsyncLifetime
 {
@@ -34,7 +34,7 @@ public sealed class WebUiFixture : IAsyncLifetime
     /// <summary>The vision model (random text weights + projector), limited to 8 tokens per answer.</summary>
     public const string Vision = "vision:latest";
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public LocalRegistry Registry { get; private set; } = null!;
 
@@ -55,7 +55,7 @@ public sealed class WebUiFixture : IAsyncLifetime
         await StoreSeeder.SeedThinkerAsync(models, Thinker);
         await StoreSeeder.SeedAsync(models, Hostile, GeneratedModels.HostileMarkup, template: ChatTemplate, paramsJson: "{\"temperature\":0}");
         Registry = await LocalRegistry.StartAsync();
-        Server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        Server = await InProcessServer.StartAsync(new Dictionary<string, string>
         {
             ["OLLAMA_NUM_PARALLEL"] = "1",
             ["OLLAMA_CONTEXT_LENGTH"] = "1024",

@@ -27,6 +27,12 @@ public sealed record LlamaBackendSelection(LlamaBackendKind Kind, string Directo
     /// <summary>This process's choice (made once).</summary>
     public static LlamaBackendSelection Current => CurrentSelection.Value;
 
+    /// <summary>
+    /// The choice for a process whose variables are <paramref name="environment"/> on this machine (a server hosted in a
+    /// test host reads its own set, which its runners inherit).
+    /// </summary>
+    public static LlamaBackendSelection For(Func<string, string?> environment) => Choose(environment, new MachineProbe());
+
     /// <summary>What the machine offers, behind an interface so the rules can be checked on any machine.</summary>
     public interface IMachine
     {

@@ -40,9 +40,16 @@ public sealed record RegistryOptions
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Options for a request, with <c>HF_TOKEN</c> taken from the environment.</summary>
-    public static RegistryOptions FromEnvironment(bool insecure) => new()
+    public static RegistryOptions FromEnvironment(bool insecure) => FromVariables(insecure, Environment.GetEnvironmentVariable);
+
+    /// <summary>Options for a request, with <c>HF_TOKEN</c> read through <paramref name="get"/> (a server's variables).</summary>
+    public static RegistryOptions FromVariables(bool insecure, Func<string, string?> get)
     {
-        Insecure = insecure,
-        HuggingFaceToken = Environment.GetEnvironmentVariable("HF_TOKEN") is { Length: > 0 } token ? token : null,
-    };
+        ArgumentNullException.ThrowIfNull(get);
+        return new()
+        {
+            Insecure = insecure,
+            HuggingFaceToken = get("HF_TOKEN") is { Length: > 0 } token ? token : null,
+        };
+    }
 }

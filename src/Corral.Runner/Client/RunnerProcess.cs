@@ -70,18 +70,28 @@ public sealed class RunnerProcess : IModelRunner
     /// <paramref name="progress"/> receives load progress (0..1).
     /// </summary>
     public static Task<RunnerProcess> StartAsync(RunnerLaunchOptions launch, IProgress<float>? progress, CancellationToken cancellation) =>
-        StartAsync(launch, progress, outputLog: null, cancellation);
+        StartAsync(launch, EnvironmentSource.Process, progress, outputLog: null, cancellation);
 
     /// <summary>
     /// <see cref="StartAsync(RunnerLaunchOptions, IProgress{float}?, CancellationToken)"/>, with the runner's output
     /// (its log, llama.cpp's, anything on stderr) forwarded line by line to <paramref name="outputLog"/> (<see cref="RunnerOutputLog"/>).
     /// </summary>
-    public static async Task<RunnerProcess> StartAsync(RunnerLaunchOptions launch, IProgress<float>? progress, ILogger? outputLog, CancellationToken cancellation)
+    public static Task<RunnerProcess> StartAsync(RunnerLaunchOptions launch, IProgress<float>? progress, ILogger? outputLog, CancellationToken cancellation) =>
+        StartAsync(launch, EnvironmentSource.Process, progress, outputLog, cancellation);
+
+    /// <summary>
+    /// Starts a runner for <paramref name="launch"/>'s <see cref="RunnerLaunchOptions.ModelPath"/> with
+    /// <paramref name="environment"/>'s variables and waits until it is ready. <paramref name="progress"/> receives
+    /// load progress (0..1); the runner's output goes line by line to <paramref name="outputLog"/> when there is one.
+    /// </summary>
+    public static async Task<RunnerProcess> StartAsync(RunnerLaunchOptions launch, EnvironmentSource environment, IProgress<float>? progress, ILogger? outputLog, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(environment);
+
         // Unix socket paths are limited to ~107 bytes: keep them short, in a private folder.
         var dir = Directory.CreateTempSubdirectory("corral-");
         var options = launch with { SocketPath = Path.Combine(dir.FullName, "r.sock"), ExitWithStdin = true };
-        var info = CorralSelfCommand.StartInfo(options.ToArguments());
+        var info = CorralSelfCommand.StartInfo(options.ToArguments(), environment);
         info.RedirectStandardInput = true; // the lifeline: held open, never written, closed when this process ends
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var client = new RunnerClient(options.SocketPath);
@@ -240,10 +250,11 @@ public sealed class RunnerProcess : IModelRunner
             catch (InvalidOperationException)
             {
             }
-
-            await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         }
 
+        // Also when the process has already ended: until Exited completes, its exit status is not read yet, and a
+        // process disposed before that leaves ExitReason without it ("stopped" instead of "crashed (SIGABRT)").
+        await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         _process.Dispose();
         _outputLog?.Complete();
         try

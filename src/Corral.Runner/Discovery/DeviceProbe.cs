@@ -9,9 +9,17 @@ namespace Corral.Runner.Discovery;
 public static class DeviceProbe
 {
     /// <summary>The report; on any failure (the child could not start, timed out or printed nothing usable) one with <see cref="DeviceReport.Error"/>.</summary>
-    public static async Task<DeviceReport> RunAsync(TimeSpan timeout, CancellationToken cancellation)
+    public static Task<DeviceReport> RunAsync(TimeSpan timeout, CancellationToken cancellation) =>
+        RunAsync(timeout, EnvironmentSource.Process, cancellation);
+
+    /// <summary>
+    /// The report of a probe that sees <paramref name="environment"/>'s variables; on any failure one with
+    /// <see cref="DeviceReport.Error"/>.
+    /// </summary>
+    public static async Task<DeviceReport> RunAsync(TimeSpan timeout, EnvironmentSource environment, CancellationToken cancellation)
     {
-        var info = CorralSelfCommand.StartInfo([DevicesCommand.Verb]);
+        ArgumentNullException.ThrowIfNull(environment);
+        var info = CorralSelfCommand.StartInfo([DevicesCommand.Verb], environment);
         info.StandardOutputEncoding = Encoding.UTF8;
         info.StandardErrorEncoding = Encoding.UTF8;
         using var process = new Process { StartInfo = info };

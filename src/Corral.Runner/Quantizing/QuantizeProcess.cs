@@ -18,10 +18,21 @@ public static class QuantizeProcess
     /// </summary>
     /// <exception cref="QuantizeFailedException">The child exited non-zero or died of a signal.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired; the child was killed.</exception>
-    public static async Task RunAsync(QuantizeLaunchOptions options, Func<double, Task> progress, CancellationToken cancellation)
+    public static Task RunAsync(QuantizeLaunchOptions options, Func<double, Task> progress, CancellationToken cancellation) =>
+        RunAsync(options, EnvironmentSource.Process, progress, cancellation);
+
+    /// <summary>
+    /// Quantizes <see cref="QuantizeLaunchOptions.InputPath"/> into <see cref="QuantizeLaunchOptions.OutputPath"/> in a
+    /// child that sees <paramref name="environment"/>'s variables. <paramref name="progress"/> gets the fraction of
+    /// tensors done (0..1); when it throws, the child is killed.
+    /// </summary>
+    /// <exception cref="QuantizeFailedException">The child exited non-zero or died of a signal.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired; the child was killed.</exception>
+    public static async Task RunAsync(QuantizeLaunchOptions options, EnvironmentSource environment, Func<double, Task> progress, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         cancellation.ThrowIfCancellationRequested();
-        var info = CorralSelfCommand.StartInfo((options with { ExitWithStdin = true }).ToArguments());
+        var info = CorralSelfCommand.StartInfo((options with { ExitWithStdin = true }).ToArguments(), environment);
         info.RedirectStandardInput = true;
         info.StandardOutputEncoding = Encoding.UTF8;
         info.StandardErrorEncoding = Encoding.UTF8;

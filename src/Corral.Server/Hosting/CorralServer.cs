@@ -1,4 +1,5 @@
 using Corral.Models.Store;
+using Corral.Runner.Client;
 using Corral.Runner.Hosting;
 using Corral.Server.Anthropic;
 using Corral.Server.Configuration;
@@ -27,10 +28,19 @@ namespace Corral.Server.Hosting;
 /// <summary>Composition root of <c>corral serve</c>: services, middleware and routes.</summary>
 public static class CorralServer
 {
-    public static WebApplication Build(ServerSettings settings, string[]? args = null)
+    /// <param name="settings">The server's settings (for <c>corral serve</c>, from its environment).</param>
+    /// <param name="args">Command-line arguments for the host builder.</param>
+    /// <param name="host">
+    /// Where the variables outside <paramref name="settings"/> come from and where the log goes; the process
+    /// environment and the console unless a test hosts the server in its own process.
+    /// </param>
+    public static WebApplication Build(ServerSettings settings, string[]? args = null, ServerHostOptions? host = null)
     {
+        host ??= ServerHostOptions.Default;
+        var environment = host.Environment;
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         ServerLogging.Configure(builder.Logging, settings.Debug);
+        host.Logging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls(settings.Host.ToUri().ToString());
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -42,7 +52,8 @@ public static class CorralServer
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ModelResolver>();
-        builder.Services.AddSingleton(Scheduling.Gpu.GpuSettings.FromVariables(Environment.GetEnvironmentVariable));
+        builder.Services.AddSingleton(environment);
+        builder.Services.AddSingleton(Scheduling.Gpu.GpuSettings.FromVariables(environment.Get));
         builder.Services.AddSingleton<Scheduling.Gpu.GpuInventory>();
         builder.Services.AddSingleton<IRunnerLauncher, ProcessRunnerLauncher>();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -53,6 +64,7 @@ public static class CorralServer
         builder.Services.AddSingleton<MetricsCollector>();
         builder.Services.AddSingleton<ResponseStorage>();
         builder.Services.AddSingleton<BackgroundResponses>();
+        host.Services?.Invoke(builder.Services);
 
         var app = builder.Build();
 
@@ -72,7 +84,7 @@ public static class CorralServer
 
         // The collector must listen from the first request on, not from the first scrape.
         app.Services.GetRequiredService<MetricsCollector>();
-        var otlp = OtlpExport.StartIfConfigured(Environment.GetEnvironmentVariable, app.Services.GetRequiredService<ModelScheduler>(), SystemRoutes.Version);
+        var otlp = OtlpExport.StartIfConfigured(environment.Get, app.Services.GetRequiredService<ModelScheduler>(), SystemRoutes.Version);
         if (otlp is not null)
         {
             app.Lifetime.ApplicationStopped.Register(otlp.Dispose);

@@ -3,7 +3,7 @@ using Corral.Testing;
 namespace Corral.Cli.Tests.EndToEnd;
 
 /// <summary>
-/// A real <c>corral serve</c> and a model "tiny" made with <c>corral create</c> from a Modelfile next to a copy of the
+/// A real server (in this process) and a model "tiny" made with <c>corral create</c> from a Modelfile next to a copy of the
 /// generated successor GGUF (its greedy answer to any chat prompt is the alphabet).
 /// </summary>
 public sealed class CliServerFixture : IAsyncLifetime
@@ -15,7 +15,7 @@ public sealed class CliServerFixture : IAsyncLifetime
 
     public const string Alphabet = "abcdefghijklmnopqrstuvwxyz";
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     /// <summary>HOME of the CLI processes (history goes to HOME/.ollama/history).</summary>
     public string Home { get; } = Directory.CreateTempSubdirectory("corral-cli-home-").FullName;
@@ -30,7 +30,7 @@ public sealed class CliServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_CONTEXT_LENGTH"] = "1024" });
+        Server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_CONTEXT_LENGTH"] = "1024" });
         Directory.CreateDirectory(Path.Combine(ModelDirectory, "weights"));
         File.Copy(GeneratedModels.Successor, Path.Combine(ModelDirectory, "weights", "successor.gguf"));
         File.WriteAllText(Path.Combine(ModelDirectory, "Modelfile"), Modelfile);

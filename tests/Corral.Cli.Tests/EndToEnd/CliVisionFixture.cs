@@ -3,14 +3,14 @@ using Corral.Testing;
 namespace Corral.Cli.Tests.EndToEnd;
 
 /// <summary>
-/// A real <c>corral serve</c> and a model "vision" made with <c>corral create</c> from a Modelfile with two FROM lines:
+/// A real server (in this process) and a model "vision" made with <c>corral create</c> from a Modelfile with two FROM lines:
 /// the generated text model and its tiny CLIP projector (32×32 images, 16 positions each), temperature 0.
 /// </summary>
 public sealed class CliVisionFixture : IAsyncLifetime
 {
     public const string Model = "vision";
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -23,7 +23,7 @@ public sealed class CliVisionFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "1", ["OLLAMA_CONTEXT_LENGTH"] = "512" });
+        Server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "1", ["OLLAMA_CONTEXT_LENGTH"] = "512" });
         Http = Server.CreateClient();
         File.Copy(GeneratedModels.VisionText, Path.Combine(Folder, "model.gguf"));
         File.Copy(GeneratedModels.VisionProjector, Path.Combine(Folder, "mmproj.gguf"));

@@ -76,7 +76,7 @@ public sealed class KeysVerbTests
     public async Task A_running_server_accepts_keys_added_after_it_started()
     {
         var first = (await RunAsync("keys", "add", "--file", KeysFile, "--scope", "read")).StandardOutput.Trim();
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = KeysFile });
+        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = KeysFile });
         using var http = server.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, HttpMethod.Get, "/api/tags", first));

@@ -71,7 +71,7 @@ public sealed class LoadFailureTests
         BrokenModelWriter.WithMetadata(GeneratedModels.Random, path, "llama.nextn_predict_layers", GgufValue.FromUInt32(5));
         var options = new RunnerLaunchOptions { ModelPath = path, SocketPath = Path.Combine(dir, "r.sock"), ContextPerSlot = 128 };
 
-        using var process = Process.Start(CorralSelfCommand.StartInfo(options.ToArguments()))!;
+        using var process = Process.Start(CorralSelfCommand.StartInfo(options.ToArguments(), EnvironmentSource.Process))!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
         try

@@ -8,6 +8,7 @@ namespace Corral.Server.Tests.Gpu;
 /// device memory left after OLLAMA_GPU_OVERHEAD, evicts an idle model whose GPU memory a new one needs, and /api/ps
 /// and <c>corral ps</c> say where each model is.
 /// </summary>
+[Collection(SerialCollectionDefinition.Name)]
 public sealed class GpuOffloadTests
 {
     [LavapipeFact]

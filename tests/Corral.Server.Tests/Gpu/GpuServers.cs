@@ -43,7 +43,7 @@ internal static class GpuServers
         return env;
     }
 
-    public static async Task<ServerProcess> StartAsync(Dictionary<string, string> environment, params (string Name, string Path)[] models)
+    public static async Task<IServerUnderTest> StartAsync(Dictionary<string, string> environment, params (string Name, string Path)[] models)
     {
         var store = Directory.CreateTempSubdirectory("corral-gpu-store-").FullName;
         foreach (var (name, path) in models)
@@ -51,11 +51,11 @@ internal static class GpuServers
             await StoreSeeder.SeedAsync(store, name, path, template: "{{ .Prompt }}");
         }
 
-        return await ServerProcess.StartAsync(environment, store);
+        return await InProcessServer.StartAsync(environment, store);
     }
 
     /// <summary>Three greedy tokens with their log-probabilities: the numbers show on which device the layers ran.</summary>
-    public static async Task<double[]> GenerateLogprobsAsync(ServerProcess server, string model, int? numGpu = null)
+    public static async Task<double[]> GenerateLogprobsAsync(IServerUnderTest server, string model, int? numGpu = null)
     {
         using var http = server.CreateClient();
         var options = new JsonObject { ["temperature"] = 0, ["num_predict"] = 3 };
@@ -73,7 +73,7 @@ internal static class GpuServers
     }
 
     /// <summary>/api/ps's entry for <paramref name="model"/>: (size, size_vram), or null when it is not loaded.</summary>
-    public static async Task<(long Size, long SizeVram)?> PsAsync(ServerProcess server, string model)
+    public static async Task<(long Size, long SizeVram)?> PsAsync(IServerUnderTest server, string model)
     {
         using var http = server.CreateClient();
         var json = JsonNode.Parse(await http.GetStringAsync("/api/ps"))!;
@@ -82,7 +82,7 @@ internal static class GpuServers
     }
 
     /// <summary>The output of <c>corral ps</c> (the real CLI, a client of <paramref name="server"/>).</summary>
-    public static async Task<string> CliPsAsync(ServerProcess server)
+    public static async Task<string> CliPsAsync(IServerUnderTest server)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(CorralPaths.CorralDll);
@@ -97,7 +97,7 @@ internal static class GpuServers
     }
 
     /// <summary>The --n-gpu-layers the server gave its (only) runner, read from the runner's command line.</summary>
-    public static int RunnerGpuLayers(ServerProcess server)
+    public static int RunnerGpuLayers(IServerUnderTest server)
     {
         var pid = Assert.Single(server.RunnerProcessIds());
         var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');

@@ -12,6 +12,7 @@ namespace Corral.Server.Tests.Gpu;
 /// on lavapipe every new ggml op first costs an LLVM shader compile, and the projector's ops took two minutes cold
 /// (the same test with the layers and projector on lavapipe passed; Mesa's shader cache makes reruns ~15 s).
 /// </summary>
+[Collection(SerialCollectionDefinition.Name)]
 public sealed class GpuVisionTests
 {
     [LavapipeFact]

@@ -16,7 +16,7 @@ public sealed class RunnerLogTests
     {
         var models = TempFolders.Create("corral-runner-log-");
         await StoreSeeder.SeedAsync(models, "m", GeneratedModels.Random);
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_DEBUG"] = "1" }, models);
+        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_DEBUG"] = "1" }, models);
         using var client = new OllamaClient(server.CreateClient(), ownsHttpClient: true);
 
         await client.GenerateAsync(new GenerateRequest { Model = "m", Prompt = "hi", Options = new ModelOptions { NumPredict = 1 } });

@@ -10,12 +10,15 @@ namespace Corral.Server.Tests.Hosting;
 /// <summary>Scheduler limits and HTTP hygiene, each against a server started with the setting under test.</summary>
 public sealed class SchedulingAndHygieneTests
 {
-    private static async Task<ServerProcess> StartAsync(Dictionary<string, string> env)
+    private static async Task<InProcessServer> StartAsync(Dictionary<string, string> env) =>
+        await InProcessServer.StartAsync(env, await SeedAsync());
+
+    private static async Task<string> SeedAsync()
     {
         var models = Directory.CreateTempSubdirectory("corral-sched-").FullName;
         await StoreSeeder.SeedAsync(models, "one", GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}");
         await StoreSeeder.SeedAsync(models, "two", GeneratedModels.Random);
-        return await ServerProcess.StartAsync(env, models);
+        return models;
     }
 
     [Fact]
@@ -90,7 +93,8 @@ public sealed class SchedulingAndHygieneTests
     [Fact]
     public async Task Runners_exit_within_seconds_when_their_server_is_killed()
     {
-        await using var server = await StartAsync(new() { ["OLLAMA_MAX_LOADED_MODELS"] = "2" });
+        // A process: the runners' lifeline is the pipe to their parent, which must die.
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_MAX_LOADED_MODELS"] = "2" }, await SeedAsync());
         using var client = new OllamaClient(server.CreateClient(), ownsHttpClient: true);
         await client.GenerateAsync(new GenerateRequest { Model = "one" });
         await client.GenerateAsync(new GenerateRequest { Model = "two" });

@@ -3,8 +3,8 @@ using Corral.Testing;
 
 namespace Corral.Server.Tests.Inference;
 
-/// <summary>One real server with the generated models seeded into its store.</summary>
-public sealed class InferenceServerFixture : IAsyncLifetime
+/// <summary>One real server (in the test host) with the generated models seeded into its store.</summary>
+public class InferenceServerFixture : IAsyncLifetime
 {
     /// <summary>A Llama-3-shaped chat template; its assistant header ends in "\n\n", so the successor model answers the alphabet.</summary>
     public const string ChatTemplate = "{{- if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>{{ end }}"
@@ -14,7 +14,7 @@ public sealed class InferenceServerFixture : IAsyncLifetime
     /// <summary>A fill-in-the-middle template: it reads .Suffix, so a model with it has the insert capability.</summary>
     public const string InsertTemplate = "{{ if .Suffix }}<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>{{ else }}{{ .Prompt }}{{ end }}";
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public OllamaClient Client { get; private set; } = null!;
 
@@ -29,10 +29,13 @@ public sealed class InferenceServerFixture : IAsyncLifetime
         await StoreSeeder.SeedToolCallerAsync(models);
         await StoreSeeder.SeedAsync(models, "random", GeneratedModels.Random);
         await StoreSeeder.SeedAsync(models, "embedder", GeneratedModels.Embedding, family: "bert");
-        Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "4", ["OLLAMA_CONTEXT_LENGTH"] = "1024" }, models);
+        Server = await StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "4", ["OLLAMA_CONTEXT_LENGTH"] = "1024" }, models);
         Http = Server.CreateClient();
         Client = new OllamaClient(Server.CreateClient(), ownsHttpClient: true);
     }
+
+    protected virtual async Task<IServerUnderTest> StartAsync(IReadOnlyDictionary<string, string> environment, string modelsPath) =>
+        await InProcessServer.StartAsync(environment, modelsPath);
 
     public async Task DisposeAsync()
     {
@@ -40,4 +43,13 @@ public sealed class InferenceServerFixture : IAsyncLifetime
         Http.Dispose();
         await Server.DisposeAsync();
     }
+}
+
+/// <summary>The same server as a <c>corral serve</c> process, for the tests that measure the server process's own memory.</summary>
+public sealed class InferenceServerProcessFixture : InferenceServerFixture
+{
+    public ServerProcess Process => (ServerProcess)Server;
+
+    protected override async Task<IServerUnderTest> StartAsync(IReadOnlyDictionary<string, string> environment, string modelsPath) =>
+        await ServerProcess.StartAsync(environment, modelsPath);
 }

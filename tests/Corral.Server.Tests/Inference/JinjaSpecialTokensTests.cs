@@ -22,7 +22,7 @@ public sealed class JinjaSpecialTokensTests : IAsyncLifetime
         + "{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n"
         + "{% endfor %}";
 
-    private ServerProcess _server = null!;
+    private InProcessServer _server = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
@@ -32,7 +32,7 @@ public sealed class JinjaSpecialTokensTests : IAsyncLifetime
         TestModelWriter.WriteRandom(zephyr, chatTemplate: Zephyr);
         await StoreSeeder.SeedAsync(models, "zephyr", zephyr);
         await StoreSeeder.SeedAsync(models, "llama3-shaped", GeneratedModels.Random);
-        _server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_CONTEXT_LENGTH"] = "512" }, models);
+        _server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_CONTEXT_LENGTH"] = "512" }, models);
         _http = _server.CreateClient();
     }
 

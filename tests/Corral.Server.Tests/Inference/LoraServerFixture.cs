@@ -14,7 +14,7 @@ namespace Corral.Server.Tests.Inference;
 /// </summary>
 public sealed class LoraServerFixture : IAsyncLifetime
 {
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public OllamaClient Client { get; private set; } = null!;
 
@@ -35,7 +35,7 @@ public sealed class LoraServerFixture : IAsyncLifetime
         await StoreSeeder.SeedAsync(models, "succ-chat", GeneratedModels.Successor, template: InferenceServerFixture.ChatTemplate, paramsJson: "{\"temperature\":0}");
         await StoreSeeder.SeedAsync(models, "succ-bert-lora", GeneratedModels.Successor, template: "{{ .Prompt }}", paramsJson: "{\"temperature\":0}", adapterPaths: [Adapters["bert"]]);
         await StoreSeeder.SeedAsync(models, "random", GeneratedModels.Random);
-        Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "4", ["OLLAMA_CONTEXT_LENGTH"] = "512", ["OLLAMA_MAX_LOADED_MODELS"] = "4" }, models);
+        Server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "4", ["OLLAMA_CONTEXT_LENGTH"] = "512", ["OLLAMA_MAX_LOADED_MODELS"] = "4" }, models);
         Http = Server.CreateClient();
         Client = new OllamaClient(Server.CreateClient(), ownsHttpClient: true);
 

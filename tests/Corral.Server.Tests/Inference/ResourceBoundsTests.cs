@@ -12,7 +12,8 @@ namespace Corral.Server.Tests.Inference;
 /// Ollama's shape, prompts far beyond the context are truncated without tokenizing all of them, and the memory a huge
 /// body took is given back.
 /// </summary>
-public sealed class ResourceBoundsTests(InferenceServerFixture fx, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<InferenceServerFixture>
+[Collection(SerialCollectionDefinition.Name)]
+public sealed class ResourceBoundsTests(InferenceServerProcessFixture fx, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<InferenceServerProcessFixture>
 {
     private const long MiB = 1024 * 1024;
 
@@ -100,7 +101,7 @@ public sealed class ResourceBoundsTests(InferenceServerFixture fx, Xunit.Abstrac
     [Fact]
     public async Task A_prompt_of_forty_megabytes_is_truncated_or_refused_and_its_memory_is_given_back()
     {
-        var before = ProcessResources.ResidentBytes(fx.Server.ProcessId);
+        var before = ProcessResources.ResidentBytes(fx.Process.ProcessId);
         var prompt = string.Concat(Enumerable.Repeat("a b c d e f g h i j k l m n o p q r s t u v w x y z ", 40 * 1024 * 1024 / 52));
 
         // Truncated (Ollama's default): the newest tokens are kept, the answer continues the alphabet.
@@ -150,7 +151,7 @@ public sealed class ResourceBoundsTests(InferenceServerFixture fx, Xunit.Abstrac
         do
         {
             await Task.Delay(500);
-            after = ProcessResources.ResidentBytes(fx.Server.ProcessId);
+            after = ProcessResources.ResidentBytes(fx.Process.ProcessId);
             LogMemory("waiting");
         }
         while (after - before > 250 * MiB && DateTime.UtcNow < deadline);
@@ -162,7 +163,7 @@ public sealed class ResourceBoundsTests(InferenceServerFixture fx, Xunit.Abstrac
     }
 
     private void LogMemory(string when) => log.WriteLine(
-        $"{when}: server {ProcessResources.ResidentBytes(fx.Server.ProcessId) / MiB} MB, runners "
+        $"{when}: server {ProcessResources.ResidentBytes(fx.Process.ProcessId) / MiB} MB, runners "
         + string.Join(", ", fx.Server.RunnerProcessIds().Select(p => $"{ProcessResources.ResidentBytes(p) / MiB} MB")));
 
     private static JsonArray Stops(int count) => new(Enumerable.Range(0, count).Select(i => (JsonNode)JsonValue.Create($"stop{i}")).ToArray());

@@ -16,7 +16,7 @@ public sealed class ThinkingServerFixture : IAsyncLifetime
     /// <summary>The successor model with a chat template that never reads .Think: no thinking capability.</summary>
     public const string NonThinker = "plain-chat";
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -25,7 +25,7 @@ public sealed class ThinkingServerFixture : IAsyncLifetime
         var models = Directory.CreateTempSubdirectory("corral-think-").FullName;
         await StoreSeeder.SeedThinkerAsync(models, Thinker);
         await StoreSeeder.SeedAsync(models, NonThinker, GeneratedModels.Successor, template: InferenceServerFixture.ChatTemplate, paramsJson: "{\"temperature\":0}");
-        Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "1024" }, models);
+        Server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "1024" }, models);
         Http = Server.CreateClient();
     }
 

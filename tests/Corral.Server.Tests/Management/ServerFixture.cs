@@ -5,12 +5,12 @@ using Corral.Testing;
 
 namespace Corral.Server.Tests.Management;
 
-/// <summary>One real <c>corral serve</c> per test class, with a fresh model store.</summary>
+/// <summary>One real server (in this process, <see cref="InProcessServer"/>) per test class, with a fresh model store.</summary>
 public class ServerFixture : IAsyncLifetime
 {
-    private ServerProcess? _server;
+    private InProcessServer? _server;
 
-    public ServerProcess Server => _server ?? throw new InvalidOperationException("server not started");
+    public IServerUnderTest Server => _server ?? throw new InvalidOperationException("server not started");
 
     public OllamaClient Client { get; private set; } = null!;
 
@@ -20,7 +20,7 @@ public class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await ServerProcess.StartAsync(Environment);
+        _server = await InProcessServer.StartAsync(Environment);
         Http = _server.CreateClient();
         Client = new OllamaClient(_server.CreateClient(), ownsHttpClient: true);
     }

@@ -44,7 +44,7 @@ public sealed class StoreTests
             var root = Directory.CreateTempSubdirectory("corral-prune-").FullName;
             var orphan = WriteBlob(root, Encoding.UTF8.GetBytes("orphan " + noPrune));
             var env = noPrune ? new Dictionary<string, string> { ["OLLAMA_NOPRUNE"] = "true" } : null;
-            await using (await ServerProcess.StartAsync(env, root))
+            await using (await InProcessServer.StartAsync(env, root))
             {
                 Assert.Equal(noPrune, File.Exists(BlobPath(root, orphan)));
             }
@@ -79,7 +79,7 @@ public sealed class StoreTests
             var manifestDir = Directory.CreateDirectory(Path.Combine(root, "manifests", "registry.ollama.ai", "library", "handmade")).FullName;
             File.WriteAllBytes(Path.Combine(manifestDir, "7b"), manifest);
 
-            await using var server = await ServerProcess.StartAsync(modelsPath: root);
+            await using var server = await InProcessServer.StartAsync(modelsPath: root);
             using var client = new OllamaClient(server.CreateClient(), ownsHttpClient: true);
             var listed = Assert.Single((await client.ListAsync()).Models);
             Assert.Equal("handmade:7b", listed.Name);

@@ -4,6 +4,7 @@ using System.Text;
 namespace Corral.Server.Tests.Observability;
 
 /// <summary><c>GET /metrics</c> against a real server: strict format, and counters that move by known amounts.</summary>
+[Collection(SerialCollectionDefinition.Name)]
 public sealed class MetricsEndpointTests(MetricsServerFixture fx) : IClassFixture<MetricsServerFixture>
 {
     private const string Model = "successor:latest";

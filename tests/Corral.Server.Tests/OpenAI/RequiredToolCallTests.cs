@@ -87,7 +87,7 @@ public sealed class RequiredToolCallTests(RequiredToolCallTests.Fixture fx) : IC
     /// <summary>The successor weights with the tool-caller's template: tools are offered, but the model never calls on its own.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
-        public ServerProcess Server { get; private set; } = null!;
+        public IServerUnderTest Server { get; private set; } = null!;
 
         public HttpClient Http { get; private set; } = null!;
 
@@ -95,7 +95,7 @@ public sealed class RequiredToolCallTests(RequiredToolCallTests.Fixture fx) : IC
         {
             var models = Directory.CreateTempSubdirectory("corral-required-tools-").FullName;
             await StoreSeeder.SeedAsync(models, "successor-tools", GeneratedModels.Successor, template: ToolCallerModel.Template, paramsJson: "{\"temperature\":0}");
-            Server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "1" }, models);
+            Server = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_NUM_PARALLEL"] = "1" }, models);
             Http = Server.CreateClient();
         }
 

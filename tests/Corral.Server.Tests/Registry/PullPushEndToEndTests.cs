@@ -7,7 +7,7 @@ using Corral.Testing.Registry;
 
 namespace Corral.Server.Tests.Registry;
 
-/// <summary>/api/push and /api/pull of a real <c>corral serve</c> against a real OCI registry.</summary>
+/// <summary>/api/push and /api/pull of a real server against a real OCI registry.</summary>
 public sealed class PullPushEndToEndTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
 {
     private ModelStore Store => new(fixture.Server.ModelsPath);

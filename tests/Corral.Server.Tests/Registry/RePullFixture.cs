@@ -4,22 +4,22 @@ using Corral.Testing.Registry;
 namespace Corral.Server.Tests.Registry;
 
 /// <summary>
-/// A real docker-registry, a publishing <c>corral serve</c> that pushes to it, and two that pull
+/// A real docker-registry, a publishing server (in this process) that pushes to it, and two that pull
 /// from it: one pruning as Ollama does by default, one with OLLAMA_NOPRUNE.
 /// </summary>
 public sealed class RePullFixture : IAsyncLifetime
 {
     public LocalRegistry Registry { get; private set; } = null!;
-    public ServerProcess Publisher { get; private set; } = null!;
-    public ServerProcess Puller { get; private set; } = null!;
-    public ServerProcess NoPrunePuller { get; private set; } = null!;
+    public IServerUnderTest Publisher { get; private set; } = null!;
+    public IServerUnderTest Puller { get; private set; } = null!;
+    public IServerUnderTest NoPrunePuller { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Registry = await LocalRegistry.StartAsync();
-        Publisher = await ServerProcess.StartAsync();
-        Puller = await ServerProcess.StartAsync();
-        NoPrunePuller = await ServerProcess.StartAsync(new Dictionary<string, string> { ["OLLAMA_NOPRUNE"] = "1" });
+        Publisher = await InProcessServer.StartAsync();
+        Puller = await InProcessServer.StartAsync();
+        NoPrunePuller = await InProcessServer.StartAsync(new Dictionary<string, string> { ["OLLAMA_NOPRUNE"] = "1" });
     }
 
     public async Task DisposeAsync()

@@ -17,7 +17,7 @@ public sealed class RePullPruningTests(RePullFixture fixture) : IClassFixture<Re
 {
     private const string SharedTemplate = "{{ .System }} {{ .Prompt }}";
 
-    private static async Task PostAsync(ServerProcess server, string path, string json)
+    private static async Task PostAsync(IServerUnderTest server, string path, string json)
     {
         using var client = server.CreateClient();
         using var response = await client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
@@ -38,14 +38,14 @@ public sealed class RePullPruningTests(RePullFixture fixture) : IClassFixture<Re
         }
     }
 
-    private static Task PullAsync(ServerProcess server, string name) =>
+    private static Task PullAsync(IServerUnderTest server, string name) =>
         PostAsync(server, "/api/pull", $$"""{"model":"{{name}}","insecure":true}""");
 
     private static TestModelArtifacts Version(int seed) => TestModelArtifacts.Create(size: 300 << 10, seed: seed, template: SharedTemplate);
 
     private string Name(string repositoryAndTag) => $"{fixture.Registry.Host}/{repositoryAndTag}";
 
-    private static void AssertHolds(ServerProcess server, string name, TestModelArtifacts model)
+    private static void AssertHolds(IServerUnderTest server, string name, TestModelArtifacts model)
     {
         var store = new ModelStore(server.ModelsPath, noPrune: true);
         Assert.True(store.TryGetManifest(ModelName.ParseValid(name), out var stored), $"{name} is not in {server.ModelsPath}");
@@ -56,7 +56,7 @@ public sealed class RePullPruningTests(RePullFixture fixture) : IClassFixture<Re
         }
     }
 
-    private static bool BlobOnDisk(ServerProcess server, ManifestLayer blob) =>
+    private static bool BlobOnDisk(IServerUnderTest server, ManifestLayer blob) =>
         new ModelStore(server.ModelsPath, noPrune: true).Blobs.Exists(blob.Digest);
 
     [Fact]

@@ -3,16 +3,16 @@ using Corral.Testing.Registry;
 
 namespace Corral.Server.Tests.Registry;
 
-/// <summary>One real docker-registry and one real <c>corral serve</c> shared by a test class.</summary>
+/// <summary>One real docker-registry and one real server (in this process) shared by a test class.</summary>
 public sealed class RegistryFixture : IAsyncLifetime
 {
     public LocalRegistry Registry { get; private set; } = null!;
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Registry = await LocalRegistry.StartAsync();
-        Server = await ServerProcess.StartAsync();
+        Server = await InProcessServer.StartAsync();
     }
 
     public async Task DisposeAsync()

@@ -13,7 +13,7 @@ public sealed class RerankServerFixture : IAsyncLifetime
     public const string ReadKey = "rerank-read-51ab";
     public const string InferKey = "rerank-infer-e07c";
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     /// <summary>Sends the infer key.</summary>
     public HttpClient Http { get; private set; } = null!;
@@ -29,7 +29,7 @@ public sealed class RerankServerFixture : IAsyncLifetime
         await StoreSeeder.SeedAsync(models, "successor", GeneratedModels.Successor, template: "{{ .Prompt }}");
         var keysFile = Path.Combine(TempFolders.Create("corral-rerank-keys-"), "keys");
         await File.WriteAllLinesAsync(keysFile, [$"{ReadKey} read", $"{InferKey} infer"]);
-        Server = await ServerProcess.StartAsync(
+        Server = await InProcessServer.StartAsync(
             new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = keysFile, ["OLLAMA_CONTEXT_LENGTH"] = "256" },
             models);
         Http = CreateClient(InferKey);

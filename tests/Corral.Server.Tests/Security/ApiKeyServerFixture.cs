@@ -15,7 +15,7 @@ public sealed class ApiKeyServerFixture : IAsyncLifetime
     /// <summary>Listed in the file only as its SHA-256, with the infer scope.</summary>
     public const string HashedInferKey = "corral-hashed-0d3c";
 
-    public ServerProcess Server { get; private set; } = null!;
+    public IServerUnderTest Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,7 +32,7 @@ public sealed class ApiKeyServerFixture : IAsyncLifetime
             $"{AdminKey}   # no scope: admin",
             $"sha256:{hashed} infer",
         ]);
-        Server = await ServerProcess.StartAsync(
+        Server = await InProcessServer.StartAsync(
             new Dictionary<string, string> { ["CORRAL_API_KEYS_FILE"] = keysFile, ["OLLAMA_NUM_PARALLEL"] = "2", ["OLLAMA_CONTEXT_LENGTH"] = "512" },
             models);
     }

@@ -3,6 +3,7 @@ using Corral.Api.Native;
 using Corral.Models.Creation;
 using Corral.Models.Manifests;
 using Corral.Models.Store;
+using Corral.Runner.Client;
 using Corral.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -19,10 +20,10 @@ internal static partial class CreateEndpoint
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
-    public static async Task HandleAsync(HttpContext http, ModelStore store, ILoggerFactory loggers)
+    public static async Task HandleAsync(HttpContext http, ModelStore store, EnvironmentSource environment, ILoggerFactory loggers)
     {
         var request = await RequestJson.ReadAsync(http, NativeJsonContext.Default.CreateRequest).ConfigureAwait(false);
-        var creator = new ModelCreator(store, ProcessQuantizer.Instance, CreateChecks.Instance);
+        var creator = new ModelCreator(store, new ProcessQuantizer(environment), CreateChecks.Instance);
         var plan = creator.Prepare(ToInput(request));
         var cancellation = http.RequestAborted;
 

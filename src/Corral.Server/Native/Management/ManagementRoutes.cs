@@ -1,4 +1,5 @@
 using Corral.Models.Store;
+using Corral.Runner.Client;
 using Corral.Server.Configuration;
 using Corral.Server.Models;
 using Corral.Server.Scheduling;
@@ -24,7 +25,7 @@ public static class ManagementRoutes
 
         routes.MapMethods("/api/tags", [HttpMethods.Get, HttpMethods.Head], static (ModelResolver resolver) => TagsEndpoint.Handle(resolver));
         routes.MapPost("/api/show", static (HttpContext http, ModelResolver resolver) => ShowEndpoint.HandleAsync(http, resolver));
-        routes.MapPost("/api/create", static (HttpContext http, ModelStore store, ILoggerFactory loggers) => CreateEndpoint.HandleAsync(http, store, loggers));
+        routes.MapPost("/api/create", static (HttpContext http, ModelStore store, EnvironmentSource environment, ILoggerFactory loggers) => CreateEndpoint.HandleAsync(http, store, environment, loggers));
         routes.MapPost("/api/copy", static (HttpContext http, ModelStore store) => CopyEndpoint.HandleAsync(http, store));
         routes.MapDelete("/api/delete", static (HttpContext http, ModelStore store, ModelScheduler scheduler) => DeleteEndpoint.HandleAsync(http, store, scheduler));
 

@@ -2,6 +2,7 @@ using Corral.Api.Native;
 using Corral.Models.Names;
 using Corral.Models.Registry;
 using Corral.Models.Store;
+using Corral.Runner.Client;
 using Corral.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +23,7 @@ public static class RegistryRoutes
         {
             var request = await RequestJson.ReadAsync(http, NativeJsonContext.Default.PullRequest).ConfigureAwait(false);
             var store = http.RequestServices.GetRequiredService<ModelStore>();
-            var (name, options) = Resolve(request.ResolveModel(), request.Insecure, missing: "invalid model name");
+            var (name, options) = Resolve(request.ResolveModel(), request.Insecure, missing: "invalid model name", http.RequestServices.GetRequiredService<EnvironmentSource>());
 
             // Like Ollama, pulling a model that exists under another spelling updates that one.
             if (store.TryGetManifest(name, out var existing))
@@ -39,7 +40,7 @@ public static class RegistryRoutes
         {
             var request = await RequestJson.ReadAsync(http, NativeJsonContext.Default.PushRequest).ConfigureAwait(false);
             var store = http.RequestServices.GetRequiredService<ModelStore>();
-            var (name, options) = Resolve(request.ResolveModel(), request.Insecure, missing: "model is required");
+            var (name, options) = Resolve(request.ResolveModel(), request.Insecure, missing: "model is required", http.RequestServices.GetRequiredService<EnvironmentSource>());
             var pusher = new ModelPusher(new RegistryClient(Http.Value, options), store);
             await ProgressStream.RunAsync(http, request.IsStreaming, report => pusher.PushAsync(name, report, http.RequestAborted))
                 .ConfigureAwait(false);
@@ -51,7 +52,8 @@ public static class RegistryRoutes
     /// <param name="text">The model name as the request gave it.</param>
     /// <param name="insecure">The request's insecure flag (plain HTTP, unchecked TLS).</param>
     /// <param name="missing">The 400's words for no name: Ollama's pull calls it an invalid name, its push says it is required.</param>
-    private static (ModelName Name, RegistryOptions Options) Resolve(string text, bool insecure, string missing)
+    /// <param name="environment">The server's variables (HF_TOKEN).</param>
+    private static (ModelName Name, RegistryOptions Options) Resolve(string text, bool insecure, string missing, EnvironmentSource environment)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -70,6 +72,6 @@ public static class RegistryRoutes
             throw ApiException.BadRequest("invalid model name");
         }
 
-        return (name, RegistryOptions.FromEnvironment(insecure));
+        return (name, RegistryOptions.FromVariables(insecure, environment.Get));
     }
 }

@@ -1,4 +1,5 @@
 using Corral.Llama.Native;
+using Corral.Runner.Client;
 using Corral.Runner.Discovery;
 using Microsoft.Extensions.Logging;
 
@@ -16,8 +17,18 @@ public sealed partial class GpuInventory
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
     private readonly Task<IReadOnlyList<DeviceEntry>> _gpus;
 
-    public GpuInventory(GpuSettings settings, ILogger<GpuInventory> logger)
-        : this(settings, logger, LlamaBackendSelection.Current, static () => DeviceProbe.RunAsync(ProbeTimeout, CancellationToken.None))
+    /// <param name="settings">Ollama's GPU scheduling variables.</param>
+    /// <param name="logger">Where the findings are logged.</param>
+    /// <param name="environment">
+    /// The server's variables: the llama.cpp build is chosen from them (this process's own choice when they are the
+    /// process environment), and the device probe sees them, as the runners will.
+    /// </param>
+    public GpuInventory(GpuSettings settings, ILogger<GpuInventory> logger, EnvironmentSource environment)
+        : this(
+            settings,
+            logger,
+            environment.IsProcess ? LlamaBackendSelection.Current : LlamaBackendSelection.For(environment.Get),
+            () => DeviceProbe.RunAsync(ProbeTimeout, environment, CancellationToken.None))
     {
     }
 
