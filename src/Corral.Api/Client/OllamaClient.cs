@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Api.Rerank;
 
 namespace Corral.Api.Client;
@@ -17,7 +17,7 @@ namespace Corral.Api.Client;
 /// </summary>
 public sealed class OllamaClient : IDisposable
 {
-    private static readonly NativeJsonContext Json = NativeJsonContext.Default;
+    private static readonly OllamaJsonContext Json = OllamaJsonContext.Default;
     private static readonly string UserAgent =
         $"corral/{typeof(OllamaClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0"}";
 

@@ -22,7 +22,7 @@ public sealed class CompletionRequest : LlamaSamplingFields
 
     /// <summary>Per-request LoRA adapter scales, as llama-server takes them (a Corral extension): [{"id":0,"scale":0.5}].</summary>
     [JsonPropertyName("lora")]
-    public IReadOnlyList<Native.LoraScale>? Lora { get; set; }
+    public IReadOnlyList<Ollama.LoraScale>? Lora { get; set; }
 
     [JsonPropertyName("logit_bias")]
     public Dictionary<string, float>? LogitBias { get; set; }

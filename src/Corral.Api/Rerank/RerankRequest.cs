@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 
 namespace Corral.Api.Rerank;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Corral.Api.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Models.Modelfiles;
 
 namespace Corral.Cli.Create;

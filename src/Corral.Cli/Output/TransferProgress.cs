@@ -1,4 +1,4 @@
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 
 namespace Corral.Cli.Output;
 

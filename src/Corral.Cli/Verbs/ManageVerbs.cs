@@ -1,6 +1,6 @@
 using System.Net;
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Cli.Arguments;
 
 namespace Corral.Cli.Verbs;

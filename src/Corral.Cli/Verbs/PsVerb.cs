@@ -1,6 +1,6 @@
 using System.Globalization;
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Cli.Arguments;
 using Corral.Cli.Output;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Corral.Api.Client;
 using Corral.Api.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Cli.Arguments;
 using Corral.Cli.Interactive;
 using Corral.Cli.Output;

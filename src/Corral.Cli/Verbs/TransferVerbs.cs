@@ -1,5 +1,5 @@
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Cli.Arguments;
 using Corral.Cli.Output;
 

@@ -1,6 +1,6 @@
 using Corral.Api;
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 
 namespace Corral.Cli.Verbs;
 
@@ -22,7 +22,7 @@ internal static class VersionVerb
             using var response = await http.GetAsync(new Uri("api/version", UriKind.Relative)).ConfigureAwait(false);
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-            serverVersion = System.Text.Json.JsonSerializer.Deserialize(body, NativeJsonContext.Default.VersionResponse)?.Version;
+            serverVersion = System.Text.Json.JsonSerializer.Deserialize(body, OllamaJsonContext.Default.VersionResponse)?.Version;
             serverBuild = response.Headers.TryGetValues(CorralVersion.HeaderName, out var values) ? values.FirstOrDefault() : null;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)

@@ -3,7 +3,7 @@ using Corral.Api;
 using Corral.Api.Json;
 using Corral.Gateway.Fleet;
 using Corral.Gateway.Proxy;
-using Corral.Server.Native.System;
+using Corral.Server.Ollama.System;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,7 +30,7 @@ public static class UnionRoutes
         routes.MapMethods("/api/version", [HttpMethods.Get, HttpMethods.Head], static (HttpContext http) =>
         {
             http.Response.Headers[CorralVersion.HeaderName] = CorralVersion.Build;
-            return Results.Json(new Corral.Api.Native.VersionResponse { Version = SystemRoutes.Version }, Corral.Api.Native.NativeJsonContext.Wire.VersionResponse);
+            return Results.Json(new Corral.Api.Ollama.VersionResponse { Version = SystemRoutes.Version }, Corral.Api.Ollama.OllamaJsonContext.Wire.VersionResponse);
         });
         routes.MapMethods("/api/tags", [HttpMethods.Get, HttpMethods.Head], static (HttpContext http, BackendFleet fleet, BackendClient client) =>
             WriteUnionAsync(http, fleet, client, "api/tags", "models", static e => BackendProbe.NameOf(e), withBackend: false));

@@ -15,7 +15,7 @@ internal static class CountTokensHandler
     public static async Task HandleAsync(HttpContext http, CompletionPreparer preparer)
     {
         var request = await RequestJson.ReadAsync(http, AnthropicJsonContext.Default.MessagesRequest).ConfigureAwait(false);
-        var native = MessagesTranslation.ToNative(request, requireMaxTokens: false);
+        var native = MessagesTranslation.ToOllama(request, requireMaxTokens: false);
         var plan = preparer.PlanChat(native, Stopwatch.GetTimestamp(), new CompletionExtras { RelaxThinking = true });
         var count = await plan.CountPromptTokensAsync(http.RequestAborted).ConfigureAwait(false);
         await JsonResponse.WriteAsync(http, new CountTokensResponse { InputTokens = count }, AnthropicJsonContext.Wire.CountTokensResponse).ConfigureAwait(false);

@@ -13,7 +13,7 @@ internal static class MessagesHandler
     {
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, AnthropicJsonContext.Default.MessagesRequest).ConfigureAwait(false);
-        var native = MessagesTranslation.ToNative(request, requireMaxTokens: true);
+        var native = MessagesTranslation.ToOllama(request, requireMaxTokens: true);
         var plan = preparer.PlanChat(native, started, new CompletionExtras
         {
             RelaxThinking = true,

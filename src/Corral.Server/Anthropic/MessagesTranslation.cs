@@ -1,16 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Corral.Api.Anthropic;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Server.Http;
-using NativeToolCall = Corral.Api.Native.ToolCall;
+using OllamaToolCall = Corral.Api.Ollama.ToolCall;
 
 namespace Corral.Server.Anthropic;
 
 /// <summary>An Anthropic Messages request → the native <see cref="ChatRequest"/> the preparer runs.</summary>
 internal static class MessagesTranslation
 {
-    public static ChatRequest ToNative(MessagesRequest request, bool requireMaxTokens)
+    public static ChatRequest ToOllama(MessagesRequest request, bool requireMaxTokens)
     {
         // The first three checks in Ollama's order and words (its middleware makes them before converting anything).
         if (string.IsNullOrEmpty(request.Model))
@@ -200,7 +200,7 @@ internal static class MessagesTranslation
             return message;
         }
 
-        List<NativeToolCall>? calls = null;
+        List<OllamaToolCall>? calls = null;
         string? thinking = null;
         foreach (var block in blocks)
         {
@@ -232,7 +232,7 @@ internal static class MessagesTranslation
         return message;
     }
 
-    private static NativeToolCall ToolUse(ContentBlock block, int index)
+    private static OllamaToolCall ToolUse(ContentBlock block, int index)
     {
         // Without an id no tool_result can answer the call, without a name the template can't render it.
         if (string.IsNullOrEmpty(block.Id))
@@ -250,7 +250,7 @@ internal static class MessagesTranslation
             : block.Input is null or { ValueKind: JsonValueKind.Null }
                 ? []
                 : throw ApiException.BadRequest("messages: tool_use input must be an object");
-        return new NativeToolCall
+        return new OllamaToolCall
         {
             Id = block.Id,
             Function = new ToolCallFunction { Index = index, Name = block.Name ?? string.Empty, Arguments = arguments },

@@ -1,4 +1,4 @@
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Models.Creation;
 using Corral.Models.Names;
 using Corral.Models.Store;

@@ -1,5 +1,5 @@
-using Corral.Api.Native;
-using Corral.Server.Models;
+using Corral.Api.Ollama;
+using Corral.Server.Resolution;
 
 namespace Corral.Server.Inference;
 

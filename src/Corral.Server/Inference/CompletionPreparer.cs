@@ -1,10 +1,10 @@
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Runner.Client;
 using Corral.Server.Http;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Corral.Server.Vision;
 using Corral.Templates.Prompting;
-using ThinkValue = Corral.Api.Native.ThinkValue;
+using ThinkValue = Corral.Api.Ollama.ThinkValue;
 
 namespace Corral.Server.Inference;
 

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Server.Http;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Corral.Server.Observability;
 using RunnerEmbeddingRequest = Corral.Runner.Protocol.EmbeddingRequest;
 

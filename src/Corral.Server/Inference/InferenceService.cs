@@ -1,10 +1,10 @@
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Runner.Client;
 using Corral.Runner.Hosting;
 using Corral.Runner.Protocol;
 using Corral.Server.Configuration;
 using Corral.Server.Http;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Corral.Server.Scheduling;
 
 namespace Corral.Server.Inference;

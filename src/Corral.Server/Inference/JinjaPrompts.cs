@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Server.Http;
 using Corral.Templates.Jinja;
 

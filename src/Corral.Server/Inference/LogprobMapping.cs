@@ -1,4 +1,4 @@
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 
 namespace Corral.Server.Inference;
 
@@ -20,7 +20,7 @@ public static class LogprobMapping
                 Token = l.Token,
                 Value = l.Logprob,
                 Bytes = l.Bytes,
-                TopLogprobs = l.TopLogprobs?.Select(t => new Api.Native.TokenLogprob { Token = t.Token, Value = t.Logprob, Bytes = t.Bytes }).ToList(),
+                TopLogprobs = l.TopLogprobs?.Select(t => new Api.Ollama.TokenLogprob { Token = t.Token, Value = t.Logprob, Bytes = t.Bytes }).ToList(),
             });
         }
 

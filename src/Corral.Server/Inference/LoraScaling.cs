@@ -1,6 +1,6 @@
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Server.Http;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 
 namespace Corral.Server.Inference;
 

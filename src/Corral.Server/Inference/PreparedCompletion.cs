@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Corral.Runner.Client;
 using Corral.Runner.Protocol;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Corral.Server.Observability;
 using Corral.Server.Scheduling;
 using Corral.Templates.Parsing;

@@ -1,10 +1,10 @@
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Server.Http;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Corral.Templates.GoTemplates;
 using Corral.Templates.Parsing;
 using Corral.Templates.Prompting;
-using ThinkValue = Corral.Api.Native.ThinkValue;
+using ThinkValue = Corral.Api.Ollama.ThinkValue;
 
 namespace Corral.Server.Inference;
 
@@ -75,7 +75,7 @@ public static class PromptBuilder
     }
 
     /// <summary>How to split this model's output: thinking when asked for, tool calls in the template's syntax.</summary>
-    public static OutputParserOptions ParserOptions(ResolvedModel model, string prompt, IReadOnlyList<Corral.Api.Native.Tool>? tools, Corral.Api.Native.ThinkValue? think)
+    public static OutputParserOptions ParserOptions(ResolvedModel model, string prompt, IReadOnlyList<Corral.Api.Ollama.Tool>? tools, Corral.Api.Ollama.ThinkValue? think)
     {
         var thinking = think is { IsEnabled: true };
         var options = new OutputParserOptions

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Llama.Grammar;
 using Corral.Templates.Parsing;
 

@@ -1,6 +1,6 @@
 using Corral.Api.Rerank;
 using Corral.Server.Http;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Corral.Server.Observability;
 using RunnerRerankRequest = Corral.Runner.Protocol.RerankRequest;
 

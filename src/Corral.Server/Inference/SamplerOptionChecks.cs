@@ -1,5 +1,5 @@
 using System.Globalization;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Server.Http;
 
 namespace Corral.Server.Inference;

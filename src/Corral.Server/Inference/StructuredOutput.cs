@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Llama.Grammar;
 using Corral.Server.Http;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Corral.Models.Manifests;
 using Corral.Templates.GoTemplates;
-using ApiMessage = Corral.Api.Native.Message;
-using ApiThink = Corral.Api.Native.ThinkValue;
-using ApiTool = Corral.Api.Native.Tool;
+using ApiMessage = Corral.Api.Ollama.Message;
+using ApiThink = Corral.Api.Ollama.ThinkValue;
+using ApiTool = Corral.Api.Ollama.Tool;
 using T = Corral.Templates.Prompting;
 
 namespace Corral.Server.Inference;
@@ -27,7 +27,7 @@ public static class TemplateMapping
                 {
                     Index = c.Function.Index,
                     Name = c.Function.Name,
-                    Arguments = T.ToolCallArguments.FromJson(JsonSerializer.SerializeToElement(c.Function.Arguments, Corral.Api.Native.NativeJsonContext.Default.JsonObject)),
+                    Arguments = T.ToolCallArguments.FromJson(JsonSerializer.SerializeToElement(c.Function.Arguments, Corral.Api.Ollama.OllamaJsonContext.Default.JsonObject)),
                 },
             }).ToList()
             : [],

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Corral.Models.Gguf;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 
 namespace Corral.Server.Inference;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Api.OpenAI;
 using Corral.Server.Http;
 using Corral.Server.Inference;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Microsoft.AspNetCore.Http;
 
 namespace Corral.Server.OpenAI;
@@ -16,7 +16,7 @@ internal static class ChatCompletionsHandler
     {
         var started = Stopwatch.GetTimestamp();
         var request = await RequestJson.ReadAsync(http, OpenAIJsonContext.Default.ChatCompletionRequest).ConfigureAwait(false);
-        var native = ChatTranslation.ToNative(request);
+        var native = ChatTranslation.ToOllama(request);
         var count = SamplingTranslation.ChoiceCount(request.N);
         var bias = SamplingTranslation.LogitBias(request.LogitBias);
         var plan = preparer.PlanChat(native, started, new CompletionExtras

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Api.OpenAI;
 using Corral.Server.Http;
-using NativeToolCall = Corral.Api.Native.ToolCall;
+using OllamaToolCall = Corral.Api.Ollama.ToolCall;
 
 namespace Corral.Server.OpenAI;
 
@@ -12,7 +12,7 @@ internal static class ChatTranslation
 {
     private static readonly JsonElement JsonFormat = JsonDocument.Parse("\"json\"").RootElement.Clone();
 
-    public static ChatRequest ToNative(ChatCompletionRequest request)
+    public static ChatRequest ToOllama(ChatCompletionRequest request)
     {
         if (request.Messages.Count == 0)
         {
@@ -142,7 +142,7 @@ internal static class ChatTranslation
             message.Content = m.Content?.JoinedText() ?? string.Empty;
             if (m.ToolCalls is { Count: > 0 } calls)
             {
-                message.ToolCalls = calls.Select(ToNativeCall).ToList();
+                message.ToolCalls = calls.Select(ToOllamaCall).ToList();
             }
 
             if (message.Role == "tool")
@@ -156,7 +156,7 @@ internal static class ChatTranslation
         return result;
     }
 
-    private static NativeToolCall ToNativeCall(OpenAIToolCall call, int index)
+    private static OllamaToolCall ToOllamaCall(OpenAIToolCall call, int index)
     {
         // Ollama's words for arguments that are not a JSON object. Empty arguments stay allowed (a call without
         // parameters), where Ollama refuses them.
@@ -172,7 +172,7 @@ internal static class ChatTranslation
             throw ApiException.BadRequest("invalid tool call arguments");
         }
 
-        return new NativeToolCall
+        return new OllamaToolCall
         {
             Id = call.Id,
             Function = new ToolCallFunction { Index = index, Name = call.Function.Name ?? string.Empty, Arguments = arguments },

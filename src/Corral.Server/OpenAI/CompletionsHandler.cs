@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Api.OpenAI;
 using Corral.Server.Http;
 using Corral.Server.Inference;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Microsoft.AspNetCore.Http;
 using OpenAICompletionRequest = Corral.Api.OpenAI.CompletionRequest;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Corral.Api.OpenAI;
 using Corral.Server.Http;
 using Corral.Server.Inference;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Microsoft.AspNetCore.Http;
 
 namespace Corral.Server.OpenAI;

@@ -1,7 +1,7 @@
 using Corral.Api.OpenAI;
 using Corral.Models.Store;
 using Corral.Server.Http;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 using Microsoft.AspNetCore.Http;
 
 namespace Corral.Server.OpenAI;

@@ -30,7 +30,7 @@ public static class OpenAIRoutes
         v1.MapPost("/conversations/{id}/items", ConversationsHandler.AddItemsAsync);
         v1.MapGet("/conversations/{id}/items/{itemId}", ConversationsHandler.GetItemAsync);
         v1.MapDelete("/conversations/{id}/items/{itemId}", ConversationsHandler.DeleteItemAsync);
-        v1.MapPost("/rerank", Native.Inference.RerankHandler.HandleAsync); // llama-server's and Jina's path; not an OpenAI API
+        v1.MapPost("/rerank", Ollama.Inference.RerankHandler.HandleAsync); // llama-server's and Jina's path; not an OpenAI API
         v1.MapMethods("/models", [HttpMethods.Get], ModelsHandler.ListAsync);
         v1.MapMethods("/models/{**model}", [HttpMethods.Get], ModelsHandler.GetAsync);
         return routes;

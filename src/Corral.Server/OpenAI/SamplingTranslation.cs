@@ -1,5 +1,5 @@
 using Corral.Api.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Api.OpenAI;
 using Corral.Server.Http;
 

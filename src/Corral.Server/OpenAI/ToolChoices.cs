@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Server.Http;
 using Corral.Server.Inference;
 

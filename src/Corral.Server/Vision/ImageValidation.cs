@@ -1,5 +1,5 @@
 using Corral.Server.Http;
-using Corral.Server.Models;
+using Corral.Server.Resolution;
 
 namespace Corral.Server.Vision;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

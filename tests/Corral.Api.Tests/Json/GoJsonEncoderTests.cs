@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Corral.Api.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 
 namespace Corral.Api.Tests.Json;
 
@@ -73,7 +73,7 @@ public sealed class GoJsonEncoderTests
     public void Native_wire_responses_use_it()
     {
         var response = new GenerateResponse { Model = "m", CreatedAt = DateTimeOffset.UnixEpoch, Response = "مرحبا <b> \"😀\"" };
-        var json = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(response, NativeJsonContext.Wire.GenerateResponse));
+        var json = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(response, OllamaJsonContext.Wire.GenerateResponse));
         Assert.Contains("\"response\":\"مرحبا \\u003cb\\u003e \\\"😀\\\"\"", json);
     }
 }

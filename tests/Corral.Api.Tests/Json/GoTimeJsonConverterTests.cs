@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Corral.Api.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 
 namespace Corral.Api.Tests.Json;
 
@@ -19,7 +19,7 @@ public sealed class GoTimeJsonConverterTests
     {
         var value = new DateTimeOffset(2023, 11, 4, 14, 56, 49, TimeSpan.FromHours(5.5));
         var response = new ListModelResponse { ModifiedAt = value };
-        var json = JsonSerializer.Serialize(response, NativeJsonContext.Default.ListModelResponse);
+        var json = JsonSerializer.Serialize(response, OllamaJsonContext.Default.ListModelResponse);
         Assert.Contains("\"modified_at\":\"2023-11-04T14:56:49+05:30\"", json);
     }
 

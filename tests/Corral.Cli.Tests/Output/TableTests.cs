@@ -1,4 +1,4 @@
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Cli.Output;
 using Corral.Cli.Verbs;
 

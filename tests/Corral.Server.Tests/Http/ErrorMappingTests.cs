@@ -1,5 +1,5 @@
 using System.Text;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Models.Creation;
 using Corral.Models.Names;
 using Corral.Runner.Client;

@@ -1,5 +1,5 @@
 using System.Text;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Server.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -21,7 +21,7 @@ public sealed class WireEscapingTests
         var (http, body) = Context();
         using (var stream = new NdjsonResponse(http))
         {
-            await stream.WriteAsync(new GenerateResponse { Model = "m", CreatedAt = DateTimeOffset.UnixEpoch, Response = Text }, NativeJsonContext.Wire.GenerateResponse);
+            await stream.WriteAsync(new GenerateResponse { Model = "m", CreatedAt = DateTimeOffset.UnixEpoch, Response = Text }, OllamaJsonContext.Wire.GenerateResponse);
             await stream.WriteErrorAsync(Text);
         }
 

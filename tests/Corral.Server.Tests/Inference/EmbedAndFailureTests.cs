@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Corral.Api.Client;
 using Corral.Api.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 
 namespace Corral.Server.Tests.Inference;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Testing;
 using Corral.TestModels;
 
@@ -70,7 +70,7 @@ public sealed class LoraServerFixture : IAsyncLifetime
     public async Task<(System.Net.HttpStatusCode Status, string? Error)> TryCreateRawAsync(string name, string from, Dictionary<string, string> files)
     {
         var body = System.Text.Json.JsonSerializer.Serialize(
-            new CreateRequest { Model = name, From = from, Adapters = files, Stream = false }, NativeJsonContext.Default.CreateRequest);
+            new CreateRequest { Model = name, From = from, Adapters = files, Stream = false }, OllamaJsonContext.Default.CreateRequest);
         using var response = await Http.PostAsync("/api/create", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         var error = System.Text.Json.Nodes.JsonNode.Parse(text)?["error"]?.GetValue<string>();

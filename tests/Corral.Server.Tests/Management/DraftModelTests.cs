@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Testing;
 using Corral.TestModels;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Models.Gguf;
 using Corral.Models.Modelfiles;
 using Corral.Templates.Library;

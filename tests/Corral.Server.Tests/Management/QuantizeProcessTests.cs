@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Models.Gguf;
 using Corral.Testing;
 using Corral.TestModels;
@@ -116,7 +116,7 @@ public sealed class QuantizeProcessTests(ServerFixture fixture) : IClassFixture<
                 while (await reader.ReadLineAsync() is { } line)
                 {
                     Assert.DoesNotContain("\"error\"", line, StringComparison.Ordinal);
-                    var p = JsonSerializer.Deserialize(line, NativeJsonContext.Default.ProgressResponse)!;
+                    var p = JsonSerializer.Deserialize(line, OllamaJsonContext.Default.ProgressResponse)!;
                     if (p.Status.StartsWith("quantizing", StringComparison.Ordinal) && p.Completed > 0)
                     {
                         Assert.True(p.Completed < p.Total, "the quantization finished before the client could leave");

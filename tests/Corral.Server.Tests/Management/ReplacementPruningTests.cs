@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Models.Names;
 using Corral.Models.Store;
 using Corral.Testing;

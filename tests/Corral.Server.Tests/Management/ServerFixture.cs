@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Testing;
 
 namespace Corral.Server.Tests.Management;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Corral.Api.Client;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Testing;
 
 namespace Corral.Server.Tests.Management;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using static Corral.Server.Tests.Vision.VisionApi;
 
 namespace Corral.Server.Tests.Vision;

@@ -1,4 +1,4 @@
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Server.Tests.Management;
 using Corral.Testing;
 

@@ -21,7 +21,7 @@ internal static class ResponsesHandler
         var request = await RequestJson.ReadAsync(http, ResponsesJsonContext.Default.ResponsesRequest).ConfigureAwait(false);
         IncludeValues.Check(request.Include);
         var turn = ResponseTurn.Prepare(request, storage, ApiKeyOwner.Of(http));
-        var native = ResponsesTranslation.ToNative(request);
+        var native = ResponsesTranslation.ToOllama(request);
         var plan = preparer.PlanChat(native, started, new CompletionExtras { ToolCalls = ToolChoices.Requirement(request.ToolChoice, request.ParallelToolCalls) });
         var response = turn.NewResponse(request);
         if (response.Background)

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Corral.Api.Native;
+using Corral.Api.Ollama;
 using Corral.Api.OpenAI.Responses;
 using Corral.Server.Http;
-using NativeToolCall = Corral.Api.Native.ToolCall;
+using OllamaToolCall = Corral.Api.Ollama.ToolCall;
 
 namespace Corral.Server.OpenAI.Responses;
 
@@ -12,7 +12,7 @@ internal static class ResponsesTranslation
 {
     private static readonly JsonElement JsonFormat = JsonDocument.Parse("\"json\"").RootElement.Clone();
 
-    public static ChatRequest ToNative(ResponsesRequest request)
+    public static ChatRequest ToOllama(ResponsesRequest request)
     {
         if (string.IsNullOrEmpty(request.Model))
         {
@@ -223,7 +223,7 @@ internal static class ResponsesTranslation
         }
 
         var calls = last.ToolCalls?.ToList() ?? [];
-        calls.Add(new NativeToolCall { Id = item.CallId, Function = new ToolCallFunction { Index = calls.Count, Name = item.Name, Arguments = arguments } });
+        calls.Add(new OllamaToolCall { Id = item.CallId, Function = new ToolCallFunction { Index = calls.Count, Name = item.Name, Arguments = arguments } });
         last.ToolCalls = calls;
         if (thinking is not null)
         {

@@ -1,4 +1,0 @@
-namespace Corral.Api.Native;
-
-/// <summary>One known option: its wire name, type and accessors (values boxed: this is per request, not per token).</summary>
-internal sealed record OptionDescriptor(string Name, OptionKind Kind, Func<ModelOptions, object?> Get, Action<ModelOptions, object?> Set);
