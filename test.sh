@@ -45,6 +45,12 @@ fi
 echo "== build"
 dotnet build "$repo/Corral.slnx" -c Release --nologo -v quiet -clp:ErrorsOnly || exit 1
 
+# Every temp folder the tests make goes under one folder of this run, removed at the end: vstest kills a test host
+# that has not exited 100 ms after its run, before the ProcessExit handler that removes its TempFolders can finish.
+run_tmp="$(mktemp -d "${TMPDIR:-/tmp}/corral-test-run-XXXXXX")" || exit 1
+trap 'rm -rf "$run_tmp"' EXIT
+export TMPDIR="$run_tmp" MSBUILDDISABLENODEREUSE=1
+
 passed=0
 failed=0
 skipped=0
