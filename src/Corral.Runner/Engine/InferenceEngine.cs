@@ -81,6 +81,12 @@ public sealed partial class InferenceEngine : IDisposable
     /// <summary>Prompt tokens copied from another slot's KV instead of evaluated.</summary>
     public long SharedPrefixTokens => _slots.SharedPrefixTokens;
 
+    /// <summary>llama_decode calls made for completions.</summary>
+    public long DecodeSteps => _loop.DecodeSteps;
+
+    /// <summary>Of <see cref="DecodeSteps"/>, those llama.cpp had to split because their sequences skipped an id.</summary>
+    public long SplitDecodeSteps => _loop.SplitDecodeSteps;
+
     /// <summary>Prompt tokens restored from the host-memory prompt cache instead of evaluated.</summary>
     public long PromptCacheRestoredTokens => _slots.Cache?.RestoredTokens ?? 0;
 

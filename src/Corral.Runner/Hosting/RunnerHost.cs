@@ -122,6 +122,8 @@ public sealed partial class RunnerHost
                 PromptCacheBytes = engine?.PromptCacheBytes ?? 0,
                 DraftTokensDrafted = engine?.DraftTokensDrafted ?? 0,
                 DraftTokensAccepted = engine?.DraftTokensAccepted ?? 0,
+                DecodeSteps = engine?.DecodeSteps ?? 0,
+                SplitDecodeSteps = engine?.SplitDecodeSteps ?? 0,
                 LoadDuration = _health.LoadDuration,
             };
         }

@@ -34,5 +34,14 @@ public sealed class RunnerHealth
     /// <summary>Draft tokens the target model agreed with.</summary>
     [JsonPropertyName("draft_tokens_accepted")] public long DraftTokensAccepted { get; set; }
 
+    /// <summary>llama_decode calls made for completions (a step serves every generating slot at once).</summary>
+    [JsonPropertyName("decode_steps")] public long DecodeSteps { get; set; }
+
+    /// <summary>
+    /// Of <see cref="DecodeSteps"/>, those whose sequences were not consecutive, which llama.cpp computes as one graph
+    /// per run of consecutive sequences (slower per token).
+    /// </summary>
+    [JsonPropertyName("split_decode_steps")] public long SplitDecodeSteps { get; set; }
+
     [JsonPropertyName("load_duration")] public long LoadDuration { get; set; }
 }

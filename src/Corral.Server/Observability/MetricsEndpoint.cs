@@ -54,6 +54,8 @@ public static class MetricsEndpoint
         WriteRunnerFamily(text, "corral_shared_prefix_tokens_total", "counter", "Prompt tokens copied from another slot's KV instead of evaluated, per runner.", labels, health, static h => h.SharedPrefixTokens);
         WriteRunnerFamily(text, "corral_prompt_cache_restored_tokens_total", "counter", "Prompt tokens restored from the host-memory prompt cache, per runner.", labels, health, static h => h.PromptCacheRestoredTokens);
         WriteRunnerFamily(text, "corral_prompt_cache_bytes", "gauge", "Host memory held by the prompt cache, per runner.", labels, health, static h => h.PromptCacheBytes);
+        WriteRunnerFamily(text, "corral_decode_steps_total", "counter", "llama_decode calls for completions per runner (one step serves every generating slot).", labels, health, static h => h.DecodeSteps);
+        WriteRunnerFamily(text, "corral_split_decode_steps_total", "counter", "Decode steps whose sequences were not consecutive, computed by llama.cpp as one graph per consecutive run (slower), per runner.", labels, health, static h => h.SplitDecodeSteps);
         WriteRunnerFamily(text, "corral_draft_tokens_drafted_total", "counter", "Draft-model tokens the model checked (speculative decoding), per runner.", labels, health, static h => h.DraftTokensDrafted);
         WriteRunnerFamily(text, "corral_draft_tokens_accepted_total", "counter", "Draft-model tokens the model agreed with (speculative decoding), per runner.", labels, health, static h => h.DraftTokensAccepted);
 

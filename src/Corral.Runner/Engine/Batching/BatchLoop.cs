@@ -12,8 +12,8 @@ namespace Corral.Runner.Engine.Batching;
 
 /// <summary>
 /// Continuous batching: each step admits waiting requests into free slots, builds one llama batch (the next token of
-/// every generating slot first, then prompt tokens of slots still prefilling in the room left), decodes it once and
-/// samples every slot that got logits. Engine thread only.
+/// every generating slot, and prompt tokens of slots still prefilling in the room left, written in slot order so that
+/// llama.cpp computes consecutive slots as one graph), decodes it once and samples every slot that got logits. Engine thread only.
 /// LoRA scales belong to the whole llama context, not to a sequence, so one decode serves only requests with equal
 /// scales (<see cref="ActiveCompletion.Scales"/>): when the busy slots hold several sets, each step decodes one set's
 /// slots, taking the sets in turn (by slot, starting after the slot the last step began with), as llama-server batches
@@ -36,15 +36,31 @@ internal sealed partial class BatchLoop(
     private readonly List<ActiveCompletion> _waiting = [];
     private readonly byte[] _pieceBuffer = new byte[256];
     private readonly List<Slot> _prefilling = [];
-    private Func<int, int, (int Added, bool Completed)>? _feed;
+    private int[]? _promptTake;
+    private Func<int, int, (int Added, bool Completed)>? _takePrompt;
+    private long _decodeSteps;
+    private long _splitDecodeSteps;
     private float[]? _rawLogits;
+
+    /// <summary>llama_decode calls made for completions (read from other threads).</summary>
+    public long DecodeSteps => Interlocked.Read(ref _decodeSteps);
+
+    /// <summary>
+    /// Decode steps whose sequences skipped an id, which llama.cpp computes as one graph per consecutive run (slower per
+    /// token): slots are placed to keep this near zero (<see cref="SlotChoice"/>).
+    /// </summary>
+    public long SplitDecodeSteps => Interlocked.Read(ref _splitDecodeSteps);
 
     /// <summary>Takes a request that has been admitted (tokenized, sampler built) into the waiting line.</summary>
     public void Enqueue(ActiveCompletion request) => _waiting.Add(request);
 
-    /// <summary>Moves waiting requests into free slots, in arrival order, each into the slot sharing the longest prefix.</summary>
+    /// <summary>
+    /// Moves waiting requests into free slots, in arrival order, each into the slot <see cref="SlotChoice"/> picks; then
+    /// closes the gaps requests that ended left between busy slots (<see cref="SlotTable.Compact"/>).
+    /// </summary>
     public void AdmitWaiting()
     {
+        ReleaseCancelled(); // their slots can be taken at once, and no step is built around a slot about to free
         for (var w = 0; w < _waiting.Count; w++)
         {
             var request = _waiting[w];
@@ -65,6 +81,13 @@ internal sealed partial class BatchLoop(
             _waiting.RemoveAt(w--);
             slots.Assign(slot, request);
         }
+
+        // Gaps left by requests that ended in the middle: none waits to fill them now. A draft model keeps a sequence per
+        // slot of its own, which a move would leave behind.
+        if (drafter is null)
+        {
+            slots.Compact();
+        }
     }
 
     /// <summary>Builds and decodes one batch, then samples for every slot that got logits. Returns false when idle.</summary>
@@ -75,8 +98,9 @@ internal sealed partial class BatchLoop(
         foreach (var group in GroupsInTurn())
         {
             batch.Clear();
-            AddNextTokens(group);
-            AddPromptChunks(group);
+            var rows = PlanNextTokens(group);
+            PlanPromptChunks(group, batch.Capacity - rows);
+            AddInSequenceOrder();
             if (batch.Count > 0)
             {
                 adapters.Apply(context, group);
@@ -136,10 +160,10 @@ internal sealed partial class BatchLoop(
     }
 
     /// <summary>
-    /// The next token of every generating slot under <paramref name="group"/>: one token each keeps every stream moving
-    /// (plus its drafts, when it drafts).
+    /// Chooses the generating slots under <paramref name="group"/> (<see cref="_generating"/>, in slot order): each gets
+    /// its next token, which keeps every stream moving, plus its drafts when it drafts. Returns the batch rows they take.
     /// </summary>
-    private void AddNextTokens(AdapterScales group)
+    private int PlanNextTokens(AdapterScales group)
     {
         _generating.Clear();
         foreach (var slot in slots.All)
@@ -159,25 +183,20 @@ internal sealed partial class BatchLoop(
         }
 
         var drafts = DraftForGenerating();
+        var rows = 0;
         foreach (var slot in _generating)
         {
-            var request = slot.Request!;
-            request.LogitsRow = batch.Count;
-            batch.Add(request.Pending, slot.Cached.Count, slot.Seq, logits: true);
-            slot.Cached.Add(request.Pending);
+            rows++;
             if (drafts is not null && FindDrafts(drafts, slot) is { Count: > 0 } work)
             {
-                var count = Math.Min(work.Count, batch.Capacity - batch.Count);
-                for (var d = 0; d < count; d++)
-                {
-                    batch.Add(work.Drafts[d], slot.Cached.Count, slot.Seq, logits: true);
-                    slot.Cached.Add(work.Drafts[d]);
-                }
-
+                var request = slot.Request!;
                 request.Drafts = work.Drafts;
-                request.DraftCount = Math.Max(0, count);
+                request.DraftCount = Math.Max(0, Math.Min(work.Count, batch.Capacity - rows));
+                rows += request.DraftCount;
             }
         }
+
+        return rows;
     }
 
     /// <summary>Decodes the batch built and samples every slot that got logits.</summary>
@@ -217,10 +236,15 @@ internal sealed partial class BatchLoop(
         }
     }
 
-    /// <summary>Prompt tokens of the slots still prefilling, in the room the generating slots left (<see cref="PrefillPlan"/>).</summary>
-    private void AddPromptChunks(AdapterScales group)
+    /// <summary>
+    /// How many prompt tokens each slot still prefilling under <paramref name="group"/> gets in the
+    /// <paramref name="room"/> the generating slots left (<see cref="PrefillPlan"/>), into <see cref="_promptTake"/>.
+    /// </summary>
+    private void PlanPromptChunks(AdapterScales group, int room)
     {
         _prefilling.Clear();
+        _promptTake ??= new int[slots.Count];
+        Array.Clear(_promptTake);
         var oldest = -1;
         foreach (var slot in slots.All)
         {
@@ -235,7 +259,6 @@ internal sealed partial class BatchLoop(
             }
         }
 
-        var room = batch.Capacity - batch.Count;
         if (oldest < 0 || room <= 0)
         {
             return;
@@ -252,30 +275,124 @@ internal sealed partial class BatchLoop(
         }
 
         PrefillPlan.Order(order, remaining, started);
-        PrefillPlan.Fill(oldest, order, room, options.PrefillChunk, _feed ??= Feed);
+        var added = PrefillPlan.Fill(oldest, order, room, options.PrefillChunk, _takePrompt ??= TakePrompt);
+        FillGaps(room - added);
     }
 
-    /// <summary>Adds up to <paramref name="limit"/> of a prefilling slot's next prompt tokens (never into an image); logits for the last.</summary>
-    private (int Added, bool Completed) Feed(int candidate, int limit)
+    /// <summary>
+    /// Gives one prompt token to each prefilling slot that got none but sits between slots in the batch: without it
+    /// the batch's sequences skip its id and llama.cpp computes them as two graphs; with it they are one graph (one
+    /// row each), and only the longer prompt chunks follow in graphs of their own.
+    /// </summary>
+    private void FillGaps(int room)
+    {
+        var first = _generating.Count > 0 ? _generating[0].Index : int.MaxValue;
+        var last = _generating.Count > 0 ? _generating[^1].Index : -1;
+        foreach (var slot in _prefilling)
+        {
+            if (_promptTake![slot.Index] > 0)
+            {
+                first = Math.Min(first, slot.Index);
+                last = Math.Max(last, slot.Index);
+            }
+        }
+
+        for (var candidate = 0; candidate < _prefilling.Count && room > 0; candidate++)
+        {
+            var index = _prefilling[candidate].Index;
+            if (_promptTake![index] == 0 && index > first && index < last)
+            {
+                room -= TakePrompt(candidate, 1).Added;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Plans up to <paramref name="limit"/> more of a prefilling slot's prompt tokens, stopping before an image; says
+    /// how many and whether they complete its prompt.
+    /// </summary>
+    private (int Added, bool Completed) TakePrompt(int candidate, int limit)
     {
         var slot = _prefilling[candidate];
         var request = slot.Request!;
-        var added = 0;
-        while (added < limit && request.Prefilling && request.Media?.ContainsKey(request.PromptCursor) != true)
+        var cursor = request.PromptCursor + _promptTake![slot.Index];
+        var end = request.Prompt.Length;
+        if (request.Media is { } media)
         {
-            var token = request.Prompt[request.PromptCursor++];
-            var last = !request.Prefilling;
-            if (last)
+            foreach (var start in media.Keys)
             {
-                request.LogitsRow = batch.Count;
+                if (start >= cursor && start < end)
+                {
+                    end = start;
+                }
             }
-
-            batch.Add(token, slot.Cached.Count, slot.Seq, logits: last);
-            slot.Cached.Add(token);
-            added++;
         }
 
-        return (added, !request.Prefilling);
+        var added = Math.Max(0, Math.Min(limit, end - cursor));
+        _promptTake[slot.Index] += added;
+        return (added, cursor + added == request.Prompt.Length);
+    }
+
+    /// <summary>
+    /// Writes the planned batch in slot order, each slot's tokens together: llama.cpp puts sequences into one
+    /// graph only while their ids ascend by one in batch order (one KV stream per sequence), so a batch written
+    /// generating slots first and prompts after could be computed as several graphs even over consecutive slots.
+    /// Counts the steps whose sequences still skip an id (<see cref="SplitDecodeSteps"/>).
+    /// </summary>
+    private void AddInSequenceOrder()
+    {
+        var next = 0;
+        var previous = -1;
+        var gaps = false;
+        foreach (var slot in slots.All)
+        {
+            var generating = next < _generating.Count && _generating[next] == slot;
+            var take = _promptTake is null ? 0 : _promptTake[slot.Index];
+            if (!generating && take == 0)
+            {
+                continue;
+            }
+
+            gaps |= previous >= 0 && slot.Index != previous + 1;
+            previous = slot.Index;
+            var request = slot.Request!;
+            if (generating)
+            {
+                next++;
+                request.LogitsRow = batch.Count;
+                batch.Add(request.Pending, slot.Cached.Count, slot.Seq, logits: true);
+                slot.Cached.Add(request.Pending);
+                for (var d = 0; d < request.DraftCount; d++)
+                {
+                    batch.Add(request.Drafts![d], slot.Cached.Count, slot.Seq, logits: true);
+                    slot.Cached.Add(request.Drafts[d]);
+                }
+
+                continue;
+            }
+
+            for (var t = 0; t < take; t++)
+            {
+                var token = request.Prompt[request.PromptCursor++];
+                var last = !request.Prefilling;
+                if (last)
+                {
+                    request.LogitsRow = batch.Count;
+                }
+
+                batch.Add(token, slot.Cached.Count, slot.Seq, logits: last);
+                slot.Cached.Add(token);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            Interlocked.Increment(ref _decodeSteps);
+            if (gaps)
+            {
+                Interlocked.Increment(ref _splitDecodeSteps);
+            }
+        }
     }
 
     /// <summary>Ends every request, waiting or in a slot, with <paramref name="error"/> (the engine is stopping or broke).</summary>
