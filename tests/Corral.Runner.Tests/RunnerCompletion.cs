@@ -1,6 +1,7 @@
 using System.Text;
 using Corral.Runner.Client;
 using Corral.Runner.Protocol;
+using Corral.TestModels;
 
 namespace Corral.Runner.Tests;
 
@@ -31,6 +32,21 @@ public sealed record RunnerCompletion(string Text, CompletionChunk Final, int Co
         }
 
         return new RunnerCompletion(text.ToString(), final ?? throw new InvalidOperationException("no final chunk"), chunks) { FirstLogprob = firstLogprob };
+    }
+
+    /// <summary>A logit bias that keeps every end-of-generation token away, so that the random model runs to num_predict.</summary>
+    public static async Task<Dictionary<int, float>> EndOfGenerationBannedAsync(RunnerClient client)
+    {
+        var bias = new Dictionary<int, float>();
+        foreach (var special in new[] { ByteLevelBpeVocab.EndOfText, ByteLevelBpeVocab.EndOfTurn })
+        {
+            foreach (var id in await client.TokenizeAsync(special, CancellationToken.None, addSpecial: false))
+            {
+                bias[id] = -1000f;
+            }
+        }
+
+        return bias;
     }
 
     public static CompletionRequest Greedy(string prompt, int numPredict = -1, params string[] stop) => new()

@@ -1,6 +1,5 @@
 using Corral.Runner.Client;
 using Corral.Runner.Protocol;
-using Corral.TestModels;
 using Corral.Testing;
 
 namespace Corral.Runner.Tests.Engine;
@@ -20,7 +19,7 @@ public sealed class SlotPlacementTests(RunnerFixture fixture) : IClassFixture<Ru
         const int tokens = 1500;
         var runner = await fixture.StartAsync(GeneratedModels.Random, parallel: 8, context: 2048);
         using var middle = new CancellationTokenSource();
-        var bias = await EndOfGenerationBannedAsync(runner.Client);
+        var bias = await RunnerCompletion.EndOfGenerationBannedAsync(runner.Client);
         var streams = new List<IAsyncEnumerator<CompletionChunk>>();
         var texts = new List<System.Text.StringBuilder>();
         try
@@ -67,21 +66,6 @@ public sealed class SlotPlacementTests(RunnerFixture fixture) : IClassFixture<Ru
             var alone = await RunnerCompletion.RunAsync(fresh.Client, Request(Prompts[i], tokens, bias));
             Assert.Equal(alone.Text, texts[i].ToString());
         }
-    }
-
-    /// <summary>Every end-of-generation token biased away, so that the random model runs to num_predict.</summary>
-    private static async Task<Dictionary<int, float>> EndOfGenerationBannedAsync(RunnerClient client)
-    {
-        var bias = new Dictionary<int, float>();
-        foreach (var special in new[] { ByteLevelBpeVocab.EndOfText, ByteLevelBpeVocab.EndOfTurn })
-        {
-            foreach (var id in await client.TokenizeAsync(special, CancellationToken.None, addSpecial: false))
-            {
-                bias[id] = -1000f;
-            }
-        }
-
-        return bias;
     }
 
     private static CompletionRequest Request(string prompt, int tokens, Dictionary<int, float> bias) => new()

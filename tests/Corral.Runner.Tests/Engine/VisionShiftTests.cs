@@ -1,7 +1,6 @@
 using Corral.Runner.Client;
 using Corral.Runner.Protocol;
 using Corral.Testing;
-using Corral.TestModels;
 
 namespace Corral.Runner.Tests.Engine;
 
@@ -52,16 +51,7 @@ public sealed class VisionShiftTests(RunnerFixture fixture) : IClassFixture<Runn
 
     private static async Task<CompletionRequest> ShiftingRequestAsync(RunnerClient client, int numKeep)
     {
-        // Bias every end-of-generation token away so that the random model runs to num_predict.
-        var bias = new Dictionary<int, float>();
-        foreach (var special in new[] { ByteLevelBpeVocab.EndOfText, ByteLevelBpeVocab.EndOfTurn })
-        {
-            foreach (var id in await client.TokenizeAsync(special, CancellationToken.None, addSpecial: false))
-            {
-                bias[id] = -1000f;
-            }
-        }
-
+        var bias = await RunnerCompletion.EndOfGenerationBannedAsync(client);
         return new CompletionRequest
         {
             Prompt = "[img-0] tell me about it",
