@@ -91,7 +91,9 @@ public sealed class HostileTemplateTests
         var started = System.Diagnostics.Stopwatch.StartNew();
         var e = Assert.Throws<JinjaException>(() => JinjaChatTemplate.Render(source, new JinjaChatInput { Messages = Array.Empty<object>() }, FixedTime.Instance, TimeSpan.FromMilliseconds(300)));
         Assert.Equal("template rendering took longer than 0.3 s", e.Message);
-        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(20));
+        // The limit is a timer, which may fire a little before a Stopwatch says 300 ms (seen: 299.4): what matters is that
+        // the render ran until about then, not that it failed at once for another reason.
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(20));
     }
 
     [Fact]
