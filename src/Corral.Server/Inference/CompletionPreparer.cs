@@ -191,7 +191,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     private static async Task<FittedChatPrompt> RenderToFitAsync(
         ResolvedModel model, ChatRequest request, ThinkValue? think, RunnerClient client, int contextLength, CancellationToken cancellation)
     {
-        ChatPrompt? whole = PromptBuilder.RenderChat(model, request, think);
+        ChatPrompt? whole = PromptBuilder.RenderChat(model, request, think, cancellation);
         if (request.Truncate == false || (whole.Prompt.Length <= contextLength && whole.Images.Count == 0))
         {
             return new FittedChatPrompt(whole, null);
@@ -236,7 +236,7 @@ public sealed class CompletionPreparer(ModelResolver resolver, InferenceService 
     private Task<PreparedCompletion> StartGenerateAsync(
         ResolvedModel model, GenerateRequest request, ThinkValue? think, float[]? lora, string? grammar, ModelOptions options, long started, CompletionExtras extras, CancellationToken cancellation)
     {
-        var rendered = PromptBuilder.RenderGenerate(model, request, think);
+        var rendered = PromptBuilder.RenderGenerate(model, request, think, cancellation);
         var completion = InferenceService.Completion(rendered, options, grammar, request.Truncate, request.Shift, request.Logprobs, request.TopLogprobs);
         completion.ReturnTokens = !request.Raw;
         completion.PrefixTokens = request.Context is { Count: > 0 } context ? context.ToArray() : null;

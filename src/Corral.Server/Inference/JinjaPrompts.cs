@@ -13,7 +13,11 @@ namespace Corral.Server.Inference;
 /// </summary>
 internal static class JinjaPrompts
 {
-    public static string Render(string template, IReadOnlyList<Message> messages, IReadOnlyList<Tool>? tools, ThinkValue? think, TemplateTokens tokens)
+    /// <summary>
+    /// Renders <paramref name="messages"/> with <paramref name="template"/>; <paramref name="cancellation"/> (the client
+    /// went away) stops a render that would otherwise run until its time limit.
+    /// </summary>
+    public static string Render(string template, IReadOnlyList<Message> messages, IReadOnlyList<Tool>? tools, ThinkValue? think, TemplateTokens tokens, CancellationToken cancellation = default)
     {
         var list = new JsonArray();
         foreach (var m in messages)
@@ -86,7 +90,7 @@ internal static class JinjaPrompts
                 BosToken = tokens.Bos,
                 EosToken = tokens.Eos,
                 EnableThinking = think is { } t ? t.IsEnabled : null,
-            });
+            }, cancellation: cancellation);
             return tokens.WithoutLeadingBos(rendered);
         }
         catch (JinjaRaiseException ex)

@@ -36,7 +36,8 @@ public static class PromptBuilder
     /// <param name="model">The resolved model.</param>
     /// <param name="request">The generate request as received.</param>
     /// <param name="think">The request's thinking as the model will honour it (<see cref="CompletionPreparer"/> decides).</param>
-    public static string RenderGenerate(ResolvedModel model, GenerateRequest request, ThinkValue? think)
+    /// <param name="cancellation">Stops a chat-template (Jinja) render when the client goes away.</param>
+    public static string RenderGenerate(ResolvedModel model, GenerateRequest request, ThinkValue? think, CancellationToken cancellation = default)
     {
         if (!request.Raw && string.IsNullOrEmpty(request.Suffix) && JinjaTemplateFor(model, request.Template) is { } jinja)
         {
@@ -49,7 +50,7 @@ public static class PromptBuilder
 
             var tags = string.Concat(Enumerable.Range(0, request.Images?.Count ?? 0).Select(i => $"[img-{i}]"));
             messages.Add(new Message { Role = "user", Content = tags + (request.Prompt ?? string.Empty) });
-            return JinjaPrompts.Render(jinja, messages, null, think, TemplateTokens.For(model, jinja));
+            return JinjaPrompts.Render(jinja, messages, null, think, TemplateTokens.For(model, jinja), cancellation);
         }
 
         var template = TemplateFor(model, request.Template);
@@ -177,13 +178,14 @@ public static class PromptBuilder
 
     /// <summary>
     /// Renders a whole chat: Modelfile SYSTEM and MESSAGEs first (as Ollama prepends them), then the request's
-    /// messages, with <paramref name="think"/> as the model will honour it.
+    /// messages, with <paramref name="think"/> as the model will honour it; <paramref name="cancellation"/> stops a
+    /// chat-template (Jinja) render when the client goes away.
     /// </summary>
-    public static ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, ThinkValue? think)
+    public static ChatPrompt RenderChat(ResolvedModel model, ChatRequest request, ThinkValue? think, CancellationToken cancellation = default)
     {
         var chat = ChatParts(model, request);
         return chat.Jinja is { } jinja
-            ? RenderJinjaFrom(model, request, think, jinja, chat.JinjaMessages!, 0)
+            ? RenderJinjaFrom(model, request, think, jinja, chat.JinjaMessages!, 0, cancellation)
             : RenderGo(() => PromptRenderer.RenderFrom(chat.Template!, chat.GoMessages!, 0, TemplateMapping.Tools(request.Tools), TemplateMapping.Think(think)));
     }
 
@@ -219,9 +221,9 @@ public static class PromptBuilder
             var all = chat.JinjaMessages!;
             var tokens = TemplateTokens.For(model, jinja);
             starts = PromptRenderer.TruncationStarts(all.Count, i => all[i].Role == "system", i => ToolBlockStart(all, i));
-            candidate = start => JinjaPrompts.Render(jinja, KeepFrom(all, start), request.Tools, think, tokens);
+            candidate = start => JinjaPrompts.Render(jinja, KeepFrom(all, start), request.Tools, think, tokens, cancellation);
             candidateImages = start => TagImages(KeepFrom(all, start)).Sum(image => imageTokens?.Invoke(image) ?? 0);
-            renderFrom = start => RenderJinjaFrom(model, request, think, jinja, all, start);
+            renderFrom = start => RenderJinjaFrom(model, request, think, jinja, all, start, cancellation);
         }
         else
         {
@@ -290,11 +292,11 @@ public static class PromptBuilder
         return (null, null, TemplateFor(model, null), messages);
     }
 
-    private static ChatPrompt RenderJinjaFrom(ResolvedModel model, ChatRequest request, ThinkValue? think, string jinja, List<Message> all, int first)
+    private static ChatPrompt RenderJinjaFrom(ResolvedModel model, ChatRequest request, ThinkValue? think, string jinja, List<Message> all, int first, CancellationToken cancellation)
     {
         var kept = KeepFrom(all, first);
         var images = TagImages(kept);
-        return new ChatPrompt(JinjaPrompts.Render(jinja, kept, request.Tools, think, TemplateTokens.For(model, jinja)), images, first);
+        return new ChatPrompt(JinjaPrompts.Render(jinja, kept, request.Tools, think, TemplateTokens.For(model, jinja), cancellation), images, first);
     }
 
     /// <summary>A Go template that fails while rendering is the request's (or the Modelfile's) fault: a 400 in Ollama's words.</summary>
