@@ -25,6 +25,11 @@ public sealed class BackendFailureTests(FailureFixture fx) : IClassFixture<Failu
         var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
         Assert.NotNull(await reader.ReadLineAsync());
 
+        // Two of the gateway's refreshes (1 s each) with the stream running: its view then counts the stream as its own.
+        // A view read while the stream was starting could count it twice (once as another client's busy slot, once as
+        // in flight), see K full, and send the next request elsewhere.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
         // A request K has accepted but not answered yet (the model is loaded there with a free slot, so it goes there).
         var pending = fx.Http.PostAsync("/api/generate", Json($$$"""{"model":"long","prompt":"count on 2","stream":false,"options":{"num_predict":{{{LongAnswerTokens}}}}}"""));
         await WaitForBusySlotsAsync(fx.Server(killed).CreateClient(), 2);

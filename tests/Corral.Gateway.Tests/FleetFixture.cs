@@ -76,6 +76,39 @@ public sealed class FleetFixture : IAsyncLifetime
             && b.GetProperty("loaded").EnumerateArray().Any(m => m.GetString()!.Contains("/" + model + ":", StringComparison.Ordinal))), $"{model} loaded on {server}", Http);
     }
 
+    /// <summary>
+    /// Waits until no server has a busy slot or a waiting request (asked directly), then two of the gateway's refresh
+    /// periods (1 s), so that its view no longer counts work that a test before this one left running: a busier view
+    /// moves a conversation off its backend (bounded-load routing).
+    /// </summary>
+    public async Task WaitUntilIdleAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var name in Names)
+        {
+            using var http = Server(name).CreateClient();
+            while (true)
+            {
+                var lines = (await http.GetStringAsync("/metrics")).Split('\n');
+                var busy = lines.Any(l => (l.StartsWith("corral_runner_active_slots{", StringComparison.Ordinal) || l.StartsWith("corral_queue_depth ", StringComparison.Ordinal))
+                    && !l.EndsWith(" 0", StringComparison.Ordinal));
+                if (!busy)
+                {
+                    break;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"{name} still busy: {string.Join(" | ", lines.Where(l => l.StartsWith("corral_runner_active_slots", StringComparison.Ordinal)))}");
+                }
+
+                await Task.Delay(20);
+            }
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+
     /// <summary>The models a server has loaded, asked directly.</summary>
     public async Task<List<string>> LoadedOnAsync(string server)
     {

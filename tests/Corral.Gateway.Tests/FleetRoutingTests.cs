@@ -37,6 +37,8 @@ public sealed class FleetRoutingTests(FleetFixture fx)
             await fx.LoadDirectlyAsync(name, "chat");
         }
 
+        await fx.WaitUntilIdleAsync(); // e.g. the never-ending stream of the queue-full test, still on gamma for a moment
+
         var servedBy = new HashSet<string>();
         for (var conversation = 0; conversation < 6; conversation++)
         {
@@ -94,6 +96,7 @@ public sealed class FleetRoutingTests(FleetFixture fx)
         {
             occupy.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+            holding.Dispose(); // closes the never-ending stream now: gamma's slot frees before the next test
         }
     }
 
