@@ -94,7 +94,7 @@ internal sealed partial class BatchLoop(
     public bool Step()
     {
         var mediaEvaluated = projector is not null && EvaluateMediaAtCursors();
-        ReleaseCancelled();
+        ClearRows(); // cancelled requests were released by AdmitWaiting, which comes before every step
         foreach (var group in GroupsInTurn())
         {
             batch.Clear();
@@ -112,8 +112,20 @@ internal sealed partial class BatchLoop(
         return mediaEvaluated;
     }
 
-    /// <summary>Frees the slots whose clients went away; every other request starts the step without logits.</summary>
+    /// <summary>Frees the slots whose clients went away.</summary>
     private void ReleaseCancelled()
+    {
+        foreach (var slot in slots.All)
+        {
+            if (slot.Request is { Cancellation.IsCancellationRequested: true })
+            {
+                slots.Release(slot, abandon: true);
+            }
+        }
+    }
+
+    /// <summary>Every request starts the step without logits or drafts.</summary>
+    private void ClearRows()
     {
         foreach (var slot in slots.All)
         {
@@ -121,10 +133,6 @@ internal sealed partial class BatchLoop(
             {
                 request.LogitsRow = -1;
                 request.DraftCount = 0;
-                if (request.Cancellation.IsCancellationRequested)
-                {
-                    slots.Release(slot, abandon: true);
-                }
             }
         }
     }
