@@ -17,6 +17,17 @@ public sealed class BackendFailureTests(FailureFixture fx) : IClassFixture<Failu
     [Fact]
     public async Task A_backend_killed_under_load_loses_only_the_stream_already_running()
     {
+        // "long" loaded nowhere (an earlier test may have loaded it on other backends, which would then also have a free
+        // slot and could take the second request): the stream loads it on K, and only K can take the second at once.
+        foreach (var server in fx.Servers.Where(s => !s.HasExited))
+        {
+            using var direct = server.CreateClient();
+            using var unload = await direct.PostAsync("/api/generate", Json("""{"model":"long","keep_alive":0}"""));
+            unload.EnsureSuccessStatusCode();
+        }
+
+        await fx.Gateway.WaitForBackendsAsync(list => list.EnumerateArray().All(b => !b.GetProperty("loaded").EnumerateArray().Any(m => m.GetString()!.Contains("/long:", StringComparison.Ordinal))), "long loaded nowhere", fx.Http);
+
         // A stream that never ends by itself, running on backend K.
         using var streamRequest = new HttpRequestMessage(HttpMethod.Post, "/api/generate") { Content = Json("""{"model":"long","prompt":"count on 1","options":{"num_predict":1000000}}""") };
         using var stream = await fx.Http.SendAsync(streamRequest, HttpCompletionOption.ResponseHeadersRead);
